@@ -1,0 +1,39 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/load";
+import { fallbackPeer, PeerStack, stackPeer } from "./dr/peer";
+
+/** The other stack(s) of the pair this stack reads. */
+export interface Peers {
+    /** A standby's primary (StackReference or fallback config). */
+    primary?: PeerStack;
+    /** A primary's secondary, for reverse recovery (failback). */
+    secondary?: PeerStack;
+}
+
+export type StackOutputs = Record<string, pulumi.Input<unknown>>;
+
+export function resolvePeers(cfg: StackConfig): Peers {
+    const peers: Peers = {};
+    if (cfg.dr === "standby") {
+        peers.primary = cfg.primaryStack ? stackPeer(cfg.primaryStack, cfg.cloud) : fallbackPeer(cfg.primaryFallback);
+    }
+    if (cfg.secondaryStack) peers.secondary = stackPeer(cfg.secondaryStack, cfg.cloud);
+    return peers;
+}
+
+/**
+ * Declares the whole regional stack for the configured cloud and returns its
+ * outputs. A cloud's provider package is loaded only when that cloud is used,
+ * which keeps a plan of one stack fast.
+ */
+export async function createStack(cfg: StackConfig): Promise<StackOutputs> {
+    const peers = resolvePeers(cfg);
+    switch (cfg.cloud) {
+        case "aws":
+            return (await import("./aws")).deployAws(cfg, peers);
+        case "azure":
+            return (await import("./azure")).deployAzure(cfg, peers);
+        case "oci":
+            return (await import("./oci")).deployOci(cfg, peers);
+    }
+}
