@@ -22,6 +22,16 @@ export interface FailoverSettings {
      * over (platform.scheduleRecheck) instead of dropping the failover.
      */
     waitBudgetSeconds: number;
+    /** Backoff for every remote call; defaults in functions/core/retry.ts (DEFAULT_RETRY). */
+    retry?: RetryPolicy;
+}
+
+/** Exponential backoff with full jitter: delay_n = random() * min(maxDelayMs, baseDelayMs * 2^(n-1)). */
+export interface RetryPolicy {
+    /** Total attempts including the first (1 = no retry). */
+    maxAttempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
 }
 
 export interface PrimaryHealth {
@@ -56,14 +66,33 @@ export interface FailoverPlatform {
     scheduleRecheck?(afterSeconds: number): Promise<void>;
 }
 
+/** Identity of a Secret, read without its data (PartialObjectMetadata). */
+export interface SecretMeta {
+    uid: string;
+    /** RFC 3339, whole seconds, as the API server stamps it. */
+    creationTimestamp: string;
+}
+
 /** The Kubernetes calls the core makes, over the API server's REST interface. */
 export interface KubernetesApi {
-    /** Deletes a Secret; resolves "absent" on 404. */
-    deleteSecret(namespace: string, name: string): Promise<"deleted" | "absent">;
+    /**
+     * Deletes a Secret; resolves "absent" on 404. With preconditions.uid the API
+     * server deletes only that incarnation: "replaced" when the name now holds a
+     * different object (409), which is then left alone.
+     */
+    deleteSecret(namespace: string, name: string, preconditions?: { uid: string }): Promise<"deleted" | "absent" | "replaced">;
+    /** uid and creationTimestamp of a Secret, undefined on 404. */
+    getSecretMeta(namespace: string, name: string): Promise<SecretMeta | undefined>;
     /** Current replicas of a Deployment (spec.replicas). */
     getDeploymentReplicas(namespace: string, name: string): Promise<number>;
     /** Sets spec.replicas with a merge patch. */
     scaleDeployment(namespace: string, name: string, replicas: number): Promise<void>;
+    /**
+     * Compare-and-set of spec.replicas (JSON patch with a "test" op): "conflict"
+     * when the current value is not `from` (422/409), so concurrent callers
+     * scale exactly once.
+     */
+    scaleDeploymentFrom(namespace: string, name: string, from: number, to: number): Promise<"scaled" | "conflict">;
     /** Reads one annotation of a Deployment (undefined if absent). */
     getDeploymentAnnotation(namespace: string, name: string, key: string): Promise<string | undefined>;
     /** Sets (string) or removes (null) annotations of a Deployment with a merge patch. */
@@ -94,12 +123,26 @@ export interface FailoverResult {
     /** Why, in one sentence for humans. */
     reason: string;
     primary?: PrimaryHealth;
-    tlsSecret?: "deleted" | "absent";
+    /**
+     * "kept-fresh": the Secret was created after this invocation started (or
+     * was replaced while it ran), so it is the operator's new one and stays.
+     */
+    tlsSecret?: "deleted" | "absent" | "kept-fresh";
     operatorReplicasBefore?: number;
     operatorScaled: boolean;
     dnsLocked: boolean;
     /** Set when the DNS lock failed; failover still stands. */
     dnsLockError?: string;
+    /** Set when recording the failover time failed; failover still stands. */
+    cooldownRecordError?: string;
+    /** Epoch seconds of the previous failover as read at the start. */
+    lastFailoverEpoch?: number;
+    /** Result of the secondary gate when it ran. */
+    secondaryHealthy?: boolean;
+    /** Rounds of observation (1 + holdoff re-checks). */
+    checks?: number;
+    /** holdoff-pending: the platform was asked to run the function again. */
+    recheckScheduled?: boolean;
     error?: string;
     startedAt: string;
     durationMs: number;
