@@ -44,6 +44,9 @@ export interface PoolLayout {
     resources?: ResourceSpec;
     /** Per-pod data volume, Kubernetes quantity (e.g. "3000Gi"). */
     dataDiskSize?: string;
+    /** OCI Flex shapes only: OCPUs and memory (GB) of each node. */
+    ocpus?: number;
+    memoryGb?: number;
 }
 
 /** What a stack runs, derived from cloud, size, cluster type and DR mode (pure, see sizing.ts). */
@@ -101,4 +104,10 @@ export interface LogScaleClusterArgs {
     ingress: IngressExposure;
     /** Kubernetes provider of the regional cluster. */
     provider: pulumi.ProviderResource;
+    /**
+     * Password of the static `admin` LogScale user. Pass the same secret to both
+     * stacks of a pair so logins survive a failover; unset, the layer generates one
+     * (exported as the component's `adminPassword`).
+     */
+    adminPassword?: pulumi.Input<string>;
 }

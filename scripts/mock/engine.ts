@@ -16,6 +16,13 @@ const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
+/**
+ * A StackSnapshot whose outputs are not known yet (as in `pulumi preview`):
+ * needs `preview: true`; every getOutput of that reference is then unknown and
+ * records as "[unknown]".
+ */
+export const UNKNOWN_STACK_OUTPUTS: StackSnapshot = { outputs: UNKNOWN as unknown as Record<string, unknown> };
+
 export interface RecordedResource {
     type: string;
     name: string;
@@ -80,6 +87,13 @@ export interface RunResult {
     secretOutputNames: string[];
     /** Errors raised while the program ran (rejected outputs, failed registrations). */
     errors: Error[];
+    /** Messages the program logged through pulumi.log (not printed to the console). */
+    logs: LogMessage[];
+}
+
+export interface LogMessage {
+    severity: "debug" | "info" | "warning" | "error";
+    message: string;
 }
 
 /** Finds a resource by type token and logical name; throws with the known names if absent. */
@@ -104,6 +118,8 @@ export async function runProgram<T extends Record<string, unknown> | void>(opts:
     const errors: Error[] = [];
     const onRejection = (reason: unknown) => { errors.push(reason instanceof Error ? reason : new Error(String(reason))); };
     process.on("unhandledRejection", onRejection);
+    const logs: LogMessage[] = [];
+    const restoreConsole = captureRuntimeLogs(logs);
     try {
         const project = opts.project ?? "logscale-dr";
         const recorded = new Map<string, RecordedResource>();
@@ -149,11 +165,30 @@ export async function runProgram<T extends Record<string, unknown> | void>(opts:
         // Let rejected apply callbacks surface as unhandled rejections before we look.
         await new Promise(r => setImmediate(r));
         const resources = order.map(u => recorded.get(u)!).filter(Boolean);
-        return { resources, outputs, rawOutputs, secretOutputNames, errors: dedupe(errors) };
+        return { resources, outputs, rawOutputs, secretOutputNames, errors: dedupe(errors), logs };
     } finally {
+        restoreConsole();
         process.off("unhandledRejection", onRejection);
         running = false;
     }
+}
+
+/**
+ * Without an engine, pulumi.log writes "<severity>: [runtime] <message>" to the
+ * console; collect those instead so they can be asserted and shown in a plan.
+ * Anything else still reaches the console.
+ */
+function captureRuntimeLogs(logs: LogMessage[]): () => void {
+    const methods = ["log", "info", "warn", "error"] as const;
+    const saved = methods.map(m => console[m]);
+    for (const [i, m] of methods.entries()) {
+        console[m] = (...args: unknown[]) => {
+            const hit = typeof args[0] === "string" ? /^(debug|info|warning|error): \[runtime\] ([\s\S]*)$/.exec(args[0]) : null;
+            if (hit && args.length === 1) logs.push({ severity: hit[1] as LogMessage["severity"], message: hit[2] });
+            else saved[i].apply(console, args);
+        };
+    }
+    return () => methods.forEach((m, i) => { console[m] = saved[i]; });
 }
 
 function dedupe(errors: Error[]): Error[] {

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import type { NewResourceArgs } from "./engine";
 import type { Config } from "./state";
 
@@ -40,8 +41,11 @@ export function awsState(args: NewResourceArgs, config: Config): Record<string, 
             return { ...base, arn: arnOf("elasticloadbalancing", `targetgroup/${name}/0123456789abcdef`) };
         case "aws:route53/zone:Zone":
             return { ...base, zoneId: "ZMOCK0000000001", nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.net"] };
-        case "aws:route53/healthCheck:HealthCheck":
-            return { ...base, arn: `arn:aws:route53:::healthcheck/${args.name}-id` };
+        case "aws:route53/healthCheck:HealthCheck": {
+            // Route 53 health check ids are UUIDs; the failover function validates that.
+            const id = mockUuid(`healthcheck/${args.name}`);
+            return { ...base, id, arn: `arn:aws:route53:::healthcheck/${id}` };
+        }
         case "aws:lambda/function:Function":
             return { ...base, arn: arnOf("lambda", `function:${name}`), invokeArn: `arn:aws:apigateway:${region}:lambda:path/functions/${arnOf("lambda", `function:${name}`)}/invocations` };
         case "aws:sns/topic:Topic":
@@ -83,4 +87,10 @@ export function awsInvoke(token: string, inputs: Record<string, any>, config: Co
         default:
             return { ...inputs };
     }
+}
+
+/** A UUID derived from a name: stable across runs, so plans and StackReferences trace. */
+export function mockUuid(name: string): string {
+    const h = createHash("md5").update(name).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

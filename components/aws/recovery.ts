@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import { PeerOutputError, PeerStack } from "../dr/peer";
+import type { RecoverySource } from "./env";
+
+export interface ResolvedRecovery extends RecoverySource {
+    /** The source bucket, for the read-only statement of LogScale's IRSA policy. */
+    bucketArn: pulumi.Output<string>;
+}
+
+/**
+ * The recover-from source read from a peer stack. Whether the source uses an
+ * object key prefix decides whether S3_RECOVER_FROM_OBJECT_KEY_PREFIX exists
+ * at all, so that one value is awaited (a StackReference's outputs are known
+ * in previews too); everything else stays an Output.
+ */
+export async function resolveRecovery(peer: PeerStack, partition: pulumi.Input<string>): Promise<ResolvedRecovery> {
+    const region = pulumi.all([peer.optionalOutput("cloud"), peer.output("region")]).apply(([cloud, r]) => {
+        if (cloud !== undefined && cloud !== "aws") {
+            throw new PeerOutputError(peer.name, "cloud", `is "${cloud}"; an AWS stack recovers only from an AWS stack's S3 bucket`);
+        }
+        return r;
+    });
+    const bucket = peer.output("storageBucket");
+    const encryptionKey = peer.output("storageEncryptionKey");
+    const bucketArn = pulumi.all([peer.optionalOutput("bucketArn"), bucket, partition])
+        .apply(([arn, b, p]) => arn ?? `arn:${p}:s3:::${b}`);
+    const prefix = await settled(peer.optionalOutput("storageObjectKeyPrefix"));
+    return {
+        stack: peer.name,
+        bucket,
+        region,
+        encryptionKey,
+        bucketArn,
+        objectKeyPrefix: prefix.known ? prefix.value : (peer.optionalOutput("storageObjectKeyPrefix") as pulumi.Output<string>),
+    };
+}
+
+/**
+ * An Output's value when it is known. Unknown happens only in a preview whose
+ * peer is itself being created; the caller then keeps the Output.
+ */
+async function settled<T>(o: pulumi.Output<T>): Promise<{ known: boolean; value?: T }> {
+    // `isKnown` and `promise` are the SDK's own accessors (Output's public
+    // interface has no awaitable form); the mock engine reads stack outputs the same way.
+    const impl = o as unknown as { isKnown: Promise<boolean>; promise(withUnknowns?: boolean): Promise<T> };
+    const [known, value] = await Promise.all([impl.isKnown, impl.promise(true)]);
+    return known ? { known, value } : { known };
+}

@@ -1,0 +1,20 @@
+// Pinned Helm charts. A chart bump is a deliberate change that shows in the
+// preview diff; nothing floats.
+
+export interface ChartPin {
+    chart: string;
+    version: string;
+    repo: string;
+}
+
+export const CHARTS = {
+    certManager: { chart: "cert-manager", version: "v1.17.1", repo: "https://charts.jetstack.io" },
+    strimzi: { chart: "strimzi-kafka-operator", version: "0.47.0", repo: "https://strimzi.io/charts/" },
+    ingressNginx: { chart: "ingress-nginx", version: "4.12.1", repo: "https://kubernetes.github.io/ingress-nginx" },
+    humioOperator: { chart: "humio-operator", version: "0.33.0", repo: "https://humio.github.io/humio-operator" },
+} as const satisfies Record<string, ChartPin>;
+
+/** Kafka version Strimzi 0.47 runs (it supports 3.9.0, 3.9.1 and 4.0.0). */
+export const KAFKA_VERSION = "3.9.1";
+
+export const LETS_ENCRYPT_SERVER = "https://acme-v02.api.letsencrypt.org/directory";

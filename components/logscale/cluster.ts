@@ -1,0 +1,189 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { CHARTS, type ChartPin } from "./charts";
+import { buildLogScaleEnv, envSecretData } from "./env";
+import { CERT_MANAGER_VALUES, clusterIssuerResource, ingressNginxValues, ingressSpec } from "./ingress";
+import { kafkaNodePoolResource, kafkaResource } from "./kafka";
+import {
+    envSecretName, humioServiceAccountName, INGRESS_SERVICE_NAME, ingestServiceName, kafkaBootstrapServers, LICENSE_SECRET_KEY,
+    licenseSecretName, LOGSCALE_NAMESPACE, LOGSCALE_PORT, OPERATOR_DEPLOYMENT_NAME, uiServiceName,
+} from "./names";
+import { HUMIO_OPERATOR_VALUES, operatorPlan } from "./operator";
+import { serviceSelectors } from "./selectors";
+import { humioClusterSpec } from "./spec";
+import type { LogScaleClusterArgs } from "./types";
+
+/** Pulumi waits for Service endpoints and Ingress addresses by default; a standby has no LogScale pods to wait for. */
+const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
+
+/**
+ * The cloud-neutral LogScale layer on a regional Kubernetes cluster: cert-manager
+ * and a Let's Encrypt issuer, Strimzi Kafka, ingress-nginx, humio-operator held
+ * at the replicas the DR mode needs, the license and env Secrets, the
+ * HumioCluster, and the Services and Ingress in front of it.
+ */
+export class LogScaleCluster extends pulumi.ComponentResource {
+    public readonly namespace: pulumi.Output<string>;
+    public readonly humioClusterName: pulumi.Output<string>;
+    public readonly operatorDeploymentName: pulumi.Output<string>;
+    /** ingress-nginx Service (in `namespace`) that the cloud's load balancer fronts. */
+    public readonly ingressServiceName: pulumi.Output<string>;
+    public readonly humioServiceAccountName: pulumi.Output<string>;
+    public readonly kafkaBootstrapServers: pulumi.Output<string>;
+    /** Password of the static `admin` user (secret). */
+    public readonly adminPassword: pulumi.Output<string>;
+    public readonly humioCluster: k8s.apiextensions.CustomResource;
+    public readonly operatorRelease: k8s.helm.v3.Release;
+    public readonly operatorPatch: k8s.apps.v1.DeploymentPatch;
+    public readonly ingressRelease: k8s.helm.v3.Release;
+
+    constructor(name: string, args: LogScaleClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("logscale:logscale:Cluster", name, {}, opts);
+        const c = args.clusterName;
+        const child = (extra?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions =>
+            ({ parent: this, provider: args.provider, ...extra });
+
+        const env = buildLogScaleEnv({
+            stack: pulumi.getStack(),
+            clusterName: c,
+            dr: args.dr,
+            globalHostname: args.globalHostname,
+            staticUsers: pulumi.secret(this.adminPasswordOf(name, args).apply(staticUsersValue)),
+            storageEnv: args.storageEnv,
+            recoveryEnv: args.recoveryEnv,
+            extraEnv: args.extraEnv,
+        });
+        const spec = humioClusterSpec({
+            clusterName: c,
+            dr: args.dr,
+            logscaleVersion: args.logscaleVersion,
+            layout: args.layout,
+            env,
+            storageClassName: args.storageClassName,
+            podLabels: args.podLabels,
+        });
+        const plan = operatorPlan(args.dr);
+
+        const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: LOGSCALE_NAMESPACE } }, child());
+        const namespace = ns.metadata.name;
+        const release = (id: string, pin: ChartPin, releaseName: string, releaseNamespace: pulumi.Input<string>,
+            values: pulumi.Input<Record<string, unknown>>, extra?: pulumi.CustomResourceOptions) =>
+            new k8s.helm.v3.Release(`${name}-${id}`, {
+                name: releaseName,
+                chart: pin.chart,
+                version: pin.version,
+                repositoryOpts: { repo: pin.repo },
+                namespace: releaseNamespace,
+                // Only cert-manager lives outside the LogScale namespace, in its own.
+                createNamespace: releaseNamespace === "cert-manager",
+                values,
+                // A failed upgrade rolls back instead of leaving half-applied charts behind.
+                atomic: true,
+                cleanupOnFail: true,
+            }, child(extra));
+
+        const certManager = release("cert-manager", CHARTS.certManager, "cert-manager", "cert-manager", CERT_MANAGER_VALUES);
+        const issuerSpec = clusterIssuerResource(args.acmeEmail);
+        const issuer = new k8s.apiextensions.CustomResource(`${name}-cluster-issuer`, issuerSpec, child({ dependsOn: [certManager] }));
+
+        this.ingressRelease = release("ingress-nginx", CHARTS.ingressNginx, "ingress-nginx", namespace, ingressNginxValues(args.ingress, args.layout.ingress));
+        const strimzi = release("strimzi", CHARTS.strimzi, "strimzi-kafka-operator", namespace, { watchNamespaces: [] });
+        const kafka = new k8s.apiextensions.CustomResource(`${name}-kafka`, kafkaResource(c, args.layout.kafka), child({ dependsOn: [strimzi] }));
+        const nodePool = new k8s.apiextensions.CustomResource(`${name}-kafka-node-pool`,
+            kafkaNodePoolResource(c, args.layout.kafka, args.storageClassName), child({ dependsOn: [strimzi] }));
+
+        this.operatorRelease = release("humio-operator", CHARTS.humioOperator, OPERATOR_DEPLOYMENT_NAME, namespace, HUMIO_OPERATOR_VALUES,
+            { dependsOn: [certManager], ignoreChanges: plan.releaseIgnoreChanges });
+        this.operatorPatch = new k8s.apps.v1.DeploymentPatch(`${name}-operator-replicas`, {
+            metadata: {
+                name: OPERATOR_DEPLOYMENT_NAME,
+                namespace,
+                // The chart owns the Deployment; this patch takes spec.replicas over from it.
+                annotations: { "pulumi.com/patchForce": "true" },
+            },
+            spec: { replicas: plan.replicas },
+        }, child({ dependsOn: [this.operatorRelease], ignoreChanges: plan.patchIgnoreChanges }));
+
+        const licenseSecret = new k8s.core.v1.Secret(`${name}-license`, {
+            metadata: { name: licenseSecretName(c), namespace },
+            type: "Opaque",
+            stringData: { [LICENSE_SECRET_KEY]: pulumi.secret(args.license) },
+        }, child());
+        const envSecret = new k8s.core.v1.Secret(`${name}-env-secrets`, {
+            metadata: { name: envSecretName(c), namespace },
+            type: "Opaque",
+            stringData: Object.fromEntries(Object.entries(envSecretData(env)).map(([k, v]) => [k, pulumi.secret(v)])),
+        }, child());
+        const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-humio-sa`, {
+            metadata: {
+                name: humioServiceAccountName(c),
+                namespace,
+                ...(args.serviceAccountAnnotations ? { annotations: args.serviceAccountAnnotations } : {}),
+            },
+        }, child());
+
+        const clusterDeps: pulumi.Resource[] = [this.operatorRelease, licenseSecret, envSecret, serviceAccount, kafka, nodePool];
+        // On a standby the operator must be at 0 before it can ever see this cluster.
+        if (plan.clusterDependsOnPatch) clusterDeps.push(this.operatorPatch);
+        this.humioCluster = new k8s.apiextensions.CustomResource(`${name}-humiocluster`, {
+            apiVersion: "core.humio.com/v1alpha1",
+            kind: "HumioCluster",
+            metadata: { name: c, namespace },
+            spec,
+        }, child({ dependsOn: clusterDeps }));
+
+        const selectors = serviceSelectors(c, args.layout, args.drUseDedicatedRouting);
+        const routeService = (id: string, serviceName: string, selector: Record<string, string>) =>
+            new k8s.core.v1.Service(`${name}-${id}`, {
+                metadata: { name: serviceName, namespace, annotations: SKIP_AWAIT },
+                spec: {
+                    type: "ClusterIP",
+                    selector,
+                    ports: [{ name: "https", port: LOGSCALE_PORT, targetPort: LOGSCALE_PORT, protocol: "TCP" }],
+                },
+            }, child());
+        const uiService = routeService("ui-service", uiServiceName(c), selectors.ui);
+        const ingestService = routeService("ingest-service", ingestServiceName(c), selectors.ingest);
+
+        const ing = ingressSpec({ clusterName: c, hostname: args.hostname, globalHostname: args.globalHostname, dr: args.dr });
+        new k8s.networking.v1.Ingress(`${name}-ingress`, {
+            metadata: { name: c, namespace, annotations: { ...ing.metadata.annotations, ...SKIP_AWAIT } },
+            spec: ing.spec,
+        }, child({ dependsOn: [this.ingressRelease, issuer, uiService, ingestService] }));
+
+        this.namespace = namespace;
+        this.humioClusterName = this.humioCluster.urn.apply(() => c);
+        this.operatorDeploymentName = pulumi.output(OPERATOR_DEPLOYMENT_NAME);
+        this.ingressServiceName = this.ingressRelease.urn.apply(() => INGRESS_SERVICE_NAME);
+        this.humioServiceAccountName = serviceAccount.metadata.name;
+        this.kafkaBootstrapServers = pulumi.output(kafkaBootstrapServers(c));
+        this.adminPassword = pulumi.secret(this.adminPasswordOf(name, args));
+        this.registerOutputs({
+            namespace: this.namespace,
+            humioClusterName: this.humioClusterName,
+            operatorDeploymentName: this.operatorDeploymentName,
+            ingressServiceName: this.ingressServiceName,
+            humioServiceAccountName: this.humioServiceAccountName,
+            kafkaBootstrapServers: this.kafkaBootstrapServers,
+            adminPassword: this.adminPassword,
+        });
+    }
+
+    private generatedPassword?: random.RandomPassword;
+
+    /** The given admin password, or one generated once per component. */
+    private adminPasswordOf(name: string, args: LogScaleClusterArgs): pulumi.Output<string> {
+        if (args.adminPassword !== undefined) return pulumi.output(args.adminPassword);
+        this.generatedPassword ??= new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
+        return this.generatedPassword.result;
+    }
+}
+
+/** STATIC_USERS is `user:password[,user:password]`: a ':' or ',' in the password would split it. */
+export function staticUsersValue(password: string): string {
+    if (!password || /[:,\s]/.test(password)) {
+        throw new Error("the LogScale admin password must be non-empty and contain no ':', ',' or whitespace (STATIC_USERS is user:password,...)");
+    }
+    return `admin:${password}`;
+}

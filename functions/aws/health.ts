@@ -1,0 +1,57 @@
+// Pure readings of Route 53 answers: the live checker verdict and the
+// continuous-failure duration from the HealthCheckStatus metric.
+
+export interface CheckerObservation {
+    Region?: string;
+    StatusReport?: { Status?: string; CheckedTime?: Date };
+}
+
+export interface MetricDatapoint {
+    Timestamp?: Date;
+    Maximum?: number;
+}
+
+/**
+ * Route 53 considers an endpoint healthy when more than 18% of its health
+ * checkers report it healthy (Route 53 Developer Guide, "How Amazon Route 53
+ * determines whether a health check is healthy"). The same rule here keeps the
+ * function from disagreeing with DNS.
+ */
+export const HEALTHY_CHECKER_FRACTION = 0.18;
+
+export function checkersVerdict(observations: CheckerObservation[]): { healthy: boolean; detail: string } {
+    const reports = observations.filter(o => typeof o.StatusReport?.Status === "string");
+    if (reports.length === 0) {
+        throw new Error("no health checker has reported yet");
+    }
+    const healthy = reports.filter(o => o.StatusReport!.Status!.startsWith("Success")).length;
+    const sample = reports.find(o => !o.StatusReport!.Status!.startsWith("Success"))?.StatusReport?.Status;
+    const detail = `${healthy}/${reports.length} checkers healthy` + (sample ? `; e.g. ${sample}` : "");
+    return { healthy: healthy / reports.length > HEALTHY_CHECKER_FRACTION, detail };
+}
+
+/**
+ * Seconds of uninterrupted failure: consecutive periods, from the latest
+ * datapoint backwards, whose Maximum is 0 (every sample in the period was
+ * unhealthy). A healthy period or a gap in the series ends the streak;
+ * missing data never counts as failure, so a holdoff cannot be met on silence.
+ */
+export function consecutiveFailingSeconds(datapoints: MetricDatapoint[], periodSeconds: number): number {
+    const points = datapoints
+        .filter((d): d is { Timestamp: Date; Maximum: number } => d.Timestamp instanceof Date && typeof d.Maximum === "number")
+        .sort((a, b) => b.Timestamp.getTime() - a.Timestamp.getTime());
+    let count = 0;
+    let expected: number | undefined;
+    for (const point of points) {
+        const t = point.Timestamp.getTime();
+        if (expected !== undefined && t !== expected) {
+            break;
+        }
+        if (point.Maximum > 0) {
+            break;
+        }
+        count++;
+        expected = t - periodSeconds * 1000;
+    }
+    return count * periodSeconds;
+}

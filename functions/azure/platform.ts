@@ -1,0 +1,141 @@
+import { FailoverPlatform, KubernetesApi, Logger, PrimaryHealth } from "../core/types";
+import { EndpointState, TrafficManagerApi } from "./arm";
+
+/**
+ * Holdoff tracking: epoch seconds at which this function first saw the primary
+ * endpoint failing. Lives on the humio-operator Deployment (Azure has no SSM
+ * equivalent, and the Deployment is what the failover acts on anyway); the
+ * runbook clears it with `kubectl annotate ... logscale.dr/degraded-since-epoch-`.
+ */
+export const DEGRADED_SINCE_ANNOTATION = "logscale.dr/degraded-since-epoch";
+/** Cooldown: epoch seconds of the last failover. */
+export const LAST_FAILOVER_ANNOTATION = "logscale.dr/last-failover-epoch";
+
+/**
+ * What one Traffic Manager reading means for the failover:
+ * - online: probes pass;
+ * - failing: probes fail (Degraded), or the target is stopped;
+ * - disabled: the endpoint is switched off (by an earlier failover's lock or
+ *   by an operator): traffic already avoids it, and that is a human's or a
+ *   finished failover's decision, not a probe failure to act on;
+ * - unknown: no verdict yet (CheckingEndpoint right after a change, or a
+ *   status this code does not know): neither a reason to fail over nor proof
+ *   of health, so holdoff tracking is left as it is.
+ */
+export type EndpointClass = "online" | "failing" | "disabled" | "unknown";
+
+export function classifyEndpoint(state: EndpointState): EndpointClass {
+    if (state.endpointStatus.toLowerCase() === "disabled") {
+        return "disabled";
+    }
+    switch (state.endpointMonitorStatus.toLowerCase()) {
+        case "online":
+            return "online";
+        case "degraded":
+        case "stopped":
+            return "failing";
+        case "disabled":
+        case "inactive":
+            return "disabled";
+        default:
+            return "unknown";
+    }
+}
+
+export interface AzurePlatformOptions {
+    tm: TrafficManagerApi;
+    k8s: KubernetesApi;
+    namespace: string;
+    operatorDeployment: string;
+    primaryEndpointId: string;
+    /** The secondary gate (TCP to this cluster's ingress); undefined: no gate configured. */
+    secondaryReachable?: () => Promise<boolean>;
+    /** Milliseconds since the epoch. */
+    now: () => number;
+    log: Logger;
+}
+
+export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
+    const annotation = (key: string) => o.k8s.getDeploymentAnnotation(o.namespace, o.operatorDeployment, key);
+    const annotate = (values: Record<string, string | null>) => o.k8s.annotateDeployment(o.namespace, o.operatorDeployment, values);
+    const nowSeconds = () => Math.floor(o.now() / 1000);
+    // The class of the most recent reading: clearDegraded only forgets the
+    // holdoff when that reading proved the primary is not failing.
+    let lastClass: EndpointClass | undefined;
+
+    const epochOf = (key: string, raw: string | undefined): number | undefined => {
+        if (raw === undefined) {
+            return undefined;
+        }
+        if (!/^\d{1,12}$/.test(raw.trim())) {
+            o.log("warn", "azure.annotation-invalid", { annotation: key, value: raw });
+            return undefined;
+        }
+        return Number(raw.trim());
+    };
+
+    return {
+        cloud: "azure",
+
+        async primaryHealth(): Promise<PrimaryHealth> {
+            const state = await o.tm.getEndpoint(o.primaryEndpointId);
+            const cls = classifyEndpoint(state);
+            lastClass = cls;
+            const detail = `Traffic Manager endpoint ${state.endpointStatus}/${state.endpointMonitorStatus}`;
+            if (cls === "online") {
+                return { healthy: true, failingForSeconds: 0, detail };
+            }
+            if (cls === "disabled") {
+                return { healthy: true, failingForSeconds: 0, detail: `${detail}: switched off by an earlier failover or an operator, not a probe failure; nothing to do` };
+            }
+            const now = nowSeconds();
+            const since = epochOf(DEGRADED_SINCE_ANNOTATION, await annotation(DEGRADED_SINCE_ANNOTATION));
+            if (cls === "unknown") {
+                // failingForSeconds 0 keeps the holdoff from being met on a reading that proves nothing.
+                return { healthy: false, failingForSeconds: 0, detail: `${detail}: no verdict yet${since !== undefined ? `, failing since ${since}` : ""}` };
+            }
+            if (since === undefined || since > now) {
+                await annotate({ [DEGRADED_SINCE_ANNOTATION]: String(now) });
+                return { healthy: false, failingForSeconds: 0, detail: `${detail}: first seen failing now (${now})` };
+            }
+            return { healthy: false, failingForSeconds: now - since, detail: `${detail}: failing since ${since}` };
+        },
+
+        async secondaryHealthy(): Promise<boolean> {
+            if (!o.secondaryReachable) {
+                throw new Error("the secondary gate is on but no secondary address is configured");
+            }
+            return o.secondaryReachable();
+        },
+
+        async lastFailoverEpoch(): Promise<number | undefined> {
+            return epochOf(LAST_FAILOVER_ANNOTATION, await annotation(LAST_FAILOVER_ANNOTATION));
+        },
+
+        async recordFailover(epochSeconds: number): Promise<void> {
+            // The holdoff this failover ended is over: forgetting it stops the minute timer.
+            await annotate({ [LAST_FAILOVER_ANNOTATION]: String(epochSeconds), [DEGRADED_SINCE_ANNOTATION]: null });
+        },
+
+        async lockDns(): Promise<void> {
+            const state = await o.tm.disableEndpoint(o.primaryEndpointId);
+            o.log("info", "azure.primary-endpoint-disabled", { endpoint: o.primaryEndpointId, endpointStatus: state.endpointStatus });
+        },
+
+        async clearDegraded(): Promise<void> {
+            if (lastClass !== "online" && lastClass !== "disabled") {
+                return;
+            }
+            await annotate({ [DEGRADED_SINCE_ANNOTATION]: null });
+        },
+
+        async scheduleRecheck(afterSeconds: number): Promise<void> {
+            // The minute timer re-runs the check while the annotation is set;
+            // primaryHealth set it, so make sure it is still there.
+            if ((await annotation(DEGRADED_SINCE_ANNOTATION)) === undefined) {
+                await annotate({ [DEGRADED_SINCE_ANNOTATION]: String(nowSeconds()) });
+            }
+            o.log("info", "azure.recheck-scheduled", { afterSeconds, by: "timer function, every minute while the degraded-since annotation is set" });
+        },
+    };
+}

@@ -1,0 +1,184 @@
+// The Function App's settings, written by the Pulumi component and read by
+// the handler: one table of names so the two sides cannot drift apart.
+
+import type { FailoverSettings } from "../core/types";
+
+/** Function names inside the package (folder names, `context.executionContext.functionName`). */
+export const FUNCTION_NAMES = {
+    /** HTTP trigger the metric alert's action group calls. */
+    http: "failover",
+    /** Minute timer that keeps a pending holdoff alive (alerts notify only on a state change). */
+    timer: "recheck",
+} as const;
+
+/**
+ * Application ID of the AKS Entra ID server application: the audience of
+ * tokens that AKS clusters with managed Entra ID integration accept.
+ */
+export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+
+export const ARM_PUBLIC_ENDPOINT = "https://management.azure.com";
+
+/**
+ * How long one invocation waits for the holdoff before handing over to the
+ * minute timer. The HTTP front end of App Service drops requests after 230 s,
+ * so the alert-triggered run stays well under it, leaving room for the
+ * failover steps themselves; the timer run stays under its own period.
+ */
+export const WAIT_BUDGET_SECONDS = { http: 150, timer: 40 } as const;
+
+export const APP_SETTING = {
+    namespace: "LOGSCALE_DR_NAMESPACE",
+    operatorDeployment: "LOGSCALE_DR_OPERATOR_DEPLOYMENT",
+    humioClusterName: "LOGSCALE_DR_HUMIO_CLUSTER",
+    preFailoverFailureSeconds: "LOGSCALE_DR_HOLDOFF_SECONDS",
+    cooldownSeconds: "LOGSCALE_DR_COOLDOWN_SECONDS",
+    requireHealthySecondary: "LOGSCALE_DR_REQUIRE_HEALTHY_SECONDARY",
+    recheckIntervalSeconds: "LOGSCALE_DR_RECHECK_SECONDS",
+    primaryEndpointId: "LOGSCALE_DR_PRIMARY_ENDPOINT_ID",
+    secondaryAddress: "LOGSCALE_DR_SECONDARY_ADDRESS",
+    secondaryPort: "LOGSCALE_DR_SECONDARY_PORT",
+    aksServer: "LOGSCALE_DR_AKS_SERVER",
+    aksCaBase64: "LOGSCALE_DR_AKS_CA_BASE64",
+    identityClientId: "LOGSCALE_DR_IDENTITY_CLIENT_ID",
+    armEndpoint: "LOGSCALE_DR_ARM_ENDPOINT",
+} as const;
+
+export interface AzureFunctionConfig {
+    /** Everything but the wait budget, which depends on the trigger. */
+    failover: Omit<FailoverSettings, "waitBudgetSeconds">;
+    /** ARM id of the primary's Traffic Manager external endpoint. */
+    primaryEndpointId: string;
+    /** This (secondary) cluster's ingress address, probed for the secondary gate. */
+    secondaryAddress?: string;
+    secondaryPort: number;
+    /** https://<AKS API server FQDN>:443 */
+    aksServer: string;
+    /** PEM CA of the AKS API server. */
+    aksCaPem?: string;
+    /** Client id of the user-assigned identity the function runs as. */
+    identityClientId: string;
+    armEndpoint: string;
+}
+
+const ENDPOINT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/trafficManagerProfiles\/[^/]+\/externalEndpoints\/[^/]+$/i;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The app settings for a config (the component writes exactly these). */
+export function appSettingsFor(config: AzureFunctionConfig): Record<string, string> {
+    const f = config.failover;
+    const settings: Record<string, string> = {
+        [APP_SETTING.namespace]: f.namespace,
+        [APP_SETTING.operatorDeployment]: f.operatorDeployment,
+        [APP_SETTING.humioClusterName]: f.humioClusterName,
+        [APP_SETTING.preFailoverFailureSeconds]: String(f.preFailoverFailureSeconds),
+        [APP_SETTING.cooldownSeconds]: String(f.cooldownSeconds),
+        [APP_SETTING.requireHealthySecondary]: String(f.requireHealthySecondary),
+        [APP_SETTING.recheckIntervalSeconds]: String(f.recheckIntervalSeconds),
+        [APP_SETTING.primaryEndpointId]: config.primaryEndpointId,
+        [APP_SETTING.secondaryPort]: String(config.secondaryPort),
+        [APP_SETTING.aksServer]: config.aksServer,
+        [APP_SETTING.identityClientId]: config.identityClientId,
+        [APP_SETTING.armEndpoint]: config.armEndpoint,
+    };
+    if (config.secondaryAddress !== undefined) {
+        settings[APP_SETTING.secondaryAddress] = config.secondaryAddress;
+    }
+    if (config.aksCaPem !== undefined) {
+        settings[APP_SETTING.aksCaBase64] = Buffer.from(config.aksCaPem, "utf8").toString("base64");
+    }
+    return settings;
+}
+
+/**
+ * Reads the handler's config from the environment. Every problem is listed
+ * at once, by setting name, so one look at the log fixes a broken app.
+ */
+export function parseAppSettings(env: Record<string, string | undefined>): AzureFunctionConfig {
+    const problems: string[] = [];
+    const text = (name: string, required = true): string | undefined => {
+        const v = env[name];
+        if (v === undefined || v.trim() === "") {
+            if (required) {
+                problems.push(`${name} is not set`);
+            }
+            return undefined;
+        }
+        return v.trim();
+    };
+    const seconds = (name: string, min: number): number => {
+        const v = text(name);
+        if (v === undefined) {
+            return 0;
+        }
+        if (!/^\d+$/.test(v) || Number(v) < min) {
+            problems.push(`${name} must be a whole number of seconds >= ${min} (got ${JSON.stringify(v)})`);
+            return 0;
+        }
+        return Number(v);
+    };
+
+    const requireText = text(APP_SETTING.requireHealthySecondary);
+    if (requireText !== undefined && requireText !== "true" && requireText !== "false") {
+        problems.push(`${APP_SETTING.requireHealthySecondary} must be true or false (got ${JSON.stringify(requireText)})`);
+    }
+    const requireHealthySecondary = requireText !== "false";
+
+    const primaryEndpointId = text(APP_SETTING.primaryEndpointId) ?? "";
+    if (primaryEndpointId && !ENDPOINT_ID.test(primaryEndpointId)) {
+        problems.push(`${APP_SETTING.primaryEndpointId} must be the ARM id of a Traffic Manager external endpoint `
+            + `(/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.Network/trafficManagerProfiles/<p>/externalEndpoints/<e>), got ${JSON.stringify(primaryEndpointId)}`);
+    }
+
+    const secondaryAddress = text(APP_SETTING.secondaryAddress, requireHealthySecondary);
+    const portText = text(APP_SETTING.secondaryPort, false) ?? "443";
+    const secondaryPort = Number(portText);
+    if (!/^\d+$/.test(portText) || secondaryPort < 1 || secondaryPort > 65535) {
+        problems.push(`${APP_SETTING.secondaryPort} must be a TCP port 1-65535 (got ${JSON.stringify(portText)})`);
+    }
+
+    const aksServer = text(APP_SETTING.aksServer) ?? "";
+    if (aksServer && !/^https?:\/\/[^/\s]+\/?$/.test(aksServer)) {
+        problems.push(`${APP_SETTING.aksServer} must be the API server URL https://<host>[:port] (got ${JSON.stringify(aksServer)})`);
+    }
+    const caText = text(APP_SETTING.aksCaBase64, false);
+    let aksCaPem: string | undefined;
+    if (caText !== undefined) {
+        aksCaPem = Buffer.from(caText, "base64").toString("utf8");
+        if (!aksCaPem.includes("-----BEGIN CERTIFICATE-----")) {
+            problems.push(`${APP_SETTING.aksCaBase64} must be a base64-encoded PEM certificate bundle`);
+        }
+    }
+
+    const identityClientId = text(APP_SETTING.identityClientId) ?? "";
+    if (identityClientId && !GUID.test(identityClientId)) {
+        problems.push(`${APP_SETTING.identityClientId} must be the client id (GUID) of the function's user-assigned identity (got ${JSON.stringify(identityClientId)})`);
+    }
+    const armEndpoint = (text(APP_SETTING.armEndpoint, false) ?? ARM_PUBLIC_ENDPOINT).replace(/\/+$/, "");
+    if (!/^https?:\/\/[^/\s]+$/.test(armEndpoint)) {
+        problems.push(`${APP_SETTING.armEndpoint} must be a URL such as ${ARM_PUBLIC_ENDPOINT} (got ${JSON.stringify(armEndpoint)})`);
+    }
+
+    const config: AzureFunctionConfig = {
+        failover: {
+            namespace: text(APP_SETTING.namespace) ?? "",
+            operatorDeployment: text(APP_SETTING.operatorDeployment) ?? "",
+            humioClusterName: text(APP_SETTING.humioClusterName) ?? "",
+            preFailoverFailureSeconds: seconds(APP_SETTING.preFailoverFailureSeconds, 0),
+            cooldownSeconds: seconds(APP_SETTING.cooldownSeconds, 0),
+            requireHealthySecondary,
+            recheckIntervalSeconds: seconds(APP_SETTING.recheckIntervalSeconds, 1),
+        },
+        primaryEndpointId,
+        secondaryAddress,
+        secondaryPort,
+        aksServer: aksServer.replace(/\/+$/, ""),
+        aksCaPem,
+        identityClientId,
+        armEndpoint,
+    };
+    if (problems.length > 0) {
+        throw new Error(`invalid function app settings: ${problems.join("; ")}`);
+    }
+    return config;
+}

@@ -1,0 +1,102 @@
+import { FailoverDecision, FailoverSettings, PrimaryHealth, SecretMeta } from "./types";
+
+/** Everything one observation round reads; the rounds run their calls concurrently. */
+export interface Observation {
+    lastFailoverEpoch: number | undefined;
+    primary: PrimaryHealth;
+    /** undefined when the secondary gate is off (the call is not made). */
+    secondaryHealthy: boolean | undefined;
+    operatorReplicas: number;
+    tlsSecret: SecretMeta | undefined;
+}
+
+export type Verdict =
+    | { kind: "stop"; decision: Exclude<FailoverDecision, "failed-over" | "holdoff-pending" | "error">; reason: string }
+    | { kind: "wait"; remainingSeconds: number; reason: string }
+    | { kind: "act"; reason: string };
+
+/**
+ * The order matters: a recorded failover or a running operator means there is
+ * nothing left to decide, whatever the primary looks like now; the holdoff
+ * comes before the secondary gate so that a secondary blip during the holdoff
+ * does not end a failover that is not due yet anyway.
+ */
+export function judge(obs: Observation, settings: FailoverSettings, nowMs: number): Verdict {
+    const nowSeconds = Math.floor(nowMs / 1000);
+    if (obs.lastFailoverEpoch !== undefined) {
+        const since = nowSeconds - obs.lastFailoverEpoch;
+        // |since|: a time recorded slightly in the future (clock skew between
+        // writers) is as recent as one slightly in the past.
+        if (Math.abs(since) < settings.cooldownSeconds) {
+            return {
+                kind: "stop",
+                decision: "cooldown",
+                reason: `last failover at ${obs.lastFailoverEpoch} is ${since}s ago, within the ${settings.cooldownSeconds}s cooldown`,
+            };
+        }
+    }
+    if (obs.operatorReplicas >= 1) {
+        return {
+            kind: "stop",
+            decision: "already-failed-over",
+            reason: `${settings.operatorDeployment} already has ${obs.operatorReplicas} replica(s)`,
+        };
+    }
+    if (obs.primary.healthy) {
+        return { kind: "stop", decision: "primary-healthy", reason: "the primary is healthy" };
+    }
+    if (obs.primary.failingForSeconds < settings.preFailoverFailureSeconds) {
+        return {
+            kind: "wait",
+            remainingSeconds: settings.preFailoverFailureSeconds - obs.primary.failingForSeconds,
+            reason: `the primary has failed for ${obs.primary.failingForSeconds}s of the required ${settings.preFailoverFailureSeconds}s`,
+        };
+    }
+    if (settings.requireHealthySecondary && obs.secondaryHealthy !== true) {
+        return { kind: "stop", decision: "secondary-unhealthy", reason: "the secondary's own health check is failing; not failing over onto it" };
+    }
+    return {
+        kind: "act",
+        reason: `the primary has failed for ${obs.primary.failingForSeconds}s (holdoff ${settings.preFailoverFailureSeconds}s)`,
+    };
+}
+
+/**
+ * creationTimestamp has whole-second resolution (truncated), and the API
+ * server's clock is not ours: a Secret counts as older than this invocation
+ * only with that second and this allowance to spare. A stale Secret is hours
+ * or days old; one created seconds around our start is the operator's new one.
+ */
+export const TLS_SECRET_CLOCK_SKEW_MS = 2000;
+
+export function tlsSecretIsStale(meta: SecretMeta, startedAtMs: number): boolean {
+    const created = Date.parse(meta.creationTimestamp);
+    if (Number.isNaN(created)) {
+        return false;
+    }
+    return created + 1000 + TLS_SECRET_CLOCK_SKEW_MS <= startedAtMs;
+}
+
+export function validateSettings(s: FailoverSettings): string | undefined {
+    const nonEmpty: (keyof FailoverSettings)[] = ["namespace", "operatorDeployment", "humioClusterName"];
+    for (const key of nonEmpty) {
+        const v = s[key];
+        if (typeof v !== "string" || v.length === 0) {
+            return `${key} must be a non-empty string (got ${JSON.stringify(v)})`;
+        }
+    }
+    const seconds: (keyof FailoverSettings)[] = ["preFailoverFailureSeconds", "cooldownSeconds", "waitBudgetSeconds"];
+    for (const key of seconds) {
+        const v = s[key];
+        if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+            return `${key} must be a number of seconds >= 0 (got ${JSON.stringify(v)})`;
+        }
+    }
+    if (typeof s.recheckIntervalSeconds !== "number" || !Number.isFinite(s.recheckIntervalSeconds) || s.recheckIntervalSeconds < 1) {
+        return `recheckIntervalSeconds must be a number of seconds >= 1 (got ${JSON.stringify(s.recheckIntervalSeconds)})`;
+    }
+    if (typeof s.requireHealthySecondary !== "boolean") {
+        return `requireHealthySecondary must be a boolean (got ${JSON.stringify(s.requireHealthySecondary)})`;
+    }
+    return undefined;
+}

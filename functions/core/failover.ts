@@ -1,0 +1,228 @@
+import { judge, Observation, tlsSecretIsStale, validateSettings } from "./decide";
+import { DEFAULT_RETRY, errorMessage, validateRetryPolicy, withRetry } from "./retry";
+import { Clock, FailoverPlatform, FailoverResult, FailoverSettings, KubernetesApi, Logger, RemoteError } from "./types";
+
+export interface RunOptions {
+    /** Source of jitter for retries, in [0, 1). Default Math.random. */
+    random?: () => number;
+}
+
+type Draft = Omit<FailoverResult, "startedAt" | "durationMs">;
+
+/**
+ * The failover, cloud-neutral. Remote calls that do not depend on each other
+ * run together, so the critical path is four round trips:
+ *   1. observe: cooldown, primary health, secondary health, operator replicas, TLS secret metadata
+ *   2. delete the stale TLS secret (only when one exists)
+ *   3. scale the operator 0 -> 1 (compare-and-set)
+ *   4. lock DNS and record the failover time
+ * A holdoff that is not met yet repeats round 1 every recheckIntervalSeconds
+ * and, when the wait budget runs out, hands over to platform.scheduleRecheck
+ * rather than dropping the failover.
+ */
+export async function runFailover(
+    platform: FailoverPlatform,
+    k8s: KubernetesApi,
+    settings: FailoverSettings,
+    clock: Clock,
+    log: Logger,
+    options: RunOptions = {},
+): Promise<FailoverResult> {
+    const startedAtMs = clock.now();
+    const startedAt = new Date(startedAtMs).toISOString();
+    const draft: Draft = { decision: "error", reason: "", operatorScaled: false, dnsLocked: false };
+
+    const finish = (decision: FailoverResult["decision"], reason: string, extra: Partial<Draft> = {}): FailoverResult => {
+        Object.assign(draft, extra, { decision, reason });
+        const result: FailoverResult = { ...draft, startedAt, durationMs: clock.now() - startedAtMs };
+        const level = decision === "error" ? "error" : (result.dnsLockError || result.cooldownRecordError ? "warn" : "info");
+        log(level, "failover.result", { ...result });
+        return result;
+    };
+
+    const invalid = validateSettings(settings) ?? (settings.retry ? validateRetryPolicy(settings.retry) : undefined);
+    if (invalid) {
+        return finish("error", "the failover settings are invalid", { error: invalid });
+    }
+    log("info", "failover.start", { cloud: platform.cloud, settings: { ...settings } });
+
+    const policy = settings.retry ?? DEFAULT_RETRY;
+    const random = options.random ?? Math.random;
+    const remote = <T>(call: string, fn: () => Promise<T>, onFailure?: (err: unknown) => void): Promise<T> =>
+        withRetry(async () => {
+            try {
+                return await fn();
+            } catch (err) {
+                if (onFailure) {
+                    onFailure(err);
+                }
+                throw err;
+            }
+        }, { call, policy, random, log, sleep: ms => clock.sleep(ms) });
+
+    const { namespace, operatorDeployment, humioClusterName } = settings;
+
+    const observe = async (): Promise<Observation> => {
+        const [lastFailoverEpoch, primary, secondaryHealthy, operatorReplicas, tlsSecret] = await allOrFirstError([
+            remote("platform.lastFailoverEpoch", () => platform.lastFailoverEpoch()),
+            remote("platform.primaryHealth", () => platform.primaryHealth()),
+            settings.requireHealthySecondary
+                ? remote("platform.secondaryHealthy", () => platform.secondaryHealthy())
+                : Promise.resolve(undefined),
+            remote("k8s.getDeploymentReplicas", () => k8s.getDeploymentReplicas(namespace, operatorDeployment)),
+            remote("k8s.getSecretMeta", () => k8s.getSecretMeta(namespace, humioClusterName)),
+        ] as const);
+        return { lastFailoverEpoch, primary, secondaryHealthy, operatorReplicas, tlsSecret };
+    };
+
+    const deadlineMs = startedAtMs + settings.waitBudgetSeconds * 1000;
+    let obs: Observation;
+    let checks = 0;
+    for (;;) {
+        checks++;
+        try {
+            obs = await observe();
+        } catch (err) {
+            return finish("error", "could not read the state the decision needs", { error: errorMessage(err), checks });
+        }
+        Object.assign(draft, {
+            checks,
+            primary: obs.primary,
+            operatorReplicasBefore: obs.operatorReplicas,
+            lastFailoverEpoch: obs.lastFailoverEpoch,
+            secondaryHealthy: obs.secondaryHealthy,
+        });
+        const verdict = judge(obs, settings, clock.now());
+        log("info", "failover.check", {
+            check: checks,
+            verdict: verdict.kind,
+            reason: verdict.reason,
+            primary: obs.primary,
+            operatorReplicas: obs.operatorReplicas,
+            lastFailoverEpoch: obs.lastFailoverEpoch,
+            secondaryHealthy: obs.secondaryHealthy,
+        });
+        if (verdict.kind === "stop") {
+            if (verdict.decision === "primary-healthy" && platform.clearDegraded) {
+                const clear = platform.clearDegraded.bind(platform);
+                try {
+                    await remote("platform.clearDegraded", () => clear());
+                } catch (err) {
+                    // Stale holdoff tracking only makes a later holdoff look longer
+                    // than it is; it must not turn "healthy" into an error.
+                    log("warn", "failover.clear-degraded-failed", { error: err });
+                }
+            }
+            return finish(verdict.decision, verdict.reason);
+        }
+        if (verdict.kind === "act") {
+            break;
+        }
+        const sleepMs = Math.ceil(Math.min(settings.recheckIntervalSeconds, verdict.remainingSeconds) * 1000);
+        if (clock.now() + sleepMs > deadlineMs) {
+            return handOver(verdict.reason, Math.ceil(sleepMs / 1000));
+        }
+        log("info", "failover.holdoff-wait", { sleepMs, remainingSeconds: verdict.remainingSeconds });
+        await clock.sleep(sleepMs);
+    }
+
+    async function handOver(reason: string, afterSeconds: number): Promise<FailoverResult> {
+        if (!platform.scheduleRecheck) {
+            log("error", "failover.holdoff-unscheduled", { reason });
+            return finish("holdoff-pending",
+                `${reason}; the wait budget is spent and this platform cannot schedule a recheck, so only a new alarm notification runs the check again`,
+                { recheckScheduled: false });
+        }
+        const schedule = platform.scheduleRecheck.bind(platform);
+        try {
+            await remote("platform.scheduleRecheck", () => schedule(afterSeconds));
+        } catch (err) {
+            return finish("error", `${reason}; scheduling a recheck failed, so the failover may be lost`,
+                { error: errorMessage(err), recheckScheduled: false });
+        }
+        return finish("holdoff-pending", `${reason}; the wait budget is spent, a recheck is scheduled`, { recheckScheduled: true });
+    }
+
+    // Round 2: the stale TLS secret. Its metadata came with round 1; a Secret
+    // newer than this invocation belongs to an operator another invocation
+    // already started, and the uid precondition keeps a Secret recreated
+    // between our read and our delete.
+    const secret = obs.tlsSecret;
+    if (secret === undefined) {
+        draft.tlsSecret = "absent";
+    } else if (!tlsSecretIsStale(secret, startedAtMs)) {
+        draft.tlsSecret = "kept-fresh";
+        log("warn", "failover.tls-secret-kept", { name: humioClusterName, creationTimestamp: secret.creationTimestamp, startedAt });
+    } else {
+        try {
+            const deleted = await remote("k8s.deleteSecret", () => k8s.deleteSecret(namespace, humioClusterName, { uid: secret.uid }));
+            draft.tlsSecret = deleted === "replaced" ? "kept-fresh" : deleted;
+        } catch (err) {
+            // A stale CA would leave the recovered cluster unreachable; scaling
+            // after a failed delete trades a clean retry for a broken failover.
+            return finish("error", `deleting the stale TLS secret ${namespace}/${humioClusterName} failed; the operator was not scaled`,
+                { error: errorMessage(err) });
+        }
+        log("info", "failover.tls-secret", { name: humioClusterName, result: draft.tlsSecret });
+    }
+
+    // Round 3: compare-and-set 0 -> 1, so that of N concurrent invocations
+    // exactly one scales and goes on to lock.
+    let ambiguousAttempt = false;
+    let scaled: "scaled" | "conflict";
+    try {
+        scaled = await remote(
+            "k8s.scaleDeploymentFrom",
+            () => k8s.scaleDeploymentFrom(namespace, operatorDeployment, obs.operatorReplicas, 1),
+            err => { if (err instanceof RemoteError && err.retryable) { ambiguousAttempt = true; } },
+        );
+    } catch (err) {
+        return finish("error", `scaling ${namespace}/${operatorDeployment} to 1 failed`, { error: errorMessage(err) });
+    }
+    if (scaled === "conflict" && !ambiguousAttempt) {
+        return finish("already-failed-over",
+            `${operatorDeployment} was no longer at ${obs.operatorReplicas} replicas when this invocation scaled it; another invocation failed over first`);
+    }
+    // A conflict after an attempt whose outcome we never saw (timeout, reset,
+    // 5xx) may be our own write answered late: lock anyway, since locking twice
+    // is harmless and not locking lets DNS fail back on its own.
+    draft.operatorScaled = true;
+    log("info", "failover.scaled", { deployment: operatorDeployment, from: obs.operatorReplicas, to: 1, ambiguous: scaled === "conflict" });
+
+    // Round 4: independent of each other; neither undoes the scale-up.
+    const [lock, record] = await Promise.allSettled([
+        remote("platform.lockDns", () => platform.lockDns()),
+        remote("platform.recordFailover", () => platform.recordFailover(Math.floor(clock.now() / 1000))),
+    ]);
+    if (lock.status === "fulfilled") {
+        draft.dnsLocked = true;
+    } else {
+        draft.dnsLockError = errorMessage(lock.reason);
+        log("error", "failover.dns-lock-failed", { error: lock.reason });
+    }
+    if (record.status === "rejected") {
+        draft.cooldownRecordError = errorMessage(record.reason);
+        log("error", "failover.cooldown-record-failed", { error: record.reason });
+    }
+    const why = scaled === "conflict"
+        ? "the scale-up answered late (an earlier attempt's outcome was unknown); treated as this invocation's"
+        : `${operatorDeployment} scaled ${obs.operatorReplicas} -> 1`;
+    return finish("failed-over", `${why}; ${draft.dnsLocked ? "DNS locked" : "DNS lock FAILED, lock it by hand"}`);
+}
+
+/**
+ * Promise.all that waits for every call before failing: a rejected read must
+ * not leave sibling calls (and their retries) running after the decision.
+ */
+async function allOrFirstError<T extends readonly unknown[]>(promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+    const settled = await Promise.allSettled(promises as readonly Promise<unknown>[]);
+    const failures = settled.filter((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failures.length > 0) {
+        const first = failures[0].reason;
+        if (failures.length === 1) {
+            throw first;
+        }
+        throw new Error(failures.map(f => errorMessage(f.reason)).join("; "));
+    }
+    return settled.map(s => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}

@@ -1,0 +1,157 @@
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import { systemClock } from "../core/clock";
+import { runFailover } from "../core/failover";
+import { jsonLogger } from "../core/log";
+import { Clock, FailoverResult, Logger } from "../core/types";
+import { KubeClient } from "../k8s/client";
+import { fromFunctionEnv } from "./config";
+import { okeToken } from "./oke";
+import { defaultEndpoints, OciPlatform } from "./platform";
+import { OciCredentials, resourcePrincipal } from "./signer";
+
+export interface HandlerDeps {
+    clock?: Clock;
+    log?: Logger;
+    /** Signing identity; default: the function's resource principal. */
+    credentials?: () => OciCredentials;
+}
+
+/**
+ * One alarm notification in, one FailoverResult out. The body (the ONS
+ * message of the alarm) is only logged: whatever state the alarm was in when
+ * it was sent, the decision is taken on the current health, so a late or
+ * repeated notification cannot cause a failover the data does not support.
+ */
+export async function handleNotification(body: string, env: Record<string, string | undefined>, deps: HandlerDeps = {}): Promise<FailoverResult> {
+    const clock = deps.clock ?? systemClock();
+    const log = deps.log ?? jsonLogger({ base: { fn: env.FN_FN_ID, cloud: "oci" } });
+    log("info", "oci.notification", summarizeNotification(body));
+    let cfg;
+    try {
+        cfg = fromFunctionEnv(env);
+    } catch (err) {
+        const result: FailoverResult = {
+            decision: "error",
+            reason: "the function configuration is invalid; nothing was read or changed",
+            error: (err as Error).message,
+            operatorScaled: false,
+            dnsLocked: false,
+            startedAt: new Date(clock.now()).toISOString(),
+            durationMs: 0,
+        };
+        log("error", "failover.result", { ...result });
+        return result;
+    }
+    const credentials = deps.credentials ?? (() => resourcePrincipal(env));
+    const endpoints = { ...defaultEndpoints(cfg.region), ...stripUndefined(cfg.endpoints ?? {}) };
+    const k8s = new KubeClient({
+        connection: {
+            server: cfg.kubernetesServer,
+            caPem: cfg.kubernetesCaPem,
+            token: () => okeToken(cfg.region, cfg.clusterId, credentials(), new Date(clock.now()), realmOf(endpoints.containerengine)),
+        },
+        timeoutMs: 10000,
+    });
+    const platform = new OciPlatform(
+        {
+            region: cfg.region,
+            compartmentId: cfg.compartmentId,
+            steeringPolicyId: cfg.steeringPolicyId,
+            primaryPool: cfg.primaryPool,
+            primaryMonitorId: cfg.primaryMonitorId,
+            secondaryResultsUrl: cfg.secondaryResultsUrl,
+            secondaryWindowSeconds: cfg.secondaryWindowSeconds,
+            metricLookbackSeconds: cfg.metricLookbackSeconds,
+            namespace: cfg.settings.namespace,
+            operatorDeployment: cfg.settings.operatorDeployment,
+            endpoints: { dns: endpoints.dns, telemetry: endpoints.telemetry },
+            timeoutMs: 10000,
+        },
+        credentials,
+        k8s,
+        clock,
+        log,
+    );
+    return runFailover(platform, k8s, cfg.settings, clock, log);
+}
+
+/** The OKE token names the containerengine host; a realm override (oc2, oc3...) changes its domain. */
+function realmOf(containerengineEndpoint: string): string {
+    const host = new URL(containerengineEndpoint).hostname;
+    const m = host.match(/^containerengine\.[a-z0-9-]+\.(.+)$/);
+    return m ? m[1] : "oraclecloud.com";
+}
+
+function stripUndefined<T extends Record<string, string | undefined>>(o: T): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+    return out;
+}
+
+/** What an alarm notification says, without echoing the whole payload into the log. */
+export function summarizeNotification(body: string): Record<string, unknown> {
+    try {
+        const m = JSON.parse(body) as Record<string, unknown>;
+        return { type: m.type, title: m.title, dedupeKey: m.dedupeKey, timestamp: m.timestampEpochMillis };
+    } catch {
+        return { bodyBytes: Buffer.byteLength(body) };
+    }
+}
+
+/**
+ * The Fn "http-stream" contract, the part of the Fn FDK this function needs:
+ * listen on a socket next to FN_LISTENER, make it world-writable, atomically
+ * symlink FN_LISTENER to it, answer POST /call with the result and an
+ * Fn-Fdk-Version header. No FDK dependency keeps the image a bare node base
+ * plus one file.
+ */
+export function serveFn(handle: (body: string) => Promise<unknown>, env: Record<string, string | undefined>): http.Server {
+    const listener = env.FN_LISTENER;
+    if ((env.FN_FORMAT ?? "http-stream") !== "http-stream") throw new Error(`FN_FORMAT ${env.FN_FORMAT} is not supported; expected http-stream`);
+    if (!listener || !listener.startsWith("unix:")) throw new Error(`FN_LISTENER must be unix:<path>, got ${JSON.stringify(listener)}`);
+    const socketPath = listener.slice("unix:".length);
+    const phonyName = `${path.basename(socketPath)}.tmp`;
+    const phonyPath = path.join(path.dirname(socketPath), phonyName);
+    const version = `fdk-node/0.0.0-logscale-dr (njsv=${process.version})`;
+
+    const server = http.createServer((req, res) => {
+        if (req.method !== "POST" || req.url !== "/call") {
+            res.writeHead(400, { "content-type": "application/json", "Fn-Fdk-Version": version });
+            res.end(JSON.stringify({ message: "Invalid method", detail: `${req.method} ${req.url}` }));
+            return;
+        }
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            handle(Buffer.concat(chunks).toString("utf8")).then(
+                result => {
+                    res.writeHead(200, { "content-type": "application/json", "Fn-Fdk-Version": version });
+                    res.end(JSON.stringify(result));
+                },
+                err => {
+                    process.stderr.write(`failover handler failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+                    res.writeHead(502, { "content-type": "application/json", "Fn-Fdk-Version": version });
+                    res.end(JSON.stringify({ message: "Exception in function, consult logs for details", detail: String(err) }));
+                },
+            );
+        });
+    });
+    server.keepAliveTimeout = 0;
+    server.listen(phonyPath, () => {
+        fs.chmodSync(phonyPath, 0o666);
+        fs.symlinkSync(phonyName, socketPath);
+    });
+    server.on("error", err => {
+        process.stderr.write(`cannot listen on ${phonyPath}: ${err.message}\n`);
+        process.exit(3);
+    });
+    return server;
+}
+
+/** The container's entry point: serve alarm notifications until the runtime stops the container. */
+export function main(): http.Server {
+    const env = process.env as Record<string, string | undefined>;
+    return serveFn(body => handleNotification(body, env), env);
+}

@@ -1,0 +1,17 @@
+// Offline plan: runs the program under Pulumi's mock engine, without the
+// Pulumi CLI or cloud credentials, and prints what a stack declares.
+//   npm run plan -- --stack <stack> [--set <key>=<value> ...] [--json]
+//   npm run plan -- --stack <stack> --diff <key>=<value> [--diff ...] [--json]
+//   npm run plan -- --compare <base.json> <head.json> [--json]
+// Exit codes: 0 ok, 2 invalid config or arguments (one line), 1 program error.
+
+import * as path from "path";
+import { main } from "./plan/cli";
+
+main(process.argv.slice(2), { dir: path.resolve(__dirname, "..") }).then(
+    code => process.exit(code),
+    e => {
+        process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,355 @@
+// The AWS pair under the mock engine: the primary planned first, the standby
+// reading it through a StackReference, and the standby promoted. Resource
+// sets per DR mode, recover-from values traced to the primary, resource
+// options, IAM scope, secrets.
+
+import * as assert from "assert";
+import { PEER_OUTPUTS } from "../../components/dr/contract";
+import { RecordedResource, RunResult, StackSnapshot } from "../../scripts/mock/engine";
+import { LICENSE, primaryConfig, runAws, secondaryConfig, snapshotOf } from "./fixtures";
+
+const T = {
+    function: "aws:lambda/function:Function",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    topic: "aws:sns/topic:Topic",
+    subscription: "aws:sns/topicSubscription:TopicSubscription",
+    permission: "aws:lambda/permission:Permission",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    key: "aws:kms/key:Key",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    parameter: "aws:ssm/parameter:Parameter",
+    accessEntry: "aws:eks/accessEntry:AccessEntry",
+    accessPolicy: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    healthCheck: "aws:route53/healthCheck:HealthCheck",
+    record: "aws:route53/record:Record",
+    zone: "aws:route53/zone:Zone",
+    cluster: "aws:eks/cluster:Cluster",
+    humio: "kubernetes:core.humio.com/v1alpha1:HumioCluster",
+    secret: "kubernetes:core/v1:Secret",
+    targetGroup: "aws:lb/targetGroup:TargetGroup",
+    asgAttachment: "aws:autoscaling/attachment:Attachment",
+    failoverComponent: "logscale:aws:FailoverFunction",
+} as const;
+
+/** A distinctive encryption key for the primary, so values traced to it cannot come from the standby's own key. */
+const PRIMARY_KEY = "primary-storage-key-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL";
+
+const all = (run: RunResult, type: string) => run.resources.filter(r => r.type === type);
+const one = (run: RunResult, type: string, name?: string): RecordedResource => {
+    const hits = all(run, type).filter(r => name === undefined || r.name === name);
+    assert.strictEqual(hits.length, 1, `expected one ${type}${name ? ` ${name}` : ""}, found ${hits.map(r => r.name).join(", ") || "none"}`);
+    return hits[0];
+};
+const noErrors = (run: RunResult) => assert.deepStrictEqual(run.errors.map(e => e.message), []);
+
+/** The HumioCluster's common env (every pool): name -> plain value or "secretKeyRef:<secret>/<key>". */
+function humioEnv(run: RunResult): Record<string, string> {
+    const spec = (one(run, T.humio).inputs as any).spec;
+    const out: Record<string, string> = {};
+    const vars = spec.commonEnvironmentVariables ?? spec.environmentVariables;
+    assert.ok(Array.isArray(vars), "HumioCluster has no environment variable list");
+    for (const e of vars as { name: string; value?: string; valueFrom?: any }[]) {
+        out[e.name] = e.valueFrom ? `secretKeyRef:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}` : String(e.value);
+    }
+    return out;
+}
+
+/** Revealed value of a key of the LogScale env Secret, and whether the engine saw it as a secret. */
+function envSecret(run: RunResult, key: string): { value: unknown; secret: boolean } {
+    const s = all(run, T.secret).find(r => (r.rawInputs as any).metadata?.name === "logscale-env-secrets");
+    assert.ok(s, "no logscale-env-secrets Secret");
+    return { value: (s.rawInputs as any).stringData?.[key], secret: s.secretPaths.some(p => p === `stringData.${key}` || p === "stringData") };
+}
+
+const policyOf = (r: RecordedResource) => JSON.parse(String((r.rawInputs as any).policy)) as { Statement: { Action: string | string[]; Resource: string | string[] }[] };
+const list = (v: string | string[]) => ([] as string[]).concat(v);
+
+describe("aws stack (mock engine)", function () {
+    this.timeout(60_000);
+    let primary: RunResult;
+    let primarySnap: StackSnapshot;
+    let standby: RunResult;
+    let promoted: RunResult;
+
+    before(async () => {
+        primary = await runAws("primary", primaryConfig(), undefined, args =>
+            args.type === "random:index/randomPassword:RandomPassword" && args.name === "logscale-storage-encryption-key"
+                ? { result: PRIMARY_KEY } : undefined);
+        primarySnap = snapshotOf(primary);
+        standby = await runAws("secondary", secondaryConfig(), name => (name === "primary" ? primarySnap : undefined));
+        promoted = await runAws("secondary", secondaryConfig({ "logscale-dr:dr": "active", "logscale-dr:dnsZoneId": "ZMOCK0000000001" }),
+            name => (name === "primary" ? primarySnap : undefined));
+    });
+
+    it("plans all three without errors", () => {
+        noErrors(primary);
+        noErrors(standby);
+        noErrors(promoted);
+    });
+
+    describe("outputs", () => {
+        it("exports every output of the AWS peer contract, the encryption key as a secret", () => {
+            for (const name of PEER_OUTPUTS.aws.required) {
+                assert.ok(primary.rawOutputs[name] !== undefined && primary.rawOutputs[name] !== "", `missing required output ${name}`);
+            }
+            for (const name of PEER_OUTPUTS.aws.optional) assert.ok(name in primary.rawOutputs, `optional output ${name} not exported`);
+            for (const name of PEER_OUTPUTS.aws.secret) assert.ok(primary.secretOutputNames.includes(name), `${name} not secret`);
+            assert.strictEqual(primary.outputs.storageEncryptionKey, "[secret]");
+            assert.strictEqual(primary.rawOutputs.storageEncryptionKey, PRIMARY_KEY);
+            assert.ok(primary.secretOutputNames.includes("kubeconfig"));
+            assert.strictEqual(primary.rawOutputs.cloud, "aws");
+            assert.strictEqual(primary.rawOutputs.healthCheckId, one(primary, T.healthCheck).id);
+        });
+        it("names the failover function and alarm on the standby only", () => {
+            assert.strictEqual(standby.rawOutputs.failoverFunctionName, one(standby, T.function).rawInputs.name);
+            assert.strictEqual(standby.rawOutputs.failoverAlarmName, one(standby, T.alarm).rawInputs.name);
+            assert.ok(!("failoverFunctionName" in promoted.rawOutputs));
+            assert.ok(!("failoverFunctionName" in primary.rawOutputs));
+        });
+    });
+
+    describe("resources per DR mode", () => {
+        const failoverTypes = [T.function, T.alarm, T.topic, T.subscription, T.permission, T.key, T.parameter, T.accessEntry, T.accessPolicy];
+        it("deploys the failover function and its alarm, topic, role, key, logs, parameter and access on a standby", () => {
+            for (const t of failoverTypes) assert.strictEqual(all(standby, t).filter(r => r.name.startsWith("logscale-failover")).length, 1, t);
+            one(standby, T.role, "logscale-failover-role");
+            one(standby, T.logGroup, "logscale-failover-logs");
+        });
+        it("removes all of it when active", () => {
+            for (const run of [promoted, primary]) {
+                assert.deepStrictEqual(run.resources.filter(r => r.name.startsWith("logscale-failover")).map(r => `${r.type} ${r.name}`), []);
+                for (const t of [T.function, T.alarm, T.topic, T.subscription, T.permission, T.parameter, T.accessEntry, T.accessPolicy]) {
+                    assert.deepStrictEqual(all(run, t), [], t);
+                }
+            }
+        });
+        it("has no UI or ingest node groups on the standby and both once promoted", () => {
+            const roles = (run: RunResult) => all(run, T.nodeGroup).map(r => (r.inputs as any).labels["k8s-app"]).sort();
+            assert.deepStrictEqual(roles(standby), ["kafka", "logscale-digest", "logscale-ingress"]);
+            assert.deepStrictEqual(roles(promoted), ["kafka", "logscale-digest", "logscale-ingest", "logscale-ingress", "logscale-ui"]);
+            const digest = all(standby, T.nodeGroup).find(r => (r.inputs as any).labels["k8s-app"] === "logscale-digest")!;
+            assert.strictEqual((digest.inputs as any).scalingConfig.desiredSize, 1);
+        });
+        it("uses access-entry authentication on EKS", () => {
+            assert.deepStrictEqual((one(standby, T.cluster).inputs as any).accessConfig,
+                { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
+        });
+    });
+
+    describe("recover-from", () => {
+        it("traces every S3_RECOVER_FROM_* value to the primary's outputs", () => {
+            const env = humioEnv(standby);
+            const recover = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith("S3_RECOVER_FROM_")));
+            assert.deepStrictEqual(recover, {
+                S3_RECOVER_FROM_BUCKET: "logscale-us-west-2-123456789012",
+                S3_RECOVER_FROM_REGION: "us-west-2",
+                S3_RECOVER_FROM_ENCRYPTION_KEY: "secretKeyRef:logscale-env-secrets/S3_RECOVER_FROM_ENCRYPTION_KEY",
+                S3_RECOVER_FROM_REPLACE_REGION: "us-west-2/us-east-2",
+                S3_RECOVER_FROM_REPLACE_BUCKET: "logscale-us-west-2-123456789012/logscale-us-east-2-123456789012",
+            });
+            assert.strictEqual(recover.S3_RECOVER_FROM_BUCKET, primary.rawOutputs.storageBucket);
+            assert.strictEqual(env.S3_STORAGE_BUCKET, standby.rawOutputs.storageBucket);
+            const key = envSecret(standby, "S3_RECOVER_FROM_ENCRYPTION_KEY");
+            assert.strictEqual(key.value, PRIMARY_KEY);
+            assert.ok(key.secret, "the primary's key must stay secret");
+            assert.notStrictEqual(envSecret(standby, "S3_STORAGE_ENCRYPTION_KEY").value, PRIMARY_KEY);
+            assert.ok(!("ALLOW_KAFKA_RESET_UNTIL_TIMESTAMP_MS" in env));
+        });
+        it("has no recover-from variables when active", () => {
+            for (const run of [primary, promoted]) {
+                assert.deepStrictEqual(Object.keys(humioEnv(run)).filter(k => k.includes("_RECOVER_FROM_")), []);
+                assert.strictEqual(envSecret(run, "S3_RECOVER_FROM_ENCRYPTION_KEY").value, undefined);
+            }
+        });
+        it("grants the standby read-only access to the primary's bucket and read/write to its own", () => {
+            const doc = policyOf(one(standby, T.rolePolicy, "logscale-storage-irsa"));
+            const on = (arn: string) => doc.Statement.filter(s => list(s.Resource).some(r => r === arn || r === `${arn}/*`)).flatMap(s => list(s.Action));
+            assert.deepStrictEqual(on(String(primary.rawOutputs.bucketArn)).sort(), ["s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket"]);
+            assert.ok(on(String(standby.rawOutputs.bucketArn)).includes("s3:PutObject"));
+            const primaryDoc = policyOf(one(primary, T.rolePolicy, "logscale-storage-irsa"));
+            assert.strictEqual(primaryDoc.Statement.length, 2, "an active primary reads no other bucket");
+        });
+    });
+
+    describe("resource options", () => {
+        it("ignores runtime changes to the primary health check and protects it from replacement", () => {
+            const hc = one(primary, T.healthCheck);
+            assert.deepStrictEqual([...hc.ignoreChanges].sort(), ["fqdn", "invertHealthcheck"]);
+            assert.strictEqual(hc.protect, true);
+            assert.strictEqual(hc.deleteBeforeReplace, false);
+            assert.strictEqual((hc.inputs as any).type, "HTTPS_STR_MATCH");
+            assert.strictEqual((hc.inputs as any).searchString, "\"status\":\"OK\"");
+            assert.strictEqual((hc.inputs as any).fqdn, "logscale-us-west-2.example.com");
+            const secondary = one(standby, T.healthCheck);
+            assert.deepStrictEqual({ type: (secondary.inputs as any).type, interval: (secondary.inputs as any).requestInterval, threshold: (secondary.inputs as any).failureThreshold },
+                { type: "TCP", interval: 30, threshold: 2 });
+        });
+        it("ignores the cooldown parameter's value", () => {
+            assert.deepStrictEqual(one(standby, T.parameter).ignoreChanges, ["value"]);
+        });
+        it("associates the namespaced access policy only after the access entry", () => {
+            const entry = one(standby, T.accessEntry);
+            const assoc = one(standby, T.accessPolicy);
+            assert.ok(assoc.dependsOn.includes(entry.urn), `dependsOn ${assoc.dependsOn.join(", ")}`);
+            assert.deepStrictEqual((assoc.inputs as any).accessScope, { type: "namespace", namespaces: ["logging"] });
+            assert.strictEqual((assoc.inputs as any).principalArn, (entry.inputs as any).principalArn);
+        });
+        it("puts the alarm, topic and subscription in us-east-1 and watches the primary's check", () => {
+            for (const t of [T.alarm, T.topic, T.subscription]) assert.strictEqual((one(standby, t).inputs as any).region, "us-east-1", t);
+            const alarm = one(standby, T.alarm).inputs as any;
+            assert.deepStrictEqual(alarm.dimensions, { HealthCheckId: primary.rawOutputs.healthCheckId });
+            assert.deepStrictEqual([alarm.namespace, alarm.metricName], ["AWS/Route53", "HealthCheckStatus"]);
+            assert.deepStrictEqual(alarm.alarmActions, [one(standby, T.topic).rawInputs.arn ?? (alarm.alarmActions as string[])[0]]);
+            assert.strictEqual((one(standby, T.function).inputs as any).region, undefined, "the function runs in the standby's region");
+        });
+        it("gives the function an explicit runtime, role, timeout and a bundle without dependencies", () => {
+            const fn = one(standby, T.function).inputs as any;
+            assert.strictEqual(fn.runtime, "nodejs22.x");
+            assert.strictEqual(fn.timeout, 900);
+            assert.strictEqual(fn.role, `arn:aws:iam::123456789012:role/logscale-failover-role`);
+            assert.deepStrictEqual(fn.code, { archive: ["__index.js"] });
+            assert.strictEqual(fn.environment.variables.PRIMARY_HEALTH_CHECK_ID, primary.rawOutputs.healthCheckId);
+            assert.strictEqual(fn.environment.variables.SECONDARY_HEALTH_CHECK_ID, standby.rawOutputs.healthCheckId);
+            assert.strictEqual(fn.kmsKeyArn, one(standby, T.key, "logscale-failover-env").rawInputs.arn ?? fn.kmsKeyArn);
+            assert.strictEqual((one(standby, T.key, "logscale-failover-env").inputs as any).enableKeyRotation, true);
+        });
+    });
+
+    describe("least privilege", () => {
+        it("attaches no managed policy to the function role and allows no wildcard action", () => {
+            const failover = one(standby, T.failoverComponent);
+            const role = one(standby, T.role, "logscale-failover-role");
+            const roleName = (role.rawInputs as any).name ?? role.name;
+            assert.deepStrictEqual(all(standby, T.attachment).filter(a => a.parent === failover.urn || (a.rawInputs as any).role === roleName), []);
+            const policies = all(standby, T.rolePolicy).filter(p => p.parent === failover.urn);
+            assert.strictEqual(policies.length, 1);
+            const doc = policyOf(policies[0]);
+            for (const s of doc.Statement) {
+                for (const a of list(s.Action)) assert.ok(!a.includes("*"), `wildcard action ${a}`);
+                if (list(s.Resource).includes("*")) assert.deepStrictEqual(list(s.Action), ["cloudwatch:GetMetricStatistics"]);
+            }
+            const update = doc.Statement.filter(s => list(s.Action).includes("route53:UpdateHealthCheck")).flatMap(s => list(s.Resource));
+            assert.deepStrictEqual(update, [`arn:aws:route53:::healthcheck/${primary.rawOutputs.healthCheckId}`]);
+        });
+        it("gives nodes only the standard worker policies", () => {
+            const nodeRole = one(standby, T.role, "logscale-nodes-node");
+            const attached = all(standby, T.attachment).filter(a => a.parent === nodeRole.parent).map(a => String((a.inputs as any).policyArn)).sort();
+            assert.deepStrictEqual(attached, [
+                "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+                "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+                "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+            ]);
+        });
+    });
+
+    describe("DNS steering", () => {
+        it("declares the secondary's failover record identically in standby and active plans", () => {
+            const a = one(standby, T.record, "logscale-dns-global");
+            const b = one(promoted, T.record, "logscale-dns-global");
+            assert.strictEqual(a.urn, b.urn);
+            assert.strictEqual(a.parent, b.parent);
+            assert.deepStrictEqual(a.inputs, b.inputs);
+            assert.deepStrictEqual((a.inputs as any).failoverRoutingPolicies, [{ type: "SECONDARY" }]);
+            assert.strictEqual((a.inputs as any).healthCheckId, standby.rawOutputs.healthCheckId);
+            const hcA = one(standby, T.healthCheck);
+            const hcB = one(promoted, T.healthCheck);
+            assert.deepStrictEqual([hcA.urn, hcA.inputs], [hcB.urn, hcB.inputs]);
+        });
+        it("points the primary's PRIMARY record at its NLB with its health check; the zone is created once", () => {
+            const r = one(primary, T.record, "logscale-dns-global").inputs as any;
+            assert.deepStrictEqual(r.failoverRoutingPolicies, [{ type: "PRIMARY" }]);
+            assert.strictEqual(r.healthCheckId, primary.rawOutputs.healthCheckId);
+            assert.strictEqual(r.name, "logscale.example.com");
+            assert.deepStrictEqual(r.aliases, [{ name: primary.rawOutputs.loadBalancerAddress, zoneId: primary.rawOutputs.loadBalancerZoneId, evaluateTargetHealth: true }]);
+            assert.strictEqual(all(primary, T.zone).length, 1);
+            assert.strictEqual(all(standby, T.zone).length, 0);
+            assert.strictEqual((one(standby, T.record, "logscale-dns-global").inputs as any).zoneId, primary.rawOutputs.dnsZoneId);
+        });
+    });
+
+    describe("load balancer", () => {
+        it("targets the ingress node group's node ports", () => {
+            const ports = all(standby, T.targetGroup).map(r => (r.inputs as any).port).sort();
+            assert.deepStrictEqual(ports, [30080, 30443]);
+            const ingress = all(standby, T.nodeGroup).find(r => (r.inputs as any).labels["k8s-app"] === "logscale-ingress")!;
+            for (const att of all(standby, T.asgAttachment)) {
+                assert.strictEqual((att.inputs as any).autoscalingGroupName, `eks-${ingress.name}-asg`);
+            }
+            assert.strictEqual(all(standby, T.asgAttachment).length, 2);
+        });
+    });
+
+    describe("secrets", () => {
+        it("never shows the license or an encryption key in plain inputs or outputs", () => {
+            const own = String(standby.rawOutputs.storageEncryptionKey);
+            for (const run of [primary, standby, promoted]) {
+                const text = JSON.stringify(run.resources.map(r => r.inputs)) + JSON.stringify(run.outputs);
+                for (const secret of [LICENSE, PRIMARY_KEY, own]) assert.ok(!text.includes(secret), `a secret leaked in ${run === primary ? "primary" : "secondary"}`);
+            }
+        });
+    });
+});
+
+describe("aws stack (mock engine): peers and config", function () {
+    this.timeout(60_000);
+    let primarySnap: StackSnapshot;
+
+    before(async () => {
+        primarySnap = snapshotOf(await runAws("primary", primaryConfig()));
+    });
+
+    it("adds S3_RECOVER_FROM_OBJECT_KEY_PREFIX when the primary uses a prefix", async () => {
+        const snap = { ...primarySnap, outputs: { ...primarySnap.outputs, storageObjectKeyPrefix: "logs/" } };
+        const run = await runAws("secondary", secondaryConfig(), n => (n === "primary" ? snap : undefined));
+        noErrors(run);
+        assert.strictEqual(humioEnv(run).S3_RECOVER_FROM_OBJECT_KEY_PREFIX, "logs/");
+        assert.strictEqual(humioEnv(run).S3_STORAGE_OBJECT_KEY_PREFIX, undefined);
+    });
+
+    it("fails naming the stack and the output when the primary lacks one", async () => {
+        const { healthCheckId: _dropped, ...outputs } = primarySnap.outputs;
+        const run = await runAws("secondary", secondaryConfig(), n => (n === "primary" ? { ...primarySnap, outputs } : undefined));
+        const messages = run.errors.map(e => e.message).join("\n");
+        assert.match(messages, /stack "primary" has no usable output "healthCheckId"/);
+    });
+
+    it("refuses a pair in one region", async () => {
+        const run = await runAws("secondary", secondaryConfig({ "aws:region": "us-west-2" }), n => (n === "primary" ? primarySnap : undefined));
+        assert.match(run.errors.map(e => e.message).join("\n"), /both in us-west-2: a DR pair needs two different AWS regions/);
+    });
+
+    it("takes recover-from values from fallback config without a StackReference", async () => {
+        const cfg = secondaryConfig({
+            "logscale-dr:primaryRegion": "us-west-2",
+            "logscale-dr:primaryStorageBucket": "hand-written-bucket",
+            "logscale-dr:primaryStorageEncryptionKey": "hand-written-key-0123456789",
+            "logscale-dr:primaryHealthCheckId": "0b1c2d3e-1111-4222-8333-444455556666",
+            "logscale-dr:primaryDnsZoneId": "ZHAND",
+        });
+        delete cfg["logscale-dr:primaryStack"];
+        const run = await runAws("secondary", cfg);
+        noErrors(run);
+        assert.deepStrictEqual(all(run, "pulumi:pulumi:StackReference"), []);
+        const env = humioEnv(run);
+        assert.strictEqual(env.S3_RECOVER_FROM_BUCKET, "hand-written-bucket");
+        assert.strictEqual(env.S3_RECOVER_FROM_REPLACE_BUCKET, "hand-written-bucket/logscale-us-east-2-123456789012");
+        assert.strictEqual(envSecret(run, "S3_RECOVER_FROM_ENCRYPTION_KEY").value, "hand-written-key-0123456789");
+        assert.deepStrictEqual((one(run, T.alarm).inputs as any).dimensions, { HealthCheckId: "0b1c2d3e-1111-4222-8333-444455556666" });
+        assert.strictEqual((one(run, T.record, "logscale-dns-global").inputs as any).zoneId, "ZHAND");
+    });
+
+    it("fails naming the fallback output a standby without primaryStack lacks", async () => {
+        const cfg = secondaryConfig({
+            "logscale-dr:primaryRegion": "us-west-2",
+            "logscale-dr:primaryStorageBucket": "hand-written-bucket",
+            "logscale-dr:primaryStorageEncryptionKey": "hand-written-key-0123456789",
+            "logscale-dr:primaryDnsZoneId": "ZHAND",
+        });
+        delete cfg["logscale-dr:primaryStack"];
+        const run = await runAws("secondary", cfg);
+        assert.match(run.errors.map(e => e.message).join("\n"), /"\(fallback config\)" has no usable output "healthCheckId".*primaryHealthCheckId/);
+    });
+});

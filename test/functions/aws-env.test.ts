@@ -1,0 +1,89 @@
+import * as assert from "assert";
+import {
+    AWS_FAILOVER_ENV_VARS, AwsFailoverEnvSettings, awsFailoverEnvironment, failoverSettingsFromEnv, readAwsFailoverEnv,
+} from "../../functions/aws/env";
+
+const PRIMARY = "0b6f2c3e-1a2b-4c5d-8e9f-0123456789ab";
+const SECONDARY = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d";
+
+function input(overrides: Partial<AwsFailoverEnvSettings> = {}): AwsFailoverEnvSettings {
+    return {
+        eksClusterName: "logscale-secondary",
+        eksClusterRegion: "eu-west-1",
+        primaryHealthCheckId: PRIMARY,
+        secondaryHealthCheckId: SECONDARY,
+        cooldownParameterName: "/logscale-dr/secondary/last-failover-epoch",
+        preFailoverFailureSeconds: 180,
+        cooldownSeconds: 300,
+        requireHealthySecondary: true,
+        humioClusterName: "logscale",
+        ...overrides,
+    };
+}
+
+describe("AWS failover environment contract (functions/aws/env)", () => {
+    it("writes every variable, with the fixed namespace and operator defaults, and reads back the same settings", () => {
+        const env = awsFailoverEnvironment(input());
+        assert.deepStrictEqual(env, {
+            EKS_CLUSTER_NAME: "logscale-secondary",
+            EKS_CLUSTER_REGION: "eu-west-1",
+            PRIMARY_HEALTH_CHECK_ID: PRIMARY,
+            SECONDARY_HEALTH_CHECK_ID: SECONDARY,
+            COOLDOWN_PARAMETER_NAME: "/logscale-dr/secondary/last-failover-epoch",
+            PRE_FAILOVER_FAILURE_SECONDS: "180",
+            FAILOVER_COOLDOWN_SECONDS: "300",
+            RECHECK_INTERVAL_SECONDS: "30",
+            REQUIRE_HEALTHY_SECONDARY: "true",
+            HUMIO_CLUSTER_NAME: "logscale",
+            KUBERNETES_NAMESPACE: "logging",
+            OPERATOR_DEPLOYMENT: "humio-operator",
+            MAX_RECHECKS: "60",
+        });
+        const read = readAwsFailoverEnv(env);
+        assert.strictEqual(read.namespace, "logging");
+        assert.strictEqual(read.operatorDeployment, "humio-operator");
+        assert.strictEqual(read.preFailoverFailureSeconds, 180);
+        assert.strictEqual(read.requireHealthySecondary, true);
+        const s = failoverSettingsFromEnv(read, 840);
+        assert.deepStrictEqual(s, {
+            namespace: "logging", operatorDeployment: "humio-operator", humioClusterName: "logscale",
+            preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: true,
+            recheckIntervalSeconds: 30, waitBudgetSeconds: 840,
+        });
+    });
+
+    it("uses no reserved AWS_ names and never the Kafka reset variable", () => {
+        const env = awsFailoverEnvironment(input());
+        for (const name of Object.keys(env)) {
+            assert.ok(!name.startsWith("AWS_"), name);
+        }
+        assert.ok(!JSON.stringify(env).includes("ALLOW_KAFKA_RESET_UNTIL_TIMESTAMP_MS"));
+    });
+
+    it("omits the secondary id when the gate is off and none is given", () => {
+        const env = awsFailoverEnvironment(input({ secondaryHealthCheckId: undefined, requireHealthySecondary: false }));
+        assert.strictEqual(env.SECONDARY_HEALTH_CHECK_ID, undefined);
+        assert.strictEqual(readAwsFailoverEnv(env).secondaryHealthCheckId, undefined);
+    });
+
+    const cases: [string, Partial<AwsFailoverEnvSettings>, RegExp][] = [
+        ["gate on without a secondary check", { secondaryHealthCheckId: undefined }, /SECONDARY_HEALTH_CHECK_ID is not set; expected a Route 53 health check id \(UUID\) because REQUIRE_HEALTHY_SECONDARY is "true"/],
+        ["health check id not a UUID", { primaryHealthCheckId: "hc-123" }, /PRIMARY_HEALTH_CHECK_ID is "hc-123"; expected a Route 53 health check id/],
+        ["holdoff out of range", { preFailoverFailureSeconds: 7200 }, /PRE_FAILOVER_FAILURE_SECONDS is "7200"; expected an integer from 0 to 3600/],
+        ["region malformed", { eksClusterRegion: "Europe" }, /EKS_CLUSTER_REGION is "Europe"; expected an AWS region/],
+        ["namespace not a DNS label", { namespace: "Logging" }, /KUBERNETES_NAMESPACE is "Logging"/],
+        ["recheck interval zero", { recheckIntervalSeconds: 0 }, /RECHECK_INTERVAL_SECONDS is "0"; expected an integer from 1 to 600/],
+    ];
+    for (const [what, overrides, message] of cases) {
+        it(`rejects ${what}, naming the variable`, () => {
+            assert.throws(() => awsFailoverEnvironment(input(overrides)), message);
+        });
+    }
+
+    it("names a missing variable when reading", () => {
+        const env = awsFailoverEnvironment(input());
+        delete env[AWS_FAILOVER_ENV_VARS.cooldownParameterName];
+        assert.throws(() => readAwsFailoverEnv(env), /COOLDOWN_PARAMETER_NAME is not set/);
+        assert.throws(() => readAwsFailoverEnv({ ...env, REQUIRE_HEALTHY_SECONDARY: "yes" }), /REQUIRE_HEALTHY_SECONDARY is "yes"; expected "true" or "false"/);
+    });
+});

@@ -1,0 +1,163 @@
+import * as assert from "assert";
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetHealthCheckStatusCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { eksBearerToken } from "../../functions/aws/eks-token";
+import { awsFailoverEnvironment, AwsFailoverEnvSettings } from "../../functions/aws/env";
+import { HANDLER_MARGIN_MS, LambdaContextLike, runAwsFailover } from "../../functions/aws/handler";
+import { LOCKED_FQDN } from "../../functions/aws/platform";
+import { FakeKubernetes } from "../support/fake-k8s";
+import { ARN, awsEnvSettings, minutes, observations, PRIMARY, SECONDARY } from "./aws-fixtures";
+import { FakeClock, k8sTime, memoryLogger } from "./fakes";
+
+const CREDS = { accessKeyId: "ASIATESTTESTTEST", secretAccessKey: "test/secret/key", sessionToken: "session-token" };
+const CLUSTER = "logscale-secondary";
+
+const alarmEvent = {
+    Records: [{
+        EventSource: "aws:sns",
+        Sns: {
+            TopicArn: "arn:aws:sns:us-east-1:123456789012:logscale-secondary-dr-failover",
+            Message: JSON.stringify({ AlarmName: "logscale-primary-health", NewStateValue: "ALARM", NewStateReason: "Threshold Crossed" }),
+        },
+    }],
+};
+
+function expectedToken(header: string): string {
+    try {
+        const url = new URL(Buffer.from(header.replace(/^Bearer k8s-aws-v1\./, ""), "base64url").toString("utf8"));
+        const d = url.searchParams.get("X-Amz-Date") ?? "";
+        const signedAt = new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`);
+        return `Bearer ${eksBearerToken(CLUSTER, "eu-west-1", CREDS, signedAt)}`;
+    } catch {
+        return "";
+    }
+}
+
+function context(remainingMs: number): LambdaContextLike {
+    return { awsRequestId: "req-1", functionName: "logscale-secondary-dr-failover", invokedFunctionArn: ARN, getRemainingTimeInMillis: () => remainingMs };
+}
+
+describe("AWS failover handler end to end (SDK mocks + fake EKS API server over TLS)", () => {
+    let r53: AwsClientStub<Route53Client>;
+    let cw: AwsClientStub<CloudWatchClient>;
+    let ssm: AwsClientStub<SSMClient>;
+    let lambda: AwsClientStub<LambdaClient>;
+    let eks: AwsClientStub<EKSClient>;
+    let kube: FakeKubernetes;
+    let clock: FakeClock;
+
+    before(() => {
+        r53 = mockClient(Route53Client);
+        cw = mockClient(CloudWatchClient);
+        ssm = mockClient(SSMClient);
+        lambda = mockClient(LambdaClient);
+        eks = mockClient(EKSClient);
+    });
+    after(() => [r53, cw, ssm, lambda, eks].forEach(m => m.restore()));
+
+    beforeEach(async () => {
+        [r53, cw, ssm, lambda, eks].forEach(m => m.reset());
+        clock = new FakeClock();
+        // The API server accepts exactly the token our presigner makes for this
+        // cluster and role at the signing time the token states: proof of the
+        // whole EKS auth path.
+        kube = await FakeKubernetes.start({ tls: true, authorize: h => h !== undefined && h === expectedToken(h) });
+        kube.putDeployment("logging", "humio-operator", { replicas: 0 });
+        kube.putSecret("logging", "logscale", { creationTimestamp: k8sTime(clock.now() - 86400_000) });
+
+        eks.on(DescribeClusterCommand, { name: CLUSTER }).resolves({
+            cluster: { name: CLUSTER, endpoint: kube.url, certificateAuthority: { data: Buffer.from(kube.caPem!).toString("base64") } },
+        });
+        r53.on(GetHealthCheckStatusCommand, { HealthCheckId: PRIMARY }).resolves({ HealthCheckObservations: observations(0, 8) });
+        r53.on(GetHealthCheckStatusCommand, { HealthCheckId: SECONDARY }).resolves({ HealthCheckObservations: observations(8, 0) });
+        r53.on(UpdateHealthCheckCommand).resolves({});
+        ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: "not found", $metadata: { httpStatusCode: 400 } }));
+        ssm.on(PutParameterCommand).resolves({ Version: 1 });
+        lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    });
+    afterEach(() => kube.stop());
+
+    const latestMinute = () => Math.floor(clock.now() / 60_000) * 60_000 - 60_000;
+    const env = (o: Partial<AwsFailoverEnvSettings> = {}) => awsFailoverEnvironment(awsEnvSettings(o));
+    const run = (event: unknown, remainingMs: number, e = env()) => {
+        const { log, lines } = memoryLogger();
+        const promise = runAwsFailover(event, context(remainingMs), { env: e, clock, log, random: () => 0.5, credentials: () => CREDS });
+        return { promise, lines };
+    };
+
+    it("fails over on the alarm once the primary has failed for the holdoff", async () => {
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+        const { promise, lines } = run(alarmEvent, 900_000);
+        const result = await promise;
+
+        assert.strictEqual(result.decision, "failed-over", result.reason);
+        assert.strictEqual(result.primary?.failingForSeconds, 240);
+        assert.strictEqual(result.tlsSecret, "deleted");
+        assert.strictEqual(result.dnsLocked, true);
+        assert.strictEqual(kube.deployment("logging", "humio-operator")!.spec.replicas, 1);
+        assert.strictEqual(kube.secret("logging", "logscale"), undefined);
+        assert.ok(kube.requests.length > 0 && kube.requests.every(r => r.status !== 401), "every Kubernetes call authenticated");
+        assert.strictEqual(eks.commandCalls(DescribeClusterCommand).length, 1);
+        assert.deepStrictEqual(r53.commandCalls(UpdateHealthCheckCommand).map(c => c.args[0].input),
+            [{ HealthCheckId: PRIMARY, FullyQualifiedDomainName: LOCKED_FQDN, Inverted: false }]);
+        assert.deepStrictEqual(ssm.commandCalls(PutParameterCommand).map(c => c.args[0].input.Value), [String(Math.floor(clock.now() / 1000))]);
+        assert.strictEqual(lambda.commandCalls(InvokeCommand).length, 0);
+        const invoked = lines.find(l => l.event === "failover.invoked")!;
+        assert.deepStrictEqual((invoked.fields.trigger as { alarm: string; state: string }).alarm, "logscale-primary-health");
+    });
+
+    it("hands a pending holdoff to an asynchronous self-invocation when the invocation's time is short", async () => {
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0]) });
+        // Exactly the margin left: a wait budget of 0.
+        const result = await run(alarmEvent, HANDLER_MARGIN_MS).promise;
+        assert.strictEqual(result.decision, "holdoff-pending");
+        assert.strictEqual(result.recheckScheduled, true);
+        const [call] = lambda.commandCalls(InvokeCommand);
+        assert.strictEqual(call.args[0].input.InvocationType, "Event");
+        assert.strictEqual(call.args[0].input.FunctionName, ARN);
+        assert.strictEqual(JSON.parse(Buffer.from(call.args[0].input.Payload as Uint8Array).toString()).logscaleDrRecheck.attempt, 1);
+        assert.strictEqual(kube.requests.filter(r => r.method !== "GET").length, 0);
+        assert.strictEqual(r53.commandCalls(UpdateHealthCheckCommand).length, 0);
+    });
+
+    it("waits inside the invocation when its time allows, then fails over (recheck event)", async () => {
+        let calls = 0;
+        cw.on(GetMetricStatisticsCommand).callsFake(() => {
+            calls++;
+            // The streak grows by a minute per check, as the metric would.
+            return { Datapoints: minutes(latestMinute(), Array(calls).fill(0)) };
+        });
+        const recheck = { logscaleDrRecheck: { attempt: 4, scheduledAt: new Date(clock.now()).toISOString(), afterSeconds: 30 } };
+        const result = await run(recheck, 900_000, env({ recheckIntervalSeconds: 60 })).promise;
+        assert.strictEqual(result.decision, "failed-over", result.reason);
+        assert.strictEqual(result.checks, 3);
+        assert.deepStrictEqual(clock.sleeps, [60000, 60000]);
+        assert.strictEqual(lambda.commandCalls(InvokeCommand).length, 0);
+    });
+
+    it("throws when the failover hits an error, so Lambda's async retries run it again", async () => {
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+        kube.fault({ method: "PATCH", path: "/deployments/humio-operator", times: Infinity, status: 403 });
+        await assert.rejects(run(alarmEvent, 900_000).promise, /failover failed: scaling logging\/humio-operator to 1 failed: .*HTTP 403/);
+        assert.strictEqual(r53.commandCalls(UpdateHealthCheckCommand).length, 0);
+    });
+
+    it("fails with the variable named when the environment is wrong", async () => {
+        const e = env();
+        delete e.EKS_CLUSTER_NAME;
+        const { promise, lines } = run(alarmEvent, 900_000, e);
+        await assert.rejects(promise, /EKS_CLUSTER_NAME is not set/);
+        assert.ok(lines.some(l => l.event === "failover.config-invalid" && l.level === "error"));
+    });
+
+    it("reports an EKS cluster without a usable CA as an error, before any Kubernetes call", async () => {
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+        eks.on(DescribeClusterCommand).resolves({ cluster: { name: CLUSTER, endpoint: kube.url, certificateAuthority: { data: "bm90IGEgY2VydA==" } } });
+        await assert.rejects(run(alarmEvent, 900_000).promise, /certificateAuthority.data of logscale-secondary is not a base64 PEM certificate/);
+        assert.strictEqual(kube.requests.length, 0);
+    });
+});
