@@ -14,9 +14,10 @@ export type StackOutputs = Record<string, pulumi.Input<unknown>>;
 
 export function resolvePeers(cfg: StackConfig): Peers {
     const peers: Peers = {};
-    if (cfg.dr === "standby") {
-        peers.primary = cfg.primaryStack ? stackPeer(cfg.primaryStack, cfg.cloud) : fallbackPeer(cfg.primaryFallback);
-    }
+    // A secondary keeps reading its primary after promotion: the DNS zone and
+    // the primary's health check still come from there.
+    if (cfg.primaryStack) peers.primary = stackPeer(cfg.primaryStack, cfg.cloud);
+    else if (cfg.dr === "standby" || Object.keys(cfg.primaryFallback).length > 0) peers.primary = fallbackPeer(cfg.primaryFallback);
     if (cfg.secondaryStack) peers.secondary = stackPeer(cfg.secondaryStack, cfg.cloud);
     return peers;
 }

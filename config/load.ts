@@ -221,8 +221,8 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
     if (manageGlobalDns && dnsZoneId) {
         fail(full("dnsZoneId"), dnsZoneId, "must be unset when manageGlobalDns is true (this stack creates the zone)");
     }
-    if (!manageGlobalDns && !dnsZoneId && !(dr === "standby" && primaryStack) && !raw[full("primaryDnsZoneId")]) {
-        fail(full("dnsZoneId"), undefined, "required unless manageGlobalDns is true or a standby reads the zone from primaryStack");
+    if (!manageGlobalDns && !dnsZoneId && !primaryStack && !raw[full("primaryDnsZoneId")]) {
+        fail(full("dnsZoneId"), undefined, "required unless manageGlobalDns is true or the zone comes from the primary (primaryStack or primaryDnsZoneId)");
     }
 
     const interval = int("healthCheckIntervalSeconds");

@@ -6,9 +6,15 @@
 // Exit codes: 0 ok, 2 invalid config or arguments (one line), 1 program error.
 
 import * as path from "path";
-import { main } from "./plan/cli";
+import { installTranspileCache } from "./plan/transpile-cache";
 
-main(process.argv.slice(2), { dir: path.resolve(__dirname, "..") }).then(
+const root = path.resolve(__dirname, "..");
+installTranspileCache(path.join(root, "node_modules", ".cache", "logscale-dr-plan"));
+
+// Required after the cache is in place, so that every module below goes through it.
+const { main } = require("./plan/cli") as typeof import("./plan/cli");
+
+main(process.argv.slice(2), { dir: root }).then(
     code => process.exit(code),
     e => {
         process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

@@ -94,7 +94,8 @@ export class TrafficSteering extends pulumi.ComponentResource {
                 // No `endpoints` here: each endpoint is its own resource (inline and
                 // standalone endpoints fight, and a profile update would reset the lock).
             }, child);
-            this.profileName = profile.name;
+            const created = args.profile.create.profileName;
+            this.profileName = profile.name.apply(n => n ?? created);
             this.profileResourceGroup = pulumi.output(args.resourceGroupName);
             this.profileId = profile.id;
             this.profileFqdn = pulumi.output(`${relativeName}.trafficmanager.net`);

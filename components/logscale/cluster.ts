@@ -67,33 +67,37 @@ export class LogScaleCluster extends pulumi.ComponentResource {
 
         const ns = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: LOGSCALE_NAMESPACE } }, child());
         const namespace = ns.metadata.name;
-        const release = (id: string, pin: ChartPin, releaseName: string, releaseNamespace: pulumi.Input<string>,
-            values: pulumi.Input<Record<string, unknown>>, extra?: pulumi.CustomResourceOptions) =>
+        const release = (id: string, pin: ChartPin, r: { name: string; namespace: pulumi.Input<string>; createNamespace?: boolean; values: pulumi.Input<Record<string, unknown>> },
+            extra?: pulumi.CustomResourceOptions) =>
             new k8s.helm.v3.Release(`${name}-${id}`, {
-                name: releaseName,
+                name: r.name,
                 chart: pin.chart,
                 version: pin.version,
                 repositoryOpts: { repo: pin.repo },
-                namespace: releaseNamespace,
-                // Only cert-manager lives outside the LogScale namespace, in its own.
-                createNamespace: releaseNamespace === "cert-manager",
-                values,
+                namespace: r.namespace,
+                createNamespace: r.createNamespace ?? false,
+                values: r.values,
                 // A failed upgrade rolls back instead of leaving half-applied charts behind.
                 atomic: true,
                 cleanupOnFail: true,
             }, child(extra));
 
-        const certManager = release("cert-manager", CHARTS.certManager, "cert-manager", "cert-manager", CERT_MANAGER_VALUES);
+        const certManager = release("cert-manager", CHARTS.certManager,
+            // cert-manager is cluster infrastructure with its own namespace, not part of LogScale's.
+            { name: "cert-manager", namespace: "cert-manager", createNamespace: true, values: CERT_MANAGER_VALUES });
         const issuerSpec = clusterIssuerResource(args.acmeEmail);
         const issuer = new k8s.apiextensions.CustomResource(`${name}-cluster-issuer`, issuerSpec, child({ dependsOn: [certManager] }));
 
-        this.ingressRelease = release("ingress-nginx", CHARTS.ingressNginx, "ingress-nginx", namespace, ingressNginxValues(args.ingress, args.layout.ingress));
-        const strimzi = release("strimzi", CHARTS.strimzi, "strimzi-kafka-operator", namespace, { watchNamespaces: [] });
+        this.ingressRelease = release("ingress-nginx", CHARTS.ingressNginx,
+            { name: "ingress-nginx", namespace, values: ingressNginxValues(args.ingress, args.layout.ingress) });
+        const strimzi = release("strimzi", CHARTS.strimzi,
+            { name: "strimzi-kafka-operator", namespace, values: { watchNamespaces: [] } });
         const kafka = new k8s.apiextensions.CustomResource(`${name}-kafka`, kafkaResource(c, args.layout.kafka), child({ dependsOn: [strimzi] }));
         const nodePool = new k8s.apiextensions.CustomResource(`${name}-kafka-node-pool`,
             kafkaNodePoolResource(c, args.layout.kafka, args.storageClassName), child({ dependsOn: [strimzi] }));
 
-        this.operatorRelease = release("humio-operator", CHARTS.humioOperator, OPERATOR_DEPLOYMENT_NAME, namespace, HUMIO_OPERATOR_VALUES,
+        this.operatorRelease = release("humio-operator", CHARTS.humioOperator,
+            { name: OPERATOR_DEPLOYMENT_NAME, namespace, values: HUMIO_OPERATOR_VALUES },
             { dependsOn: [certManager], ignoreChanges: plan.releaseIgnoreChanges });
         this.operatorPatch = new k8s.apps.v1.DeploymentPatch(`${name}-operator-replicas`, {
             metadata: {

@@ -66,10 +66,17 @@ const SSM_NAME = /^[A-Za-z0-9_.\-/]{1,1011}$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+// Explicit message and a method: see RemoteError (functions/core/types.ts) on
+// how closure serialization rebuilds Error subclasses.
 export class AwsFailoverEnvError extends Error {
     constructor(message: string) {
         super(message);
+        this.message = message;
         this.name = "AwsFailoverEnvError";
+    }
+
+    toJSON(): { name: string; message: string } {
+        return { name: this.name, message: this.message };
     }
 }
 

@@ -67,6 +67,6 @@ function endpointStateOf(c: HttpCall, body: Record<string, unknown>): EndpointSt
         throw unexpectedAnswer(c, `endpointStatus is ${JSON.stringify(endpointStatus)}`);
     }
     const monitor = props.endpointMonitorStatus;
-    // A freshly updated endpoint may not carry a monitor status yet.
-    return { endpointStatus, endpointMonitorStatus: typeof monitor === "string" ? monitor : "CheckingEndpoint" };
+    // Absent right after some updates: no verdict, which the platform never acts on.
+    return { endpointStatus, endpointMonitorStatus: typeof monitor === "string" ? monitor : "Unknown" };
 }

@@ -14,13 +14,15 @@ export const LAST_FAILOVER_ANNOTATION = "logscale.dr/last-failover-epoch";
 /**
  * What one Traffic Manager reading means for the failover:
  * - online: probes pass;
- * - failing: probes fail (Degraded), or the target is stopped;
+ * - failing: probes fail (Degraded), the target is stopped, or the probe
+ *   verdict is pending (CheckingEndpoint, seen for one probe interval after a
+ *   profile or endpoint change): the alert fired on it, and the holdoff, not
+ *   this reading, decides whether it lasts long enough to act;
  * - disabled: the endpoint is switched off (by an earlier failover's lock or
  *   by an operator): traffic already avoids it, and that is a human's or a
  *   finished failover's decision, not a probe failure to act on;
- * - unknown: no verdict yet (CheckingEndpoint right after a change, or a
- *   status this code does not know): neither a reason to fail over nor proof
- *   of health, so holdoff tracking is left as it is.
+ * - unknown: a status this code does not know: never a reason to fail over,
+ *   and not proof of health either, so holdoff tracking is left as it is.
  */
 export type EndpointClass = "online" | "failing" | "disabled" | "unknown";
 
@@ -33,6 +35,7 @@ export function classifyEndpoint(state: EndpointState): EndpointClass {
             return "online";
         case "degraded":
         case "stopped":
+        case "checkingendpoint":
             return "failing";
         case "disabled":
         case "inactive":
@@ -88,12 +91,11 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             if (cls === "disabled") {
                 return { healthy: true, failingForSeconds: 0, detail: `${detail}: switched off by an earlier failover or an operator, not a probe failure; nothing to do` };
             }
+            if (cls === "unknown") {
+                return { healthy: true, failingForSeconds: 0, detail: `${detail}: unknown monitor status, not acted on` };
+            }
             const now = nowSeconds();
             const since = epochOf(DEGRADED_SINCE_ANNOTATION, await annotation(DEGRADED_SINCE_ANNOTATION));
-            if (cls === "unknown") {
-                // failingForSeconds 0 keeps the holdoff from being met on a reading that proves nothing.
-                return { healthy: false, failingForSeconds: 0, detail: `${detail}: no verdict yet${since !== undefined ? `, failing since ${since}` : ""}` };
-            }
             if (since === undefined || since > now) {
                 await annotate({ [DEGRADED_SINCE_ANNOTATION]: String(now) });
                 return { healthy: false, failingForSeconds: 0, detail: `${detail}: first seen failing now (${now})` };

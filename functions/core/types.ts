@@ -148,7 +148,12 @@ export interface FailoverResult {
     durationMs: number;
 }
 
-/** A remote call's failure, classified once by the adapter that made it. */
+/**
+ * A remote call's failure, classified once by the adapter that made it.
+ * Serialized functions (pulumi closure serialization) rebuild this class
+ * without running Error's constructor, hence the explicit message and the
+ * method that keeps the prototype (and with it instanceof Error) in the bundle.
+ */
 export class RemoteError extends Error {
     constructor(
         message: string,
@@ -158,6 +163,12 @@ export class RemoteError extends Error {
         readonly call: string,
     ) {
         super(message);
+        this.message = message;
         this.name = "RemoteError";
+    }
+
+    /** Log lines: an Error stringifies to {} otherwise. */
+    toJSON(): { name: string; message: string; status: number | undefined; retryable: boolean; call: string } {
+        return { name: this.name, message: this.message, status: this.status, retryable: this.retryable, call: this.call };
     }
 }

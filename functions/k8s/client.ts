@@ -28,11 +28,15 @@ export class KubeClient implements KubernetesApi {
     private readonly timeoutMs: number;
     private readonly connectionSource: KubeConnection | (() => Promise<KubeConnection>);
     private connectionPromise: Promise<KubeConnection> | undefined;
-    private agents: { http?: http.Agent; https?: https.Agent } = {};
+    private agents: { http?: http.Agent; https?: https.Agent };
 
+    // Every field is set here, none by an initializer: closure serialization
+    // keeps only the constructor body of a class.
     constructor(options: KubeClientOptions) {
         this.connectionSource = options.connection;
         this.timeoutMs = options.timeoutMs ?? 10000;
+        this.connectionPromise = undefined;
+        this.agents = {};
     }
 
     async getDeploymentReplicas(namespace: string, name: string): Promise<number> {

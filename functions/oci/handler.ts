@@ -74,7 +74,12 @@ export async function handleNotification(body: string, env: Record<string, strin
         clock,
         log,
     );
-    return runFailover(platform, k8s, cfg.settings, clock, log);
+    try {
+        return await runFailover(platform, k8s, cfg.settings, clock, log);
+    } finally {
+        // A warm container serves the next notification much later; idle keep-alive sockets would only go stale.
+        k8s.close();
+    }
 }
 
 /** The OKE token names the containerengine host; a realm override (oc2, oc3...) changes its domain. */

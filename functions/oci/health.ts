@@ -69,13 +69,13 @@ export function primaryHealthFromMetrics(points: Datapoint[], nowMs: number, win
         return { healthy: true, failingForSeconds: 0, detail: `healthy fraction ${parsed[0].v} at ${new Date(parsed[0].t).toISOString()}` };
     }
     let count = 0;
-    let expected = parsed[0].t;
+    let previous = parsed[0].t;
     for (const p of parsed) {
         // A gap in the series breaks the run: an unobserved minute is not a failed one.
-        if (p.t < expected - window.resolutionSeconds * 1000 * 1.5) break;
+        if (previous - p.t > window.resolutionSeconds * 1000 * 1.5) break;
         if (p.v >= UNHEALTHY_BELOW) break;
         count++;
-        expected = p.t - window.resolutionSeconds * 1000;
+        previous = p.t;
     }
     return {
         healthy: false,

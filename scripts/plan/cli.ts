@@ -98,6 +98,9 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
             return 0;
         }
         const diffs = args.diff.map(s => parseAssignment(s, p, "--diff"));
+        // Both configs are checked before anything is planned, so a bad --diff value fails in a second.
+        await planner.check(args.stack!, sets);
+        await planner.check(args.stack!, [...sets, ...diffs]);
         const before = await planner.plan(args.stack!, sets);
         const after = await planner.plan(args.stack!, [...sets, ...diffs]);
         out(scrub(renderConfigDiff(before, after, diffs, args.json)));

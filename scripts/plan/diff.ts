@@ -33,6 +33,8 @@ export interface PropertyChange {
     new?: unknown;
     /** "order": the same named items, in another order (old and new are their names). */
     note?: "order";
+    /** Both values are JSON documents in strings (IAM policies, Helm values): the changes inside them. */
+    json?: PropertyChange[];
 }
 
 export interface ResourceChange {
@@ -68,7 +70,8 @@ export interface PlanDiff {
 // ---------------------------------------------------------------------------
 // Property paths
 
-export type Segment = { key: string } | { index: number } | { name: string } | { wildcard: true };
+/** A step in a property path; `name` is a list item matched by its name field (`field`, default "name"). */
+export type Segment = { key: string } | { index: number } | { name: string; field?: string } | { wildcard: true };
 
 /** Parses a Pulumi property path (`a.b[0]["c.d"][*]`, `tags.*`), as used by ignoreChanges. */
 export function parsePropertyPath(path: string): Segment[] {
@@ -117,7 +120,7 @@ export function formatPath(segs: readonly Segment[]): string {
     for (const s of segs) {
         if ("key" in s) out += /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(s.key) ? `${out ? "." : ""}${s.key}` : `[${JSON.stringify(s.key)}]`;
         else if ("index" in s) out += `[${s.index}]`;
-        else if ("name" in s) out += `[name=${s.name}]`;
+        else if ("name" in s) out += `[${s.field ?? "name"}=${s.name}]`;
         else out += "[*]";
     }
     return out;
@@ -226,25 +229,54 @@ function walk(o: unknown, n: unknown, segs: Segment[], out: PropertyChange[]): v
         return;
     }
     if (Array.isArray(o) && Array.isArray(n)) {
-        if (namedItems(o) && namedItems(n)) return walkNamed(o, n, segs, out);
+        const key = o.length + n.length > 0 ? itemKey(o, n) : undefined;
+        if (key) return walkNamed(o as Array<Record<string, unknown>>, n as Array<Record<string, unknown>>, key, segs, out);
         for (let i = 0; i < Math.max(o.length, n.length); i++) walk(o[i], n[i], [...segs, { index: i }], out);
+        return;
+    }
+    const jo = typeof o === "string" ? jsonDocument(o) : undefined;
+    const jn = typeof n === "string" ? jsonDocument(n) : undefined;
+    if (jo !== undefined && jn !== undefined) {
+        const inner: PropertyChange[] = [];
+        walk(jo, jn, [], inner);
+        out.push({ op: "update", path, old: o, new: n, json: inner });
         return;
     }
     out.push({ op: "update", path, old: o, new: n });
 }
 
-function namedItems(a: unknown[]): a is Array<Record<string, unknown> & { name: string }> {
-    const names = a.map(x => (isPlainObject(x) && typeof x.name === "string" ? x.name : undefined));
-    return names.every(n => n !== undefined) && new Set(names).size === names.length;
+/** A JSON object or list kept in a string, else undefined. */
+export function jsonDocument(s: string): unknown {
+    const t = s.trim();
+    if (!(t.startsWith("{") || t.startsWith("["))) return undefined;
+    try {
+        const v = JSON.parse(t);
+        return typeof v === "object" && v !== null ? v : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
-function walkNamed(o: Array<{ name: string }>, n: Array<{ name: string }>, segs: Segment[], out: PropertyChange[]): void {
-    const newByName = new Map(n.map(x => [x.name, x]));
-    const oldNames = new Set(o.map(x => x.name));
-    for (const item of o) walk(item, newByName.get(item.name), [...segs, { name: item.name }], out);
-    for (const item of n) if (!oldNames.has(item.name)) walk(undefined, item, [...segs, { name: item.name }], out);
-    const keptOld = o.map(x => x.name).filter(x => newByName.has(x));
-    const keptNew = n.map(x => x.name).filter(x => oldNames.has(x));
+/** Fields that name a list item: Kubernetes `name` (env vars, containers, pools), IAM statement `Sid`. */
+const ITEM_KEYS = ["name", "Sid"] as const;
+
+/** The field naming every item of both lists uniquely, if there is one. */
+function itemKey(o: unknown[], n: unknown[]): string | undefined {
+    return ITEM_KEYS.find(k => [o, n].every(a => {
+        const names = a.map(x => (isPlainObject(x) && typeof x[k] === "string" ? x[k] : undefined));
+        return names.every(v => v !== undefined) && new Set(names).size === names.length;
+    }));
+}
+
+function walkNamed(o: Array<Record<string, unknown>>, n: Array<Record<string, unknown>>, key: string, segs: Segment[], out: PropertyChange[]): void {
+    const nameOf = (x: Record<string, unknown>) => x[key] as string;
+    const seg = (x: Record<string, unknown>): Segment => ({ name: nameOf(x), field: key });
+    const newByName = new Map(n.map(x => [nameOf(x), x]));
+    const oldNames = new Set(o.map(nameOf));
+    for (const item of o) walk(item, newByName.get(nameOf(item)), [...segs, seg(item)], out);
+    for (const item of n) if (!oldNames.has(nameOf(item))) walk(undefined, item, [...segs, seg(item)], out);
+    const keptOld = o.map(nameOf).filter(x => newByName.has(x));
+    const keptNew = n.map(nameOf).filter(x => oldNames.has(x));
     if (keptOld.join("\u0000") !== keptNew.join("\u0000")) {
         out.push({ op: "update", path: formatPath(segs), old: keptOld, new: keptNew, note: "order" });
     }
@@ -309,7 +341,10 @@ function replaces(replaceOnChanges: readonly string[], details: PropertyChange[]
 
 /** Display paths are property paths except for `[name=X]` items. */
 function parseDisplayPath(path: string): Segment[] {
-    return parsePropertyPath(path).map(s => ("key" in s && s.key.startsWith("name=") ? { name: s.key.slice(5) } : s));
+    return parsePropertyPath(path).map(s => {
+        const hit = "key" in s ? /^(name|Sid)=(.*)$/.exec(s.key) : null;
+        return hit ? { name: hit[2], field: hit[1] } : s;
+    });
 }
 
 function prefixMatch(prefix: readonly Segment[], path: readonly Segment[]): boolean {

@@ -2,6 +2,7 @@
 // print as "[secret]"; long strings are cut (the JSON output has them whole);
 // strings holding JSON (IAM policies, Helm values) are shown as structure.
 
+import { jsonDocument } from "./diff";
 import { isPlainObject, isSecret, SECRET_PLACEHOLDER } from "./secret";
 
 export const MAX_STRING = 160;
@@ -15,6 +16,7 @@ export function inline(v: unknown, max = MAX_INLINE): string {
 
 function inlineFull(v: unknown): string {
     if (isSecret(v)) return SECRET_PLACEHOLDER;
+    if (v === undefined) return "(unset)";
     if (typeof v === "string") return quote(v);
     if (Array.isArray(v)) return `[${v.map(inlineFull).join(", ")}]`;
     if (isPlainObject(v)) return `{${Object.entries(v).map(([k, x]) => `${k}: ${inlineFull(x)}`).join(", ")}}`;
@@ -37,17 +39,6 @@ function isScalar(v: unknown): boolean {
     return isSecret(v) || v === null || (typeof v !== "object");
 }
 
-/** A JSON document kept in a string (policy documents, Helm values): parsed, for display only. */
-function parsedJson(s: string): unknown {
-    const t = s.trim();
-    if (!(t.startsWith("{") || t.startsWith("[")) || t.length < 2) return undefined;
-    try {
-        const v = JSON.parse(t);
-        return typeof v === "object" && v !== null ? v : undefined;
-    } catch {
-        return undefined;
-    }
-}
 
 /** `key: value` lines for an object's entries, nested by indentation. */
 export function entryLines(obj: Record<string, unknown>, indent: string): string[] {
@@ -59,7 +50,7 @@ export function entryLines(obj: Record<string, unknown>, indent: string): string
 /** Lines for one labelled value: scalars on the label's line, structures below it. */
 export function valueLines(label: string, v: unknown, indent: string): string[] {
     if (typeof v === "string") {
-        const json = parsedJson(v);
+        const json = jsonDocument(v);
         if (json !== undefined && (Array.isArray(json) ? json.length : Object.keys(json).length) > 0) {
             return [`${indent}${label} (JSON)`, ...blockLines(json, `${indent}    `)];
         }

@@ -1,8 +1,6 @@
 // What one offline plan holds, and its JSON form (the contract of
 // `npm run plan -- --json`).
 
-import { Secret } from "./secret";
-
 export interface PlannedResource {
     urn: string;
     type: string;
@@ -29,6 +27,8 @@ export interface PeerInfo {
     reference: string;
     /** Local stack planned for it. */
     stack: string;
+    /** Its planned outputs (what the StackReference returned); secret leaves are `Secret`s. */
+    outputs: Record<string, unknown>;
 }
 
 export interface Plan {
@@ -75,6 +75,8 @@ export interface PlanJson {
     }>;
     outputs: Record<string, unknown>;
     warnings: string[];
+    /** Stacks planned offline to serve this stack's StackReferences, with the outputs they returned. */
+    peers: Array<{ key: string; stack: string; outputs: Record<string, unknown> }>;
 }
 
 /** The JSON object `--json` prints. Secret leaves serialise as "[secret]" through Secret.toJSON. */
@@ -98,9 +100,6 @@ export function planToJson(plan: Plan): PlanJson {
         })),
         outputs: plan.outputs,
         warnings: plan.warnings,
+        peers: plan.peers.map(p => ({ key: p.key, stack: p.stack, outputs: p.outputs })),
     };
-}
-
-export function isSecretValue(v: unknown): boolean {
-    return v instanceof Secret;
 }

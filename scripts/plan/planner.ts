@@ -50,7 +50,7 @@ export class Planner {
     private readonly project: ProjectInfo;
     private readonly program: Program;
     /** Peer snapshots by stack and config, shared by the runs of one command (--diff plans twice). */
-    private readonly peerCache = new Map<string, { snapshot: StackSnapshot; secrets: Set<string> }>();
+    private readonly peerCache = new Map<string, PeerPlan>();
     /** Every secret value this planner has seen, to scrub from anything printed (errors included). */
     private readonly seenSecrets = new Set<string>();
 
@@ -83,7 +83,8 @@ export class Planner {
         return scrubText(text, this.seenSecrets);
     }
 
-    async plan(stack: string, overrides: readonly Override[] = []): Promise<Plan> {
+    /** Validates a stack's config with overrides (PlanFailure exit 2 when invalid), without planning. */
+    async check(stack: string, overrides: readonly Override[] = []): Promise<ConfigSource> {
         const src = this.source(stack, overrides);
         try {
             await this.validate(src.config, src.stack, this.project.name);
@@ -91,6 +92,11 @@ export class Planner {
             if (isConfigError(e)) throw new PlanFailure(2, new ConfigError(e.key, e.stack, e.value, e.allowed).message);
             throw e;
         }
+        return src;
+    }
+
+    async plan(stack: string, overrides: readonly Override[] = []): Promise<Plan> {
+        const src = await this.check(stack, overrides);
         const pairWide = overrides.filter(o => (PAIR_WIDE_KEYS as readonly string[]).includes(o.key.slice(this.project.name.length + 1))
             && o.key.startsWith(`${this.project.name}:`));
         const peers: PeerInfo[] = [];
@@ -109,7 +115,7 @@ export class Planner {
             const peer = await this.planPeer(peerSrc);
             snapshots.set(reference, peer.snapshot);
             peer.secrets.forEach(s => peerSecrets.add(s));
-            peers.push({ key, reference, stack: target });
+            peers.push({ key, reference, stack: target, outputs: peer.outputs });
         };
 
         // The references the program will make, predicted from config so their
@@ -126,7 +132,7 @@ export class Planner {
         return this.toPlan(src, run.result, peers, peerSecrets);
     }
 
-    private async planPeer(src: ConfigSource): Promise<{ snapshot: StackSnapshot; secrets: Set<string> }> {
+    private async planPeer(src: ConfigSource): Promise<PeerPlan> {
         const cacheKey = JSON.stringify([src.stack, src.config]);
         const cached = this.peerCache.get(cacheKey);
         if (cached) return cached;
@@ -144,7 +150,7 @@ export class Planner {
         const secrets = secretStrings(outputs);
         configSecrets(src).forEach(s => secrets.add(s));
         secrets.forEach(x => this.seenSecrets.add(x));
-        const entry = { snapshot: { outputs: result.rawOutputs, secretOutputNames: result.secretOutputNames }, secrets };
+        const entry: PeerPlan = { snapshot: { outputs: result.rawOutputs, secretOutputNames: result.secretOutputNames }, secrets, outputs };
         this.peerCache.set(cacheKey, entry);
         return entry;
     }
@@ -196,6 +202,7 @@ export class Planner {
         }
         const { value: outputs, leaks } = maskLeaks(outputs0, secrets);
         for (const leak of leaks) warnings.push(`stack output ${leak.path} holds a secret value without being marked secret; masked here`);
+        for (const peer of peers) peer.outputs = maskLeaks(peer.outputs, secrets).value as Record<string, unknown>;
 
         const cloud = src.config[`${p}:cloud`] ?? String(CONFIG_KEYS.cloud.default);
         const plan: Plan = {
@@ -214,6 +221,14 @@ export class Planner {
         secrets.forEach(x => this.seenSecrets.add(x));
         return plan;
     }
+}
+
+interface PeerPlan {
+    /** What the referencing stack's StackReference returns. */
+    snapshot: StackSnapshot;
+    /** The peer's outputs as printed (secrets wrapped). */
+    outputs: Record<string, unknown>;
+    secrets: Set<string>;
 }
 
 function readProjectOrFail(dir: string): ProjectInfo {

@@ -64,9 +64,14 @@ function changeTree(changes: readonly ResourceChange[], before: DiffPlan, after:
         }
         lines.push(`${pad}${SYMBOL[c.op]} ${c.type}  ${c.name}  ${c.replace ? "replace" : c.op}`);
         if (c.op === "create") lines.push(...entryLines(asObject(c.resource.inputs), `${pad}      `));
-        for (const d of c.details) lines.push(`${pad}      ${detailLine(d)}`);
+        for (const d of c.details) lines.push(...detailLines(d, `${pad}      `));
     }
     return lines;
+}
+
+function detailLines(d: PropertyChange, pad: string): string[] {
+    if (!d.json) return [`${pad}${detailLine(d)}`];
+    return [`${pad}~ ${d.path} (JSON):`, ...d.json.flatMap(x => detailLines(x, `${pad}    `))];
 }
 
 function detailLine(d: PropertyChange): string {

@@ -30,6 +30,11 @@ export function renderPlan(plan: Plan): string {
     lines.push("Outputs:");
     if (Object.keys(plan.outputs).length === 0) lines.push("    (none)");
     for (const [k, v] of Object.entries(plan.outputs)) lines.push(...valueLines(`${k}:`, v, "    "));
+    for (const p of plan.peers) {
+        lines.push("");
+        lines.push(`Outputs of stack "${p.stack}" (${p.key.split(":").pop()}), planned offline, as this stack's StackReference sees them:`);
+        for (const [k, v] of Object.entries(p.outputs)) lines.push(...valueLines(`${k}:`, v, "    "));
+    }
     if (plan.warnings.length > 0) {
         lines.push("");
         lines.push("Warnings:");

@@ -7,11 +7,11 @@ import { presignUrl, PresignInput } from "../../functions/aws/sigv4";
 // node crypto in the shape @smithy/signature-v4 wants (a Checksum constructor).
 class Sha256 {
     private readonly hash: crypto.Hash | crypto.Hmac;
-    constructor(secret?: string | Uint8Array) {
-        this.hash = secret ? crypto.createHmac("sha256", secret) : crypto.createHash("sha256");
+    constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+        this.hash = secret === undefined ? crypto.createHash("sha256") : crypto.createHmac("sha256", toBuffer(secret));
     }
-    update(data: string | Uint8Array): void {
-        this.hash.update(typeof data === "string" ? Buffer.from(data, "utf8") : data);
+    update(data: Uint8Array): void {
+        this.hash.update(toBuffer(data));
     }
     async digest(): Promise<Uint8Array> {
         return new Uint8Array(this.hash.digest());
@@ -19,6 +19,16 @@ class Sha256 {
     reset(): void {
         throw new Error("not used");
     }
+}
+
+function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
+    if (typeof data === "string") {
+        return Buffer.from(data, "utf8");
+    }
+    if (ArrayBuffer.isView(data)) {
+        return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    }
+    return Buffer.from(data);
 }
 
 async function smithyPresign(input: PresignInput): Promise<Record<string, string>> {

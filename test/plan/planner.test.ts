@@ -23,7 +23,7 @@ const envOf = (plan: { resources: Array<{ name: string; inputs: Record<string, u
 describe("offline plan: planning a stack", () => {
     it("resolves a StackReference by planning the referenced stack from its own stack file", async () => {
         const plan = await planner().plan("b");
-        assert.deepEqual(plan.peers, [{ key: "fixture:primaryStack", reference: "organization/fixture/a", stack: "a" }]);
+        assert.deepEqual(plan.peers.map(p => [p.key, p.reference, p.stack, p.outputs.storageBucket]), [["fixture:primaryStack", "organization/fixture/a", "a", "bucket-a"]]);
         const env = envOf(plan);
         assert.equal(env.RECOVER_FROM_BUCKET, "bucket-a");
         assert.equal(env.BUCKET, "bucket-b");

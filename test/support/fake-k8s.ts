@@ -15,7 +15,8 @@
  *   kube.requests                                 // every request: method, path, contentType, accept, authorization, body, status
  *   kube.count("PATCH", "/deployments/humio-operator")  // requests matching method and path substring
  *   kube.fault({ method: "PATCH", path: "/deployments/", times: 2, status: 503 })
- *   await kube.stop()
+ *   kube.clearFaults()
+ *   await kube.stop()                             // closes every socket, including hung requests
  *
  * Routes:
  *   GET|PATCH /apis/apps/v1/namespaces/{ns}/deployments/{name}

@@ -1,0 +1,209 @@
+/**
+ * FakeAzure: a local stand-in (real HTTP on 127.0.0.1) for the two Azure
+ * endpoints the failover function calls:
+ *
+ *   GET  /msi/token?resource=R&api-version=2019-08-01&client_id=C
+ *        the App Service managed identity endpoint; answers 401 unless the
+ *        X-IDENTITY-HEADER matches, and issues "token-for-<R>" tokens.
+ *   GET|PATCH /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Network/
+ *        trafficmanagerprofiles/{p}/externalEndpoints/{e}?api-version=2022-04-01
+ *        ARM "Endpoints - Get / Update"; answers 401 unless the bearer token was
+ *        issued for the ARM resource, 404 for unknown endpoints, 400 for other
+ *        api-versions. PATCH merges properties (endpointStatus); a Disabled
+ *        endpoint reports endpointMonitorStatus Disabled, as Traffic Manager does.
+ *
+ *   fake.fault({ method: "PATCH", path: "/externalEndpoints/", times: 2, status: 503 })
+ *   fake.fault({ path: "/msi/token", reset: true })
+ */
+import * as http from "http";
+import type { AddressInfo } from "net";
+
+export interface AzureFault {
+    method?: string;
+    path?: string | RegExp;
+    times?: number;
+    status?: number;
+    reset?: boolean;
+}
+
+export interface AzureRequest {
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    headers: http.IncomingHttpHeaders;
+    body?: unknown;
+    status?: number;
+}
+
+export interface EndpointRecord {
+    endpointStatus: string;
+    endpointMonitorStatus: string;
+    target: string;
+    priority: number;
+}
+
+export const FAKE_ARM_API_VERSION = "2022-04-01";
+
+export class FakeAzure {
+    readonly requests: AzureRequest[] = [];
+    url = "";
+    readonly identityHeader = "fake-identity-header-secret";
+    private readonly endpoints = new Map<string, EndpointRecord>();
+    private readonly faults: (AzureFault & { left: number })[] = [];
+    private server!: http.Server;
+    private readonly sockets = new Set<import("net").Socket>();
+
+    static async start(): Promise<FakeAzure> {
+        const fake = new FakeAzure();
+        fake.server = http.createServer((req, res) => fake.handle(req, res));
+        fake.server.on("connection", s => {
+            fake.sockets.add(s);
+            s.on("close", () => fake.sockets.delete(s));
+        });
+        await new Promise<void>(resolve => fake.server.listen(0, "127.0.0.1", resolve));
+        fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+        return fake;
+    }
+
+    async stop(): Promise<void> {
+        for (const s of this.sockets) s.destroy();
+        await new Promise<void>(resolve => this.server.close(() => resolve()));
+    }
+
+    /** The ARM resource (audience) of management tokens for this fake: its own base URL. */
+    get armResource(): string {
+        return `${this.url}/`;
+    }
+
+    putEndpoint(id: string, record: Partial<EndpointRecord> = {}): void {
+        this.endpoints.set(id.toLowerCase(), {
+            endpointStatus: "Enabled",
+            endpointMonitorStatus: "Online",
+            target: "20.1.2.3",
+            priority: 1,
+            ...record,
+        });
+    }
+
+    endpoint(id: string): EndpointRecord | undefined {
+        return this.endpoints.get(id.toLowerCase());
+    }
+
+    fault(f: AzureFault): void {
+        this.faults.push({ ...f, left: f.times ?? 1 });
+    }
+
+    count(method: string, pathPart: string): number {
+        return this.requests.filter(r => r.method === method && r.path.includes(pathPart)).length;
+    }
+
+    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            const url = new URL(req.url ?? "/", this.url);
+            const raw = Buffer.concat(chunks).toString("utf8");
+            let body: unknown;
+            try {
+                body = raw ? JSON.parse(raw) : undefined;
+            } catch {
+                body = raw;
+            }
+            const record: AzureRequest = {
+                method: req.method ?? "GET",
+                path: url.pathname,
+                query: Object.fromEntries(url.searchParams.entries()),
+                headers: req.headers,
+                body,
+            };
+            this.requests.push(record);
+            const answer = (status: number, payload: unknown) => {
+                record.status = status;
+                const text = JSON.stringify(payload);
+                res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+                res.end(text);
+            };
+            const fault = this.faults.find(f => f.left > 0 && (!f.method || f.method === record.method) && matches(f.path, record.path));
+            if (fault) {
+                fault.left--;
+                if (fault.reset) {
+                    req.socket.destroy();
+                    return;
+                }
+                if (fault.status !== undefined) {
+                    answer(fault.status, { error: { code: "InjectedFault", message: `injected ${fault.status}` } });
+                    return;
+                }
+            }
+            if (record.path === "/msi/token") {
+                this.token(record, answer);
+                return;
+            }
+            this.arm(record, answer);
+        });
+    }
+
+    private token(r: AzureRequest, answer: (s: number, p: unknown) => void): void {
+        if (r.headers["x-identity-header"] !== this.identityHeader) {
+            answer(401, { error: "unauthorized", error_description: "X-IDENTITY-HEADER missing or wrong" });
+            return;
+        }
+        if (r.query["api-version"] !== "2019-08-01" || !r.query.resource) {
+            answer(400, { error: "invalid_request", error_description: "api-version 2019-08-01 and resource are required" });
+            return;
+        }
+        answer(200, {
+            access_token: `token-for-${r.query.resource}`,
+            expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+            resource: r.query.resource,
+            token_type: "Bearer",
+            client_id: r.query.client_id,
+        });
+    }
+
+    private arm(r: AzureRequest, answer: (s: number, p: unknown) => void): void {
+        if (r.headers.authorization !== `Bearer token-for-${this.armResource}`) {
+            answer(401, { error: { code: "AuthenticationFailed", message: "bad or missing ARM token" } });
+            return;
+        }
+        if (!/\/providers\/Microsoft\.Network\/trafficmanagerprofiles\/[^/]+\/externalEndpoints\/[^/]+$/i.test(r.path)) {
+            answer(404, { error: { code: "InvalidResourceType", message: `no route ${r.path}` } });
+            return;
+        }
+        if (r.query["api-version"] !== FAKE_ARM_API_VERSION) {
+            answer(400, { error: { code: "InvalidApiVersionParameter", message: `api-version ${r.query["api-version"]}` } });
+            return;
+        }
+        const ep = this.endpoints.get(r.path.toLowerCase());
+        if (!ep) {
+            answer(404, { error: { code: "NotFound", message: `endpoint ${r.path} not found` } });
+            return;
+        }
+        if (r.method === "PATCH") {
+            const status = (r.body as { properties?: { endpointStatus?: unknown } } | undefined)?.properties?.endpointStatus;
+            if (status !== undefined) {
+                if (status !== "Enabled" && status !== "Disabled") {
+                    answer(400, { error: { code: "BadRequest", message: `endpointStatus ${String(status)}` } });
+                    return;
+                }
+                ep.endpointStatus = status;
+                ep.endpointMonitorStatus = status === "Disabled" ? "Disabled" : "CheckingEndpoint";
+            }
+        } else if (r.method !== "GET") {
+            answer(405, { error: { code: "MethodNotAllowed", message: r.method } });
+            return;
+        }
+        const name = r.path.split("/").pop();
+        answer(200, {
+            id: r.path,
+            name,
+            type: "Microsoft.Network/trafficManagerProfiles/externalEndpoints",
+            properties: { ...ep },
+        });
+    }
+}
+
+function matches(pattern: string | RegExp | undefined, path: string): boolean {
+    if (pattern === undefined) return true;
+    return typeof pattern === "string" ? path.includes(pattern) : pattern.test(path);
+}

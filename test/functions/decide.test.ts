@@ -1,0 +1,55 @@
+import * as assert from "assert";
+import { judge, Observation, tlsSecretIsStale } from "../../functions/core/decide";
+import { settings } from "./fakes";
+
+const NOW = Date.UTC(2025, 0, 15, 12, 0, 0);
+
+function obs(o: Partial<Observation> = {}): Observation {
+    return {
+        lastFailoverEpoch: undefined,
+        primary: { healthy: false, failingForSeconds: 600 },
+        secondaryHealthy: true,
+        operatorReplicas: 0,
+        tlsSecret: undefined,
+        ...o,
+    };
+}
+
+describe("failover decision (functions/core/decide)", () => {
+    const s = settings({ preFailoverFailureSeconds: 180, cooldownSeconds: 300 });
+
+    it("acts only when every gate passes", () => {
+        assert.strictEqual(judge(obs(), s, NOW).kind, "act");
+    });
+
+    it("checks in order: cooldown, operator running, primary healthy, holdoff, secondary gate", () => {
+        const recent = Math.floor(NOW / 1000) - 10;
+        const all = obs({ lastFailoverEpoch: recent, operatorReplicas: 1, primary: { healthy: true, failingForSeconds: 0 }, secondaryHealthy: false });
+        const decision = (o: Observation) => { const v = judge(o, s, NOW); return v.kind === "stop" ? v.decision : v.kind; };
+        assert.strictEqual(decision(all), "cooldown");
+        assert.strictEqual(decision({ ...all, lastFailoverEpoch: undefined }), "already-failed-over");
+        assert.strictEqual(decision({ ...all, lastFailoverEpoch: undefined, operatorReplicas: 0 }), "primary-healthy");
+        assert.strictEqual(decision(obs({ primary: { healthy: false, failingForSeconds: 179 }, secondaryHealthy: false })), "wait");
+        assert.strictEqual(decision(obs({ primary: { healthy: false, failingForSeconds: 180 }, secondaryHealthy: false })), "secondary-unhealthy");
+    });
+
+    it("reports how much holdoff is left", () => {
+        const v = judge(obs({ primary: { healthy: false, failingForSeconds: 50 } }), s, NOW);
+        assert.deepStrictEqual(v.kind === "wait" ? v.remainingSeconds : -1, 130);
+    });
+
+    it("treats a failover recorded slightly in the future (clock skew) as recent, and a cooldown of 0 as none", () => {
+        assert.strictEqual(judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) + 20 }), s, NOW).kind, "stop");
+        assert.strictEqual(judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) - 300 }), s, NOW).kind, "act");
+        assert.strictEqual(judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) }), settings({ cooldownSeconds: 0 }), NOW).kind, "act");
+    });
+
+    it("calls a TLS secret stale only with its creation second and the skew allowance to spare", () => {
+        const at = (ms: number) => ({ uid: "u", creationTimestamp: new Date(ms).toISOString() });
+        assert.strictEqual(tlsSecretIsStale(at(NOW - 86400_000), NOW), true);
+        assert.strictEqual(tlsSecretIsStale(at(NOW - 3000), NOW), true);
+        assert.strictEqual(tlsSecretIsStale(at(NOW - 2999), NOW), false);
+        assert.strictEqual(tlsSecretIsStale(at(NOW + 5000), NOW), false);
+        assert.strictEqual(tlsSecretIsStale({ uid: "u", creationTimestamp: "not a time" }, NOW), false);
+    });
+});

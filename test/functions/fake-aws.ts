@@ -1,0 +1,120 @@
+// A local stand-in for the five AWS APIs the failover Lambda calls, speaking
+// each one's wire protocol (Route 53 REST-XML, CloudWatch and SSM JSON RPC,
+// EKS and Lambda REST-JSON), so the serialized function can run unmodified in
+// a child process with AWS_ENDPOINT_URL pointing here.
+import * as http from "http";
+import type { AddressInfo } from "net";
+
+export interface FakeAwsState {
+    /** Route 53 checker verdict per health check id. */
+    healthy: Record<string, boolean>;
+    /** Minutes the primary's HealthCheckStatus has been 0, ending at the last full minute. */
+    failingMinutes: number;
+    /** SSM parameter values by name. */
+    parameters: Record<string, string>;
+    cluster: { name: string; endpoint: string; caPem: string };
+}
+
+export interface FakeAwsCall {
+    service: "route53" | "cloudwatch" | "ssm" | "eks" | "lambda";
+    operation: string;
+    path: string;
+    body: string;
+}
+
+export class FakeAws {
+    readonly calls: FakeAwsCall[] = [];
+    url = "";
+    private server!: http.Server;
+
+    private constructor(readonly state: FakeAwsState) {}
+
+    static async start(state: FakeAwsState): Promise<FakeAws> {
+        const aws = new FakeAws(state);
+        aws.server = http.createServer((req, res) => {
+            const chunks: Buffer[] = [];
+            req.on("data", (c: Buffer) => chunks.push(c));
+            req.on("end", () => aws.handle(req, res, Buffer.concat(chunks).toString("utf8")));
+        });
+        await new Promise<void>(resolve => aws.server.listen(0, "127.0.0.1", resolve));
+        aws.url = `http://127.0.0.1:${(aws.server.address() as AddressInfo).port}`;
+        return aws;
+    }
+
+    async stop(): Promise<void> {
+        this.server.closeAllConnections();
+        await new Promise<void>(resolve => this.server.close(() => resolve()));
+    }
+
+    private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+        const path = (req.url ?? "/").split("?")[0];
+        const target = String(req.headers["x-amz-target"] ?? "");
+        const send = (status: number, contentType: string, text: string) => {
+            res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text), "x-amzn-requestid": "fake" });
+            res.end(text);
+        };
+        const json = (status: number, value: unknown, type = "application/x-amz-json-1.1") => send(status, type, JSON.stringify(value));
+
+        let m = /^\/2013-04-01\/healthcheck\/([^/]+)(\/status)?$/.exec(path);
+        if (m) {
+            const id = decodeURIComponent(m[1]);
+            if (m[2] && req.method === "GET") {
+                this.calls.push({ service: "route53", operation: "GetHealthCheckStatus", path, body });
+                const status = this.state.healthy[id] ? "Success: HTTP Status Code 200, OK" : "Failure: Connection timed out.";
+                const observations = [1, 2, 3].map(i =>
+                    `<HealthCheckObservation><Region>us-east-1</Region><IPAddress>15.177.0.${i}</IPAddress>` +
+                    `<StatusReport><Status>${status}</Status><CheckedTime>2025-01-15T12:00:00.000Z</CheckedTime></StatusReport></HealthCheckObservation>`).join("");
+                send(200, "text/xml", `<?xml version="1.0" encoding="UTF-8"?>\n<GetHealthCheckStatusResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HealthCheckObservations>${observations}</HealthCheckObservations></GetHealthCheckStatusResponse>`);
+                return;
+            }
+            if (!m[2] && req.method === "POST") {
+                this.calls.push({ service: "route53", operation: "UpdateHealthCheck", path, body });
+                const fqdn = /<FullyQualifiedDomainName>([^<]*)<\/FullyQualifiedDomainName>/.exec(body)?.[1] ?? "";
+                send(200, "text/xml", `<?xml version="1.0" encoding="UTF-8"?>\n<UpdateHealthCheckResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><HealthCheck><Id>${id}</Id><CallerReference>fake</CallerReference><HealthCheckConfig><Port>443</Port><Type>HTTPS</Type><FullyQualifiedDomainName>${fqdn}</FullyQualifiedDomainName></HealthCheckConfig><HealthCheckVersion>2</HealthCheckVersion></HealthCheck></UpdateHealthCheckResponse>`);
+                return;
+            }
+        }
+        if (target === "GraniteServiceVersion20100801.GetMetricStatistics") {
+            this.calls.push({ service: "cloudwatch", operation: "GetMetricStatistics", path, body });
+            const lastFull = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
+            const datapoints = Array.from({ length: this.state.failingMinutes }, (_, i) => ({ Timestamp: (lastFull - i * 60_000) / 1000, Maximum: 0, Unit: "None" }));
+            json(200, { Label: "HealthCheckStatus", Datapoints: datapoints }, "application/x-amz-json-1.0");
+            return;
+        }
+        if (target === "AmazonSSM.GetParameter") {
+            this.calls.push({ service: "ssm", operation: "GetParameter", path, body });
+            const name = (JSON.parse(body) as { Name: string }).Name;
+            const value = this.state.parameters[name];
+            if (value === undefined) {
+                json(400, { __type: "ParameterNotFound", message: `Parameter ${name} not found.` });
+                return;
+            }
+            json(200, { Parameter: { Name: name, Type: "String", Value: value, Version: 1 } });
+            return;
+        }
+        if (target === "AmazonSSM.PutParameter") {
+            this.calls.push({ service: "ssm", operation: "PutParameter", path, body });
+            const input = JSON.parse(body) as { Name: string; Value: string };
+            this.state.parameters[input.Name] = input.Value;
+            json(200, { Version: 2, Tier: "Standard" });
+            return;
+        }
+        m = /^\/clusters\/([^/]+)$/.exec(path);
+        if (m && req.method === "GET") {
+            this.calls.push({ service: "eks", operation: "DescribeCluster", path, body });
+            const c = this.state.cluster;
+            if (decodeURIComponent(m[1]) !== c.name) {
+                json(404, { message: "No cluster found" }, "application/json");
+                return;
+            }
+            json(200, { cluster: { name: c.name, endpoint: c.endpoint, status: "ACTIVE", certificateAuthority: { data: Buffer.from(c.caPem).toString("base64") } } }, "application/json");
+            return;
+        }
+        if (/^\/2015-03-31\/functions\/[^/]+\/invocations$/.test(path)) {
+            this.calls.push({ service: "lambda", operation: "Invoke", path, body });
+            send(202, "application/json", "");
+            return;
+        }
+        json(400, { __type: "UnknownOperationException", message: `fake AWS does not implement ${req.method} ${path} ${target}` }, "application/json");
+    }
+}

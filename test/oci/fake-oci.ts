@@ -1,0 +1,186 @@
+/**
+ * FakeOci: the three OCI APIs the failover function calls, over real HTTP on
+ * 127.0.0.1, each request's OCI signature verified against the test key:
+ *
+ *   GET|PUT /20180115/steeringPolicies/{id}        DNS (ETag / If-Match, 412 on a stale ETag)
+ *   POST    /20180401/metrics/actions/summarizeMetricsData?compartmentId=...   Monitoring
+ *   GET     /20180501/pingProbeResults/{id}        Health Checks
+ *
+ * State is set directly (policies, datapoints, probeResults); faults answer a
+ * status for matching requests; every request is recorded.
+ */
+import * as crypto from "crypto";
+import * as http from "http";
+import type { AddressInfo } from "net";
+import { parseSignatureHeader } from "../../functions/oci/signer";
+
+export interface OciFault {
+    method?: string;
+    path?: string | RegExp;
+    status: number;
+    times?: number;
+    /** Runs before the request is handled (e.g. a concurrent edit). */
+    before?: (oci: FakeOci) => void;
+}
+
+export interface OciRecorded {
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    headers: http.IncomingHttpHeaders;
+    body?: unknown;
+    status: number;
+    signatureValid: boolean;
+    keyId?: string;
+}
+
+export class FakeOci {
+    readonly requests: OciRecorded[] = [];
+    readonly policies = new Map<string, { doc: Record<string, unknown>; version: number }>();
+    /** Datapoints SummarizeMetricsData returns for queries naming this monitor. */
+    readonly datapoints = new Map<string, { timestamp: string; value: number }[]>();
+    readonly probeResults = new Map<string, { startTime: number; isHealthy: boolean; vantagePointName: string }[]>();
+    private faults: (OciFault & { left: number })[] = [];
+    private server!: http.Server;
+    url = "";
+
+    private constructor(private readonly publicKey: crypto.KeyObject, private readonly expectedKeyId: string) {}
+
+    static async start(publicKey: crypto.KeyObject, expectedKeyId: string): Promise<FakeOci> {
+        const f = new FakeOci(publicKey, expectedKeyId);
+        f.server = http.createServer((req, res) => f.handle(req, res));
+        await new Promise<void>(r => f.server.listen(0, "127.0.0.1", () => r()));
+        f.url = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
+        return f;
+    }
+
+    async stop(): Promise<void> {
+        await new Promise<void>(r => this.server.close(() => r()));
+    }
+
+    putPolicy(id: string, doc: Record<string, unknown>): void {
+        this.policies.set(id, { doc: JSON.parse(JSON.stringify(doc)), version: 1 });
+    }
+
+    policy(id: string): Record<string, unknown> {
+        return this.policies.get(id)!.doc;
+    }
+
+    /** Changes the stored policy as a concurrent writer would (bumps the ETag). */
+    editPolicy(id: string, edit: (doc: Record<string, unknown>) => void): void {
+        const p = this.policies.get(id)!;
+        edit(p.doc);
+        p.version++;
+    }
+
+    fault(f: OciFault): void {
+        this.faults.push({ ...f, left: f.times ?? 1 });
+    }
+
+    count(method: string, pathPart: string): number {
+        return this.requests.filter(r => r.method === method && r.path.includes(pathPart)).length;
+    }
+
+    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            const raw = Buffer.concat(chunks).toString("utf8");
+            const url = new URL(req.url ?? "/", this.url);
+            const rec: OciRecorded = {
+                method: req.method ?? "",
+                path: url.pathname,
+                query: Object.fromEntries(url.searchParams.entries()),
+                headers: req.headers,
+                status: 0,
+                signatureValid: false,
+            };
+            try {
+                rec.body = raw ? JSON.parse(raw) : undefined;
+            } catch {
+                rec.body = raw;
+            }
+            this.requests.push(rec);
+            const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+                rec.status = status;
+                res.writeHead(status, { "content-type": "application/json", "opc-request-id": `req-${this.requests.length}`, ...headers });
+                res.end(body === undefined ? "" : JSON.stringify(body));
+            };
+
+            const sig = this.verify(req, url, raw);
+            rec.signatureValid = sig.ok;
+            rec.keyId = sig.keyId;
+            if (!sig.ok) return answer(401, { code: "NotAuthenticated", message: sig.why });
+
+            const fault = this.faults.find(f => f.left > 0 && (!f.method || f.method === req.method) &&
+                (!f.path || (typeof f.path === "string" ? url.pathname.includes(f.path) : f.path.test(url.pathname))));
+            if (fault) {
+                fault.left--;
+                if (fault.before) fault.before(this);
+                if (fault.status > 0) return answer(fault.status, { code: "Fault", message: `injected ${fault.status}` });
+            }
+
+            const policyMatch = /^\/20180115\/steeringPolicies\/([^/]+)$/.exec(url.pathname);
+            if (policyMatch) {
+                const p = this.policies.get(decodeURIComponent(policyMatch[1]));
+                if (!p) return answer(404, { code: "NotAuthorizedOrNotFound", message: "no such steering policy" });
+                const etag = `"v${p.version}"`;
+                if (req.method === "GET") return answer(200, p.doc, { etag });
+                if (req.method === "PUT") {
+                    const ifMatch = req.headers["if-match"];
+                    if (ifMatch !== undefined && ifMatch !== etag) return answer(412, { code: "PreconditionFailed", message: "etag mismatch" });
+                    const b = rec.body as Record<string, unknown>;
+                    if (!b || !Array.isArray(b.answers) || !Array.isArray(b.rules) || typeof b.template !== "string") {
+                        return answer(400, { code: "InvalidParameter", message: "answers, rules and template are required" });
+                    }
+                    // UpdateSteeringPolicy replaces answers and rules wholesale; other fields only when given.
+                    for (const k of ["displayName", "ttl", "healthCheckMonitorId", "template", "freeformTags", "definedTags", "answers", "rules"]) {
+                        if (k in b) p.doc[k] = b[k];
+                    }
+                    p.version++;
+                    return answer(200, p.doc, { etag: `"v${p.version}"` });
+                }
+                return answer(405, { code: "MethodNotAllowed", message: req.method });
+            }
+            if (url.pathname === "/20180401/metrics/actions/summarizeMetricsData" && req.method === "POST") {
+                const b = rec.body as { namespace?: string; query?: string };
+                if (!url.searchParams.get("compartmentId")) return answer(400, { code: "MissingParameter", message: "compartmentId" });
+                if (b?.namespace !== "oci_healthchecks") return answer(400, { code: "InvalidParameter", message: `namespace ${b?.namespace}` });
+                const monitor = /resourceId = "([^"]+)"/.exec(b.query ?? "")?.[1];
+                const points = monitor ? this.datapoints.get(monitor) : undefined;
+                return answer(200, points ? [{ namespace: "oci_healthchecks", name: "HTTP.isHealthy", dimensions: { resourceId: monitor }, aggregatedDatapoints: points }] : []);
+            }
+            const probeMatch = /^\/20180501\/pingProbeResults\/([^/]+)$/.exec(url.pathname);
+            if (probeMatch && req.method === "GET") {
+                const since = Number(url.searchParams.get("startTimeGreaterThanOrEqualTo") ?? 0);
+                const results = (this.probeResults.get(decodeURIComponent(probeMatch[1])) ?? []).filter(r => r.startTime >= since);
+                return answer(200, results.sort((a, b) => b.startTime - a.startTime));
+            }
+            return answer(404, { code: "NotFound", message: `${req.method} ${url.pathname}` });
+        });
+    }
+
+    /** Checks the request the way OCI does: the listed headers, in order, signed with the caller's key. */
+    private verify(req: http.IncomingMessage, url: URL, body: string): { ok: boolean; why?: string; keyId?: string } {
+        const auth = req.headers.authorization;
+        if (!auth) return { ok: false, why: "no Authorization header" };
+        let p: Record<string, string>;
+        try {
+            p = parseSignatureHeader(auth);
+        } catch (e) {
+            return { ok: false, why: (e as Error).message };
+        }
+        if (p.version !== "1" || p.algorithm !== "rsa-sha256") return { ok: false, why: "version/algorithm", keyId: p.keyId };
+        if (p.keyId !== this.expectedKeyId) return { ok: false, why: `unexpected keyId ${p.keyId}`, keyId: p.keyId };
+        const names = p.headers.split(" ");
+        const required = ["date", "(request-target)", "host", ...(["POST", "PUT"].includes(req.method ?? "") ? ["content-length", "content-type", "x-content-sha256"] : [])];
+        if (required.some(r => !names.includes(r))) return { ok: false, why: `signed headers ${p.headers} miss one of ${required.join(" ")}`, keyId: p.keyId };
+        if (names.includes("x-content-sha256")) {
+            const digest = crypto.createHash("sha256").update(body).digest("base64");
+            if (req.headers["x-content-sha256"] !== digest) return { ok: false, why: "x-content-sha256 does not match the body", keyId: p.keyId };
+        }
+        const signing = names.map(n => `${n}: ${n === "(request-target)" ? `${(req.method ?? "").toLowerCase()} ${url.pathname}${url.search}` : req.headers[n]}`).join("\n");
+        const ok = crypto.verify("sha256", Buffer.from(signing), this.publicKey, Buffer.from(p.signature, "base64"));
+        return ok ? { ok, keyId: p.keyId } : { ok, why: "signature does not verify", keyId: p.keyId };
+    }
+}

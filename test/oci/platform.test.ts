@@ -1,0 +1,223 @@
+import * as assert from "assert";
+import { runFailover } from "../../functions/core/failover";
+import { RemoteError } from "../../functions/core/types";
+import { KubeClient } from "../../functions/k8s/client";
+import { okeToken } from "../../functions/oci/oke";
+import { COOLDOWN_ANNOTATION, OciPlatform, OciPlatformTarget } from "../../functions/oci/platform";
+import { FakeClock, k8sTime, memoryLogger, settings } from "../functions/fakes";
+import { FakeKubernetes } from "../support/fake-k8s";
+import { FakeOci } from "./fake-oci";
+import { CLUSTER, COMPARTMENT, credentials, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, series, testKeys } from "./fixtures";
+
+const NS = "logging";
+const OPERATOR = "humio-operator";
+
+describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API and the fake Kubernetes API (HTTP on 127.0.0.1)", () => {
+    let fake: FakeOci;
+    let kube: FakeKubernetes;
+    let clock: FakeClock;
+    let k8s: KubeClient;
+    let logger: ReturnType<typeof memoryLogger>;
+
+    const target = (): OciPlatformTarget => ({
+        region: REGION,
+        compartmentId: COMPARTMENT,
+        steeringPolicyId: POLICY,
+        primaryPool: "primary",
+        primaryMonitorId: MONITOR,
+        secondaryResultsUrl: `${fake.url}/20180501/pingProbeResults/${PING}`,
+        secondaryWindowSeconds: 180,
+        metricLookbackSeconds: 1200,
+        namespace: NS,
+        operatorDeployment: OPERATOR,
+        endpoints: { dns: fake.url, telemetry: fake.url },
+        timeoutMs: 2000,
+    });
+    const platform = () => new OciPlatform(target(), credentials, k8s, clock, logger.log);
+
+    before(() => testKeys());
+
+    beforeEach(async () => {
+        fake = await FakeOci.start(testKeys().publicKey, KEY_ID);
+        clock = new FakeClock();
+        // The API server accepts only OKE tokens signed for this cluster by the function's key.
+        kube = await FakeKubernetes.start({ authorize: h => okeTokenIsValid(h, CLUSTER, REGION) });
+        k8s = new KubeClient({
+            connection: { server: kube.url, token: () => okeToken(REGION, CLUSTER, credentials(), new Date(clock.now())) },
+            timeoutMs: 2000,
+        });
+        logger = memoryLogger();
+        fake.putPolicy(POLICY, policyDoc());
+        kube.putDeployment(NS, OPERATOR, { replicas: 0 });
+    });
+
+    afterEach(async () => {
+        k8s.close();
+        await kube.stop();
+        await fake.stop();
+    });
+
+    describe("lockDns", () => {
+        it("disables the primary answer and sends back everything else as it was, with the ETag", async () => {
+            await platform().lockDns();
+            const put = fake.requests.filter(r => r.method === "PUT");
+            assert.equal(put.length, 1);
+            assert.equal(put[0].headers["if-match"], '"v1"');
+            assert.ok(put[0].signatureValid);
+            const before = policyDoc();
+            const after = fake.policy(POLICY);
+            assert.deepEqual(after.answers, [
+                { name: "primary", rtype: "A", rdata: "203.0.113.10", pool: "primary", isDisabled: true },
+                { name: "secondary", rtype: "A", rdata: "203.0.113.20", pool: "secondary", isDisabled: false },
+            ]);
+            for (const k of ["rules", "template", "ttl", "healthCheckMonitorId", "displayName", "freeformTags"]) {
+                assert.deepEqual(after[k], before[k], `${k} changed`);
+            }
+            const body = put[0].body as Record<string, unknown>;
+            assert.ok(!("id" in body) && !("lifecycleState" in body), "read-only fields are not sent back");
+        });
+
+        it("is idempotent: an already disabled primary means no PUT", async () => {
+            fake.editPolicy(POLICY, d => { (d.answers as { isDisabled: boolean }[])[0].isDisabled = true; });
+            await platform().lockDns();
+            assert.equal(fake.count("PUT", "/steeringPolicies/"), 0);
+            assert.ok(logger.lines.some(l => l.event === "oci.dns-already-locked"));
+        });
+
+        it("re-reads on 412 and keeps a concurrent edit instead of overwriting it", async () => {
+            fake.fault({
+                method: "PUT", path: "/steeringPolicies/", status: 0,
+                before: f => f.editPolicy(POLICY, d => { d.ttl = 30; }),
+            });
+            await platform().lockDns();
+            assert.equal(fake.count("GET", "/steeringPolicies/"), 2);
+            assert.deepEqual(fake.requests.filter(r => r.method === "PUT").map(r => r.status), [412, 200]);
+            const after = fake.policy(POLICY);
+            assert.equal(after.ttl, 30);
+            assert.equal((after.answers as { isDisabled: boolean }[])[0].isDisabled, true);
+        });
+
+        it("refuses, without retry, a policy with no primary pool or with no other enabled answer", async () => {
+            fake.editPolicy(POLICY, d => { (d.answers as { pool: string }[])[0].pool = "blue"; });
+            await assert.rejects(platform().lockDns(), (e: RemoteError) => e instanceof RemoteError && !e.retryable && /no answer in pool "primary"/.test(e.message));
+            fake.putPolicy(POLICY, policyDoc());
+            fake.editPolicy(POLICY, d => { (d.answers as { isDisabled: boolean }[])[1].isDisabled = true; });
+            await assert.rejects(platform().lockDns(), (e: RemoteError) => !e.retryable && /no answer to serve/.test(e.message));
+            assert.equal(fake.count("PUT", "/steeringPolicies/"), 0);
+        });
+
+        it("classifies 5xx and 429 as retryable, 404 as not", async () => {
+            fake.fault({ method: "GET", path: "/steeringPolicies/", status: 503 });
+            await assert.rejects(platform().lockDns(), (e: RemoteError) => e.retryable && e.status === 503 && /opc-request-id/.test(e.message));
+            fake.fault({ method: "PUT", path: "/steeringPolicies/", status: 429 });
+            await assert.rejects(platform().lockDns(), (e: RemoteError) => e.retryable && e.status === 429);
+            fake.policies.clear();
+            await assert.rejects(platform().lockDns(), (e: RemoteError) => !e.retryable && e.status === 404);
+        });
+    });
+
+    describe("primaryHealth (Monitoring SummarizeMetricsData over the monitor's HTTP.isHealthy)", () => {
+        it("counts the consecutive unhealthy minutes that end at the newest one", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [1, 1, 0.2, 1, 0, 0.1, 0.4, 0]));
+            const h = await platform().primaryHealth();
+            assert.deepEqual([h.healthy, h.failingForSeconds], [false, 240]);
+            const req = fake.requests.find(r => r.path.endsWith("/summarizeMetricsData"))!;
+            assert.equal(req.query.compartmentId, COMPARTMENT);
+            assert.equal((req.body as { query: string }).query, `HTTP.isHealthy[1m]{resourceId = "${MONITOR}"}.grouping().mean()`);
+            assert.equal((req.body as { startTime: string }).startTime, new Date(clock.now() - 1200_000).toISOString());
+        });
+
+        it("healthy when most vantage points reached the primary in the newest minute", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0.75]));
+            assert.deepEqual(await platform().primaryHealth().then(h => [h.healthy, h.failingForSeconds]), [true, 0]);
+        });
+
+        it("no data or stale data is a non-retryable error, never a verdict", async () => {
+            await assert.rejects(platform().primaryHealth(), (e: RemoteError) => !e.retryable && /no HTTP.isHealthy datapoints/.test(e.message));
+            fake.datapoints.set(MONITOR, series(clock.now() - 600_000, [0, 0, 0]));
+            await assert.rejects(platform().primaryHealth(), (e: RemoteError) => !e.retryable && /stale/.test(e.message));
+        });
+    });
+
+    describe("secondaryHealthy (Health Checks ping probe results)", () => {
+        it("takes each vantage point's newest result inside the window, healthy on a majority", async () => {
+            const t = clock.now();
+            fake.probeResults.set(PING, [
+                { startTime: t - 20_000, isHealthy: true, vantagePointName: "aws-iad" },
+                { startTime: t - 50_000, isHealthy: false, vantagePointName: "aws-iad" },
+                { startTime: t - 25_000, isHealthy: true, vantagePointName: "goo-fra" },
+                { startTime: t - 30_000, isHealthy: false, vantagePointName: "azr-syd" },
+                { startTime: t - 900_000, isHealthy: false, vantagePointName: "old" },
+            ]);
+            assert.equal(await platform().secondaryHealthy(), true);
+            const req = fake.requests.find(r => r.path.includes("/pingProbeResults/"))!;
+            assert.equal(req.query.startTimeGreaterThanOrEqualTo, String(t - 180_000));
+            fake.probeResults.set(PING, [{ startTime: t - 10_000, isHealthy: false, vantagePointName: "aws-iad" }, { startTime: t - 10_000, isHealthy: true, vantagePointName: "goo-fra" }]);
+            assert.equal(await platform().secondaryHealthy(), false);
+        });
+    });
+
+    describe("cooldown in an annotation on the humio-operator Deployment (through an OKE token)", () => {
+        it("records and reads back the failover time; ignores a hand-edited value", async () => {
+            const p = platform();
+            assert.equal(await p.lastFailoverEpoch(), undefined);
+            await p.recordFailover(1736942400);
+            assert.equal(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], "1736942400");
+            assert.equal(await p.lastFailoverEpoch(), 1736942400);
+            kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [COOLDOWN_ANNOTATION]: "yesterday" } });
+            assert.equal(await p.lastFailoverEpoch(), undefined);
+            assert.ok(logger.lines.some(l => l.event === "oci.cooldown-annotation-invalid"));
+            assert.ok(kube.requests.every(r => r.status !== 401), "every Kubernetes call carried a valid OKE token");
+        });
+    });
+
+    describe("the failover core with the OCI adapter", () => {
+        beforeEach(() => {
+            kube.putSecret(NS, "logscale", { creationTimestamp: k8sTime(clock.now() - 86400_000) });
+            const t = clock.now();
+            fake.probeResults.set(PING, [{ startTime: t - 10_000, isHealthy: true, vantagePointName: "aws-iad" }]);
+        });
+
+        it("primary down past the holdoff: deletes the TLS secret, scales 0 -> 1, disables the primary answer, records the time", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [1, 0, 0, 0, 0]));
+            const result = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180 }), clock, logger.log);
+            assert.equal(result.decision, "failed-over", result.reason);
+            assert.deepEqual([result.tlsSecret, result.operatorScaled, result.dnsLocked], ["deleted", true, true]);
+            assert.equal(kube.deployment(NS, OPERATOR)!.spec.replicas, 1);
+            assert.equal(kube.secret(NS, "logscale"), undefined);
+            assert.equal((fake.policy(POLICY).answers as { isDisabled: boolean }[])[0].isDisabled, true);
+            assert.equal(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], String(Math.floor(clock.now() / 1000)));
+            assert.ok(fake.requests.every(r => r.signatureValid));
+
+            // The alarm's repeat notification: nothing more is written.
+            const again = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180 }), clock, logger.log);
+            assert.equal(again.decision, "cooldown");
+            assert.equal(fake.count("PUT", "/steeringPolicies/"), 1);
+        });
+
+        it("holdoff not met: hands over to the alarm's repeat notification and changes nothing", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [1, 1, 0]));
+            const result = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180, waitBudgetSeconds: 0 }), clock, logger.log);
+            assert.equal(result.decision, "holdoff-pending");
+            assert.equal(result.recheckScheduled, true);
+            assert.equal(kube.deployment(NS, OPERATOR)!.spec.replicas, 0);
+            assert.equal(fake.count("PUT", "/steeringPolicies/"), 0);
+        });
+
+        it("a failed DNS lock is reported and the scale-up stands", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0]));
+            fake.fault({ method: "GET", path: "/steeringPolicies/", status: 403, times: 10 });
+            const result = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180 }), clock, logger.log);
+            assert.equal(result.decision, "failed-over");
+            assert.equal(result.dnsLocked, false);
+            assert.match(result.dnsLockError ?? "", /HTTP 403/);
+            assert.equal(kube.deployment(NS, OPERATOR)!.spec.replicas, 1);
+        });
+
+        it("missing health data: an error, the operator stays at 0", async () => {
+            const result = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 0 }), clock, logger.log);
+            assert.equal(result.decision, "error");
+            assert.equal(kube.deployment(NS, OPERATOR)!.spec.replicas, 0);
+        });
+    });
+});
