@@ -22,7 +22,7 @@ import { bucketName, eksClusterName, failoverNames, INGRESS_NODE_PORTS, stackTag
 import { Network } from "./network";
 import { nodeGroupSpecs } from "./nodegroup-specs";
 import { NodeGroups } from "./nodegroups";
-import { resolveRecovery } from "./recovery";
+import { peerBucketArn, readOnlyBucketArns, resolveRecovery } from "./recovery";
 import { LogScaleStorage } from "./storage";
 
 /**
@@ -85,7 +85,10 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
 
     const storage = new LogScaleStorage(`${name}-storage`, {
         bucketName: accountId.apply(id => bucketName(name, cfg.region, id)),
-        readOnlyBucketArns: recovery ? [recovery.bucketArn] : [],
+        readOnlyBucketArns: readOnlyBucketArns([
+            ...(recovery ? [recovery.bucketArn] : []),
+            ...(role === "secondary" && peers.primary ? [peerBucketArn(peers.primary, partition)] : []),
+        ]),
         oidcProviderArn: eks.oidcProviderArn,
         oidcIssuer: eks.oidcIssuer,
         namespace: LOGSCALE_NAMESPACE,

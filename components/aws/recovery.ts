@@ -46,3 +46,24 @@ async function settled<T>(o: pulumi.Output<T>): Promise<{ known: boolean; value?
     const [known, value] = await Promise.all([impl.isKnown, impl.promise(true)]);
     return known ? { known, value } : { known };
 }
+
+/**
+ * The peer's bucket ARN if the peer names one (`bucketArn`, else derived from
+ * `storageBucket`); undefined when it names none.
+ */
+export function peerBucketArn(peer: PeerStack, partition: pulumi.Input<string>): pulumi.Output<string | undefined> {
+    return pulumi.all([peer.optionalOutput("bucketArn"), peer.optionalOutput("storageBucket"), partition])
+        .apply(([arn, bucket, p]) => arn ?? (bucket ? `arn:${p}:s3:::${bucket}` : undefined));
+}
+
+/**
+ * Buckets LogScale may read but not write: the recover-from source while
+ * recovering, and — on the secondary of a pair, standby or promoted — the
+ * primary's. A promoted cluster's global snapshot still lists the primary's
+ * bucket (read-only) until LogScale has copied every segment, so the grant
+ * outlives the RECOVER_FROM variables.
+ */
+export function readOnlyBucketArns(sources: pulumi.Output<string | undefined>[]): pulumi.Output<string[]> {
+    return pulumi.all(sources).apply(arns =>
+        [...new Set(arns.filter((a): a is string => typeof a === "string" && a !== ""))].sort());
+}

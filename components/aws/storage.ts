@@ -5,8 +5,8 @@ import { irsaTrustPolicy, logscaleStoragePolicy, tlsOnlyBucketPolicy } from "./p
 
 export interface LogScaleStorageArgs {
     bucketName: pulumi.Input<string>;
-    /** Buckets LogScale may read but never write (the primary's, for a standby). */
-    readOnlyBucketArns: pulumi.Input<string>[];
+    /** Buckets LogScale may read but never write (the primary's, on the secondary of a pair). */
+    readOnlyBucketArns: pulumi.Input<string[]>;
     oidcProviderArn: pulumi.Input<string>;
     oidcIssuer: pulumi.Input<string>;
     namespace: string;
@@ -81,7 +81,7 @@ export class LogScaleStorage extends pulumi.ComponentResource {
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-irsa`, {
             role: role.id,
-            policy: pulumi.all([bucket.arn, pulumi.all(args.readOnlyBucketArns)]).apply(([own, readOnly]) =>
+            policy: pulumi.all([bucket.arn, args.readOnlyBucketArns]).apply(([own, readOnly]) =>
                 JSON.stringify(logscaleStoragePolicy(own, readOnly))),
         }, { parent: this });
 

@@ -48,16 +48,22 @@ function primaryPeer(cfg: StackConfig, peers: Peers, role: PairRole): PeerStack 
     return cfg.primaryStack ? stackPeer(cfg.primaryStack, "oci") : fallbackPeer(cfg.primaryFallback);
 }
 
-/** A recovery source's outputs; refuses a peer of another cloud before LogScale ever sees its values. */
-function recoverySource(peer: PeerStack, prefixExpected: boolean): OciRecoverySource {
+/**
+ * A recovery source's outputs. Refuses a peer of another cloud, or one in
+ * this stack's own region (the pair would share bucket, user and policy
+ * names, and a region outage would take both), before LogScale sees a value.
+ */
+function recoverySource(peer: PeerStack, ownRegion: string, prefixExpected: boolean): OciRecoverySource {
     const cloud = peer.output("cloud");
-    const checked = (v: pulumi.Output<string>) => pulumi.all([cloud, v]).apply(([c, x]) => {
+    const region = peer.output("region");
+    const checked = (v: pulumi.Output<string>) => pulumi.all([cloud, region, v]).apply(([c, r, x]) => {
         if (c !== "oci") throw new Error(`stack "${peer.name}" is a ${c} stack; an OCI stack recovers only from an OCI stack's Object Storage`);
+        if (r === ownRegion) throw new Error(`stack "${peer.name}" and this stack are both in ${r}: a DR pair needs two different OCI regions`);
         return x;
     });
     return {
         bucket: checked(peer.output("storageBucket")),
-        region: peer.output("region"),
+        region,
         endpointBase: peer.output("storageEndpointBase"),
         accessKeyId: peer.output("storageAccessKeyId"),
         secretAccessKey: peer.output("storageSecretAccessKey"),
@@ -124,9 +130,9 @@ export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
     const prefixExpected = cfg.storageObjectKeyPrefix !== undefined || cfg.primaryFallback.storageObjectKeyPrefix !== undefined;
     let recoveryEnv;
     if (cfg.dr === "standby") {
-        recoveryEnv = ociRecoveryEnv(recoverySource(primary!, prefixExpected), { bucket: storage.bucket, region: cfg.region });
+        recoveryEnv = ociRecoveryEnv(recoverySource(primary!, cfg.region, prefixExpected), { bucket: storage.bucket, region: cfg.region });
     } else if (cfg.recoverFrom === "secondary" && peers.secondary) {
-        recoveryEnv = ociRecoveryEnv(recoverySource(peers.secondary, cfg.storageObjectKeyPrefix !== undefined), { bucket: storage.bucket, region: cfg.region });
+        recoveryEnv = ociRecoveryEnv(recoverySource(peers.secondary, cfg.region, cfg.storageObjectKeyPrefix !== undefined), { bucket: storage.bucket, region: cfg.region });
     }
 
     const logscale = new LogScaleCluster(cfg.clusterName, {

@@ -123,8 +123,9 @@ export async function runProgram<T extends Record<string, unknown> | void>(opts:
     // Pulumi reads `new Error().stack` for every resource (source positions the
     // mock monitor ignores); under ts-node each read maps every frame through
     // source maps, which was a third of a plan's time. Plain V8 traces meanwhile.
-    const prepareStackTrace = Error.prepareStackTrace;
-    Error.prepareStackTrace = undefined;
+    const errorClass = Error as { prepareStackTrace?: unknown };
+    const prepareStackTrace = errorClass.prepareStackTrace;
+    errorClass.prepareStackTrace = undefined;
     try {
         const project = opts.project ?? "logscale-dr";
         const recorded = new Map<string, RecordedResource>();
@@ -172,7 +173,7 @@ export async function runProgram<T extends Record<string, unknown> | void>(opts:
         const resources = order.map(u => recorded.get(u)!).filter(Boolean);
         return { resources, outputs, rawOutputs, secretOutputNames, errors: dedupe(errors), logs };
     } finally {
-        Error.prepareStackTrace = prepareStackTrace;
+        errorClass.prepareStackTrace = prepareStackTrace;
         restoreConsole();
         process.off("unhandledRejection", onRejection);
         running = false;

@@ -50,7 +50,7 @@ export function entryLines(obj: Record<string, unknown>, indent: string): string
 /** Lines for one labelled value: scalars on the label's line, structures below it. */
 export function valueLines(label: string, v: unknown, indent: string): string[] {
     if (typeof v === "string") {
-        const json = jsonDocument(v);
+        const json = jsonDocument(v) as object | undefined;
         if (json !== undefined && (Array.isArray(json) ? json.length : Object.keys(json).length) > 0) {
             return [`${indent}${label} (JSON)`, ...blockLines(json, `${indent}    `)];
         }

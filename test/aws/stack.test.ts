@@ -80,7 +80,7 @@ describe("aws stack (mock engine)", function () {
                 ? { result: PRIMARY_KEY } : undefined);
         primarySnap = snapshotOf(primary);
         standby = await runAws("secondary", secondaryConfig(), name => (name === "primary" ? primarySnap : undefined));
-        promoted = await runAws("secondary", secondaryConfig({ "logscale-dr:dr": "active", "logscale-dr:dnsZoneId": "ZMOCK0000000001" }),
+        promoted = await runAws("secondary", secondaryConfig({ "logscale-dr:dr": "active" }),
             name => (name === "primary" ? primarySnap : undefined));
     });
 
@@ -171,6 +171,11 @@ describe("aws stack (mock engine)", function () {
             assert.ok(on(String(standby.rawOutputs.bucketArn)).includes("s3:PutObject"));
             const primaryDoc = policyOf(one(primary, T.rolePolicy, "logscale-storage-irsa"));
             assert.strictEqual(primaryDoc.Statement.length, 2, "an active primary reads no other bucket");
+        });
+        it("keeps the read-only grant on the primary's bucket after promotion", () => {
+            // The promoted cluster's snapshot still lists the primary's bucket until every segment is copied.
+            assert.deepStrictEqual(policyOf(one(promoted, T.rolePolicy, "logscale-storage-irsa")),
+                policyOf(one(standby, T.rolePolicy, "logscale-storage-irsa")));
         });
     });
 

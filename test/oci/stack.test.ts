@@ -120,7 +120,8 @@ describe("oci stack (mock engine)", function () {
             args.type === "random:index/randomPassword:RandomPassword" && args.name.endsWith("-encryption-key") ? { result: PRIMARY_KEY } : undefined);
         snap = { outputs: primary.rawOutputs, secretOutputNames: primary.secretOutputNames };
         standby = await run("secondary", secondaryConfig(), { primary: snap });
-        promoted = await run("secondary", secondaryConfig({ "logscale-dr:dr": "active", "logscale-dr:dnsZoneId": String(primary.rawOutputs.dnsZoneId) }), { primary: snap });
+        // Promotion is the one config flip: dr standby -> active.
+        promoted = await run("secondary", secondaryConfig({ "logscale-dr:dr": "active" }), { primary: snap });
     });
 
     it("plans the primary, the standby and the promoted secondary without errors", () => {
@@ -345,6 +346,26 @@ describe("oci stack (mock engine)", function () {
         }
     });
 
+    describe("failback and a stack without a pair", () => {
+        it("a primary with recoverFrom: secondary recovers from the promoted secondary's bucket", async () => {
+            const promotedSnap = { outputs: promoted.rawOutputs, secretOutputNames: promoted.secretOutputNames };
+            const r = await run("primary", primaryConfig({ "logscale-dr:secondaryStack": "secondary", "logscale-dr:recoverFrom": "secondary" }), { secondary: promotedSnap });
+            noErrors(r);
+            const env = humioEnv(r);
+            assert.strictEqual(env.S3_RECOVER_FROM_BUCKET, "logscale-us-phoenix-1-logscale");
+            assert.strictEqual(env.S3_RECOVER_FROM_REPLACE_REGION, "us-phoenix-1/us-ashburn-1");
+            assert.deepStrictEqual(envSecret(r, "S3_RECOVER_FROM_SECRETKEY"), { value: promoted.rawOutputs.storageSecretAccessKey, secret: true });
+            assert.deepStrictEqual(all(r, T.policy), [], "the primary never owns the steering policy");
+        });
+
+        it("without dr the global name is a plain A record and no policy exists", async () => {
+            const r = await run("solo", primaryConfig({ "logscale-dr:dr": undefined }));
+            noErrors(r);
+            assert.deepStrictEqual(all(r, T.rrset).map(x => raw(x).domain).sort(), ["logscale-us-ashburn-1.example.com", "logscale.example.com"]);
+            assert.deepStrictEqual(all(r, T.policy), []);
+        });
+    });
+
     describe("bad input", () => {
         const expectConfigError = (config: Record<string, string>, key: string, allowed: RegExp) => {
             try {
@@ -369,6 +390,11 @@ describe("oci stack (mock engine)", function () {
             delete partial.outputs.storageSecretAccessKey;
             const r = await run("secondary", secondaryConfig(), { primary: partial });
             assert.ok(r.errors.some(e => /stack "primary" has no usable output "storageSecretAccessKey"/.test(e.message)), r.errors.map(e => e.message).join("\n"));
+        });
+
+        it("a pair in one region is refused", async () => {
+            const r = await run("secondary", secondaryConfig({ "oci:region": "us-ashburn-1" }), { primary: snap });
+            assert.ok(r.errors.some(e => /both in us-ashburn-1: a DR pair needs two different OCI regions/.test(e.message)), r.errors.map(e => e.message).join("\n"));
         });
 
         it("a standby paired with a primary of another cloud is refused", async () => {

@@ -1,0 +1,2 @@
+"use strict";
+require("./handler.js").handler();
