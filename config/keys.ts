@@ -39,6 +39,7 @@ export const CONFIG_KEYS = {
     clusterType: { type: "string", allowed: CLUSTER_TYPES, default: "internal-ingest", description: "Node pool layout: basic, ingress, or internal-ingest (dedicated ingest and UI pools)." },
     logscaleVersion: { type: "string", default: "1.237.1", description: "Pinned LogScale image tag (humio/humio-core); at least 1.235.0 when dr is set (recover-from support)." },
     logscaleLicense: { type: "string", secret: true, description: "LogScale license key (secret)." },
+    logscaleAdminPassword: { type: "string", secret: true, description: "Password of the LogScale admin user (secret). Set the same value on both stacks so logins work after a failover; unset: each stack generates its own." },
     kubernetesVersion: { type: "string", default: "1.33", description: "Kubernetes control plane version." },
     globalHostname: { type: "string", description: "Global FQDN users reach, steered to the active cluster (e.g. logscale.example.com)." },
     hostname: { type: "string", description: "This cluster's own FQDN; default <clusterName>-<region>.<dnsZoneName>." },

@@ -63,6 +63,8 @@ export interface StackConfig {
     clusterType: ClusterType;
     logscaleVersion: string;
     license: pulumi.Output<string>;
+    /** Shared admin password (secret); undefined: the LogScale layer generates one per stack. */
+    adminPassword?: pulumi.Output<string>;
     kubernetesVersion: string;
     globalHostname: string;
     hostname: string;
@@ -278,6 +280,7 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
         clusterType: enumOf("clusterType", CLUSTER_TYPES)!,
         logscaleVersion,
         license: pulumi.secret(licenseRaw!),
+        adminPassword: raw[full("logscaleAdminPassword")] ? pulumi.secret(raw[full("logscaleAdminPassword")]) : undefined,
         kubernetesVersion: str("kubernetesVersion")!,
         globalHostname: globalHostname!,
         hostname,

@@ -16,7 +16,7 @@ import { DnsSteering, ZoneSource } from "./dns";
 import { EksCluster } from "./eks";
 import { recoverFromEnv, storageEnv } from "./env";
 import { FailoverFunction } from "./failover";
-import { lambdaExcludedPackages } from "./failover-specs";
+import { lambdaExcludedPackages, ROUTE53_METRICS_REGION } from "./failover-specs";
 import { IngressLoadBalancer } from "./loadbalancer";
 import { bucketName, eksClusterName, failoverNames, INGRESS_NODE_PORTS, stackTags } from "./names";
 import { Network } from "./network";
@@ -203,7 +203,7 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
             primaryHealthCheckId,
             failoverFunctionName: failover.functionName,
             failoverAlarmName: failover.alarmName,
-            failoverAlarmRegion: "us-east-1",
+            failoverAlarmRegion: ROUTE53_METRICS_REGION,
             failoverCooldownParameter: failover.cooldownParameter,
         });
     }

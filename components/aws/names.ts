@@ -4,9 +4,6 @@
 
 import type { StackConfig } from "../../config/load";
 
-/** Namespace of LogScale, Kafka and humio-operator on every cloud. */
-export const LOGGING_NAMESPACE = "logging";
-
 /**
  * Node ports of the ingress controller's Service. Fixed so the NLB's target
  * groups can point at them before Kubernetes exists (30000-32767 range).

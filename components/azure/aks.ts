@@ -122,7 +122,6 @@ export class AksCluster extends pulumi.ComponentResource {
                 outboundType: "loadBalancer",
             },
             autoUpgradeProfile: { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" },
-            oidcIssuerProfile: { enabled: true },
         }, {
             ...child,
             dependsOn: networkRoles,

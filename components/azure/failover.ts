@@ -254,6 +254,11 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             dependsOn: [storageRole, lockAssignment, aksAssignment],
         });
 
+        // No basic-auth publishing (Kudu/FTP passwords): the only code the app
+        // runs is the package Pulumi uploads.
+        new web.WebAppScmAllowed(`${name}-no-scm-basic-auth`, { resourceGroupName: args.resourceGroupName, name: app.name, allow: false }, child);
+        new web.WebAppFtpAllowed(`${name}-no-ftp-basic-auth`, { resourceGroupName: args.resourceGroupName, name: app.name, allow: false }, child);
+
         const actionGroup = new monitor.ActionGroup(`${name}-action-group`, {
             resourceGroupName: args.resourceGroupName,
             actionGroupName: failoverActionGroupName(args.clusterName),

@@ -15,7 +15,7 @@ export const PEER_OUTPUTS: Record<Cloud, { required: readonly string[]; optional
     azure: {
         required: ["cloud", "region", "storageBucket", "storageEncryptionKey", "storageAccountName", "storageAccountKey", "storageEndpointBase",
             "trafficManagerProfileName", "trafficManagerResourceGroup", "loadBalancerAddress"],
-        optional: ["storageObjectKeyPrefix", "trafficManagerProfileId"],
+        optional: ["storageObjectKeyPrefix", "trafficManagerProfileId", "dnsZoneId"],
         secret: ["storageEncryptionKey", "storageAccountKey"],
     },
     oci: {

@@ -247,7 +247,8 @@ export class OciFailover extends pulumi.ComponentResource {
             severity: "CRITICAL",
             destinations: [topic.id],
             body: `Most Health Checks vantage points fail ${args.clusterName}'s primary for ${pendingDuration(args.preFailoverFailureSeconds)}; the DR failover function decides and acts.`,
-            messageFormat: "ONS_OPTIMIZED",
+            // The function logs type, title and dedupeKey from the JSON the alarm sends.
+            messageFormat: "RAW",
         }, child);
 
         this.functionId = fn.id;

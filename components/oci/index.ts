@@ -160,6 +160,8 @@ export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
         storageClassName: STORAGE_CLASS,
         ingress: ociIngressExposure(ingressIp.ipAddress),
         provider: oke.provider,
+        // The same value on both stacks keeps logins working after a failover.
+        adminPassword: cfg.adminPassword,
     });
 
     const dns = new RegionalDns(`${cfg.clusterName}-dns`, {

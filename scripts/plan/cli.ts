@@ -39,7 +39,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         const [flag, inlineValue] = eq > 0 ? [argv[i].slice(0, eq), argv[i].slice(eq + 1)] : [argv[i], undefined];
         const take = (): string => inlineValue ?? value(i++, flag);
         switch (flag) {
-            case "--stack": case "-s": args.stack = take(); break;
+            // A fully qualified name (org/project/stack) names the same Pulumi.<stack>.yaml.
+            case "--stack": case "-s": args.stack = take().split("/").pop(); break;
             case "--set": args.set.push(take()); break;
             case "--diff": args.diff.push(take()); break;
             case "--json": args.json = true; break;

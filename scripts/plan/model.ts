@@ -46,17 +46,6 @@ export interface Plan {
     peers: PeerInfo[];
 }
 
-const SECRETS = new WeakMap<Plan, ReadonlySet<string>>();
-
-/** Attaches the searchable secret values of a plan (kept out of the object so nothing can print them by accident). */
-export function setPlanSecrets(plan: Plan, secrets: ReadonlySet<string>): void {
-    SECRETS.set(plan, secrets);
-}
-
-export function planSecrets(plan: Plan): ReadonlySet<string> {
-    return SECRETS.get(plan) ?? new Set();
-}
-
 export interface PlanJson {
     stack: string;
     cloud: string;

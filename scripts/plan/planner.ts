@@ -6,10 +6,11 @@
 import { ConfigError, isConfigError } from "../../config/errors";
 import { CONFIG_KEYS, REGION_KEYS } from "../../config/keys";
 import { RecordedResource, runProgram, RunResult, StackSnapshot, UNKNOWN_STACK_OUTPUTS } from "../mock/engine";
-import { Plan, PlannedResource, PeerInfo, setPlanSecrets } from "./model";
+import { Plan, PlannedResource, PeerInfo } from "./model";
 import { annotate, maskLeaks, scrubText, Secret, secretStrings, wrapAll } from "./secret";
 import {
-    applyOverrides, ConfigSource, keyNaming, missingStackError, Override, PlanInputError, ProjectInfo, readProject, readStackConfig, listStacks,
+    applyOverrides, ConfigSource, keyNaming, listStacks, missingStackError, Override, PlanInputError, ProjectInfo, readProject, readStackConfig,
+    securePlaceholder,
 } from "./stackfile";
 
 /** Runs the project's program for a config; the default is what index.ts does. */
@@ -49,12 +50,11 @@ export class PlanFailure extends Error {
 export class Planner {
     private readonly project: ProjectInfo;
     private readonly program: Program;
+    private readonly validate: Validate;
     /** Peer snapshots by stack and config, shared by the runs of one command (--diff plans twice). */
     private readonly peerCache = new Map<string, PeerPlan>();
     /** Every secret value this planner has seen, to scrub from anything printed (errors included). */
     private readonly seenSecrets = new Set<string>();
-
-    private readonly validate: Validate;
 
     constructor(readonly dir: string, program: Program = defaultProgram, validate: Validate = defaultValidate) {
         this.project = readProjectOrFail(dir);
@@ -97,8 +97,7 @@ export class Planner {
 
     async plan(stack: string, overrides: readonly Override[] = []): Promise<Plan> {
         const src = await this.check(stack, overrides);
-        const pairWide = overrides.filter(o => (PAIR_WIDE_KEYS as readonly string[]).includes(o.key.slice(this.project.name.length + 1))
-            && o.key.startsWith(`${this.project.name}:`));
+        const pairWide = overrides.filter(o => PAIR_WIDE_KEYS.some(k => o.key === `${this.project.name}:${k}`));
         const peers: PeerInfo[] = [];
         const snapshots = new Map<string, StackSnapshot>();
         const peerSecrets = new Set<string>();
@@ -129,7 +128,8 @@ export class Planner {
             run = await this.run(src, (name) => snapshots.get(name));
         }
         throwOnErrors(run.result, src, this.project.name);
-        return this.toPlan(src, run.result, peers, peerSecrets);
+        const used = peers.filter(p => run.requested.includes(p.reference));
+        return this.toPlan(src, run.result, used, peerSecrets);
     }
 
     private async planPeer(src: ConfigSource): Promise<PeerPlan> {
@@ -155,8 +155,9 @@ export class Planner {
         return entry;
     }
 
-    private async run(src: ConfigSource, resolve: (name: string) => StackSnapshot | undefined): Promise<{ result: RunResult; missed: string[] }> {
+    private async run(src: ConfigSource, resolve: (name: string) => StackSnapshot | undefined): Promise<{ result: RunResult; missed: string[]; requested: string[] }> {
         const missed: string[] = [];
+        const requested: string[] = [];
         const result = await runProgram({
             project: this.project.name,
             stack: src.stack,
@@ -165,13 +166,14 @@ export class Planner {
             // Preview semantics: values that are not known yet stay unknown instead of undefined.
             preview: true,
             stackOutputs: (name) => {
+                requested.push(name);
                 const snap = resolve(name);
                 if (!snap) missed.push(name);
                 return snap;
             },
             program: () => this.program(src.config, src.stack, this.project.name),
         });
-        return { result, missed };
+        return { result, missed, requested };
     }
 
     private localStack(reference: string): string | undefined {
@@ -217,7 +219,6 @@ export class Planner {
             warnings,
             peers,
         };
-        setPlanSecrets(plan, secrets);
         secrets.forEach(x => this.seenSecrets.add(x));
         return plan;
     }
@@ -240,14 +241,13 @@ function readProjectOrFail(dir: string): ProjectInfo {
     }
 }
 
-/** The stacks the program will reference: the same rule as components/stack.ts resolvePeers. */
+/**
+ * The stacks the program will reference, by the rule of components/stack.ts
+ * resolvePeers (a secondary reads its primary whatever its dr mode). Only a
+ * speed-up: a reference it misses is planned after a first run.
+ */
 export function predictedReferences(config: Record<string, string>, project: string): string[] {
-    const refs: string[] = [];
-    const primary = config[`${project}:primaryStack`];
-    const secondary = config[`${project}:secondaryStack`];
-    if (config[`${project}:dr`] === "standby" && primary) refs.push(primary);
-    if (secondary) refs.push(secondary);
-    return refs;
+    return [config[`${project}:primaryStack`], config[`${project}:secondaryStack`]].filter((s): s is string => !!s);
 }
 
 /** Exactly one stack of a pair may create the global DNS zone; the plan sees both stacks, so it checks. */
@@ -261,7 +261,12 @@ function checkGlobalDnsOwnership(origin: ConfigSource, peer: ConfigSource, proje
 
 function configSecrets(src: ConfigSource): Set<string> {
     const out = new Set<string>();
-    for (const k of src.secretKeys) if (src.config[k] !== undefined) secretStrings(new Secret(src.config[k]), out);
+    for (const k of src.secretKeys) {
+        if (src.config[k] === undefined) continue;
+        secretStrings(new Secret(src.config[k]), out);
+        // A secure value inside a structured value is only the stand-in, so look for that too.
+        out.add(securePlaceholder(k));
+    }
     return out;
 }
 

@@ -3,7 +3,7 @@
 // of printing (JSON.stringify, template strings, util.inspect) can show it.
 
 import { inspect } from "util";
-import { SECRET_PLACEHOLDER } from "../mock/engine";
+import { SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../mock/engine";
 
 export { SECRET_PLACEHOLDER };
 
@@ -12,7 +12,12 @@ export const MIN_SEARCHED_SECRET_LENGTH = 8;
 
 export class Secret {
     readonly #value: unknown;
-    constructor(value: unknown) {
+    /**
+     * @param whole false for a leaf of a secret object or list: such leaves are
+     * often plain data (names, flags) swept into a secret by an apply, so they
+     * are masked but not searched for elsewhere.
+     */
+    constructor(value: unknown, readonly whole = true) {
         this.#value = value;
     }
     /** The real value; for comparisons only, never for output. */
@@ -60,29 +65,29 @@ export function annotate(masked: unknown, revealed: unknown): unknown {
 }
 
 /** Wraps every leaf of a secret value (and empty containers, which have no leaves). */
-export function wrapAll(v: unknown): unknown {
+export function wrapAll(v: unknown, whole = true): unknown {
     if (v instanceof Secret) return v;
-    if (Array.isArray(v)) return v.length === 0 ? new Secret(v) : v.map(wrapAll);
+    if (Array.isArray(v)) return v.length === 0 ? new Secret(v, false) : v.map(x => wrapAll(x, false));
     if (isPlainObject(v)) {
         const entries = Object.entries(v);
-        if (entries.length === 0) return new Secret(v);
-        return Object.fromEntries(entries.map(([k, x]) => [k, wrapAll(x)]));
+        if (entries.length === 0) return new Secret(v, false);
+        return Object.fromEntries(entries.map(([k, x]) => [k, wrapAll(x, false)]));
     }
-    return new Secret(v);
+    return new Secret(v, whole);
 }
 
-/** The searchable string values of every secret in `v`. */
+/** The searchable values of the secrets in `v`: whole secret strings (not leaves of secret objects). */
 export function secretStrings(v: unknown, into: Set<string> = new Set()): Set<string> {
-    const add = (s: unknown) => {
-        if (typeof s === "string" && s.length >= MIN_SEARCHED_SECRET_LENGTH && s !== SECRET_PLACEHOLDER) into.add(s);
+    const visit = (x: unknown): void => {
+        if (x instanceof Secret) {
+            const s = x.reveal();
+            if (x.whole && typeof s === "string" && s.length >= MIN_SEARCHED_SECRET_LENGTH && s !== SECRET_PLACEHOLDER && s !== UNKNOWN_PLACEHOLDER) into.add(s);
+            return;
+        }
+        if (Array.isArray(x)) return x.forEach(visit);
+        if (isPlainObject(x)) return Object.values(x).forEach(visit);
     };
-    const visit = (x: unknown, inSecret: boolean): void => {
-        if (x instanceof Secret) return visit(x.reveal(), true);
-        if (Array.isArray(x)) return x.forEach(e => visit(e, inSecret));
-        if (isPlainObject(x)) return Object.values(x).forEach(e => visit(e, inSecret));
-        if (inSecret) add(x);
-    };
-    visit(v, false);
+    visit(v);
     return into;
 }
 

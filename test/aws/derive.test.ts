@@ -16,6 +16,7 @@ import { ec2InstanceType, nodeGroupSpecs } from "../../components/aws/nodegroup-
 import {
     failoverFunctionPolicy, irsaTrustPolicy, logscaleStoragePolicy, NODE_ROLE_POLICIES, PolicyDocument, Statement, tlsOnlyBucketPolicy,
 } from "../../components/aws/policies";
+import { readOnlyBucketArns } from "../../components/aws/recovery";
 import { clusterLayout } from "../../components/logscale/sizing";
 import type { EnvSet } from "../../components/logscale/types";
 
@@ -106,6 +107,13 @@ describe("aws derivations", () => {
             await assert.rejects((pulumi.output(env.S3_RECOVER_FROM_REPLACE_REGION as { value: string }).value as any).promise(),
                 (e: Error) => e instanceof SameRegionError && /"secondary".*"primary".*us-east-2.*two different AWS regions/.test(e.message));
             assert.throws(() => replacement("a/b", "c"), /may contain "\/"/);
+        });
+    });
+
+    describe("read-only buckets", () => {
+        it("keeps each named bucket once and drops peers that name none", async () => {
+            const arns = readOnlyBucketArns([pulumi.output("arn:aws:s3:::p"), pulumi.output(undefined), pulumi.output("arn:aws:s3:::p")]);
+            assert.deepStrictEqual(await (arns as any).promise(), ["arn:aws:s3:::p"]);
         });
     });
 

@@ -344,6 +344,9 @@ describe("aws stack (mock engine): peers and config", function () {
         assert.strictEqual(envSecret(run, "S3_RECOVER_FROM_ENCRYPTION_KEY").value, "hand-written-key-0123456789");
         assert.deepStrictEqual((one(run, T.alarm).inputs as any).dimensions, { HealthCheckId: "0b1c2d3e-1111-4222-8333-444455556666" });
         assert.strictEqual((one(run, T.record, "logscale-dns-global").inputs as any).zoneId, "ZHAND");
+        const doc = policyOf(one(run, T.rolePolicy, "logscale-storage-irsa"));
+        const readOnly = doc.Statement.filter(s => list(s.Resource).includes("arn:aws:s3:::hand-written-bucket/*")).flatMap(s => list(s.Action));
+        assert.deepStrictEqual(readOnly, ["s3:GetObject"], "the bucket ARN is derived from primaryStorageBucket");
     });
 
     it("fails naming the fallback output a standby without primaryStack lacks", async () => {

@@ -202,6 +202,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         assert.equal(result.decision, "secondary-unhealthy");
         assert.equal(result.secondaryHealthy, false);
         assert.equal(replicasOf(w), 0);
+        assert.ok(DEGRADED_SINCE_ANNOTATION in annotationsOf(w), "the holdoff stays pending, so the timer tries again");
         assert.equal(w.azure.count("PATCH", "/externalEndpoints/"), 0);
     });
 

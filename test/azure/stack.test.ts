@@ -216,6 +216,9 @@ describe("azure stacks under the mock engine", function () {
         assert.equal((app.rawInputs.siteConfig as Record<string, unknown>).linuxFxVersion, "NODE|20");
         assert.equal(app.rawInputs.httpsOnly, true);
         assert.ok(app.dependsOn.length >= 3, "the app waits for its role assignments");
+        for (const t of ["azure-native:web:WebAppScmAllowed", "azure-native:web:WebAppFtpAllowed"]) {
+            assert.equal(findResource(standby, t).rawInputs.allow, false, `${t}: no basic-auth publishing`);
+        }
         // No account key or other secret reaches the function's settings.
         assert.equal(app.secretPaths.length, 0);
         for (const k of ["storageAccountKey", "storageEncryptionKey"]) {

@@ -273,7 +273,7 @@ describe("OCI derivations (pure)", () => {
             assert.deepEqual(api.ingress.filter(r => r.source === "0.0.0.0/0").map(r => r.tcpOptions), [{ min: 6443, max: 6443 }]);
             assert.ok(api.egress.some(r => r.destinationType === "SERVICE_CIDR_BLOCK"));
             assert.deepEqual(workerRules().ingress.filter(r => r.source === NETWORK.lbCidr).map(r => r.tcpOptions), [{ min: 30000, max: 32767 }, { min: 10256, max: 10256 }]);
-            assert.deepEqual(lbRules().ingress.map(r => r.tcpOptions!.min), [443, 80]);
+            assert.deepEqual(lbRules().ingress.map(r => (r.tcpOptions as { min: number }).min), [443, 80]);
             assert.throws(() => pickOsnService([{ id: "x", name: "OCI PHX Object Storage", cidrBlock: "oci-phx-objectstorage" }]), /no "All <region> Services In Oracle Services Network"/);
         });
 

@@ -45,6 +45,7 @@ export const fixtureProgram: Program = async (config, stack, project) => {
     if (dr === "standby") {
         const peer = stackPeer(get("primaryStack")!, cloud, { parent: app });
         env.RECOVER_FROM_BUCKET = peer.output("storageBucket");
+        outputs.recoverFromBucket = env.RECOVER_FROM_BUCKET;
         env.PEER_CLOUD = peer.output("cloud");
         new TestResource("test:index:Secret", "recover-key", { data: { key: peer.output("storageEncryptionKey") } }, { parent: app });
         new TestResource("test:index:Function", "failover", { runtime: "nodejs20.x" }, { parent: app });

@@ -39,9 +39,11 @@ describe("offline plan: planning a stack", () => {
         const a = await planner().plan("a");
         assert.deepEqual(a.peers.map(p => p.stack), ["b"]);
         assert.equal(a.outputs.secondaryBucket, "bucket-b");
+        assert.equal(a.peers[0].outputs.recoverFromBucket, "[unknown]", "b, planned for a, sees a's outputs as unknown");
         // Planned as a's peer, b saw a's outputs as unknown; planned directly, it sees them.
         const b = await planner().plan("b");
         assert.equal(envOf(b).RECOVER_FROM_BUCKET, "bucket-a");
+        assert.equal(b.outputs.recoverFromBucket, "bucket-a");
     });
 
     it("gives secure values a secret placeholder and keeps secret keys secret when set on the command line", async () => {
@@ -84,6 +86,14 @@ describe("offline plan: planning a stack", () => {
         assert.match(run.stdout, /^Outputs:\n(.*\n)*? {4}storageEncryptionKey: \[secret\]$/m);
         assert.match(run.stdout, /warning: careful now/);
         assert.equal(run.stderr, "");
+    });
+
+    it("leaves the process as it found it: stack trace formatting and the console", async () => {
+        const prepare = Error.prepareStackTrace;
+        const log = console.log;
+        await planner().plan("a");
+        assert.equal(Error.prepareStackTrace, prepare);
+        assert.equal(console.log, log);
     });
 
     it("applies --set cloud to the referenced stack too, other keys to the named stack only", async () => {
@@ -134,5 +144,39 @@ describe("offline plan: invalid input is exit 2 and one line", () => {
         assert.equal(run.code, 1);
         assert.equal(run.stdout, "");
         assert.match(run.stderr, /boom in the program/);
+    });
+});
+
+describe("offline plan: arguments", () => {
+    it("accepts --flag=value and fully qualified stack names", async () => {
+        const run = await cli("--stack=organization/fixture/b", "--set=dr=active", "--json");
+        assert.equal(run.code, 0, run.stderr);
+        const doc = JSON.parse(run.stdout);
+        assert.equal(doc.stack, "b");
+        assert.equal(doc.dr, "active");
+        assert.deepEqual(doc.peers, [], "an active stack does not read its primary");
+    });
+
+    it("--diff validates the new config before planning, and reports no changes when there are none", async () => {
+        const bad = await cli("--stack", "b", "--diff", "dr=passive");
+        assert.equal(bad.code, 2);
+        const same = await cli("--stack", "b", "--diff", "dr=standby");
+        assert.equal(same.code, 0, same.stderr);
+        assert.match(same.stdout, /\(the --diff values are what the stack already has\)/);
+        assert.match(same.stdout, /Resources: no changes/);
+    });
+
+    it("--diff: deletes what only a standby has, keeps what ignoreChanges covers, masks secrets; --json gives the change list", async () => {
+        const human = await cli("--stack", "b", "--diff", "dr=active", "--diff", "logscaleLicense=Changed-License-42");
+        assert.equal(human.code, 0, human.stderr);
+        assert.match(human.stdout, /^ {8}- test:index:Function {2}failover {2}delete$/m);
+        assert.match(human.stdout, /^ {14}- env\[name=RECOVER_FROM_BUCKET\]: \{name: "RECOVER_FROM_BUCKET", value: "bucket-a"\}$/m);
+        assert.match(human.stdout, /^ {14}~ data\.key: \[secret\] => \[secret\]$/m);
+        assert.doesNotMatch(human.stdout, /record/, "fqdn changed but is ignored");
+        assert.equal(human.stdout.includes("Changed-License-42"), false);
+        const json = JSON.parse((await cli("--stack", "b", "--diff", "dr=active", "--json")).stdout);
+        assert.deepEqual(json.changes.map((c: { op: string; name: string }) => `${c.op} ${c.name}`),
+            ["update cluster", "delete failover", "delete peer-organization-fixture-a", "delete recover-key"]);
+        assert.deepEqual(json.config, [{ key: "fixture:dr", old: "standby", new: "active" }]);
     });
 });

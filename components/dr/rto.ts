@@ -1,0 +1,163 @@
+// The failover time model: how long a region outage takes to become LogScale
+// serving from the standby, phase by phase, from a stack's own failover
+// config. Pure; the standby exports it as `expectedFailoverSeconds`, so a
+// config change shows its cost in the plan diff, and the drill simulator
+// (scripts/drill) uses the same constants for what it does not simulate.
+//
+// Durations come from seed 000's "Failover Timing Summary" (measured on a
+// small test cluster) unless a comment says otherwise. Where the seed gives a
+// range, the model takes its middle.
+
+import type { Cloud } from "../../config/load";
+import { pendingDuration } from "../../functions/oci/health";
+
+/** Route 53 HealthCheckStatus, Traffic Manager's probe-state metric and OCI HTTP.isHealthy all have one datapoint a minute. */
+export const METRIC_PERIOD_S = 60;
+
+/**
+ * From the moment the probes mark the primary unhealthy until the alarm
+ * notifies: seed 000 "CloudWatch alarm evaluation ~60s (1 evaluation period)".
+ * Azure Monitor's one-minute metric alert on Traffic Manager's probe state is
+ * modelled the same (seed 001 gives only the end-to-end time).
+ */
+export const ALERT_EVALUATION_S = 60;
+
+/**
+ * How long after its minute ends a datapoint can be read. Calibrated so that
+ * the simulated alarm evaluation equals ALERT_EVALUATION_S on average (half a
+ * minute to the end of the minute that saw the failure, then this), and, for
+ * OCI, so that detection stays at the seed's ~55 s.
+ */
+export const METRIC_PUBLISH_DELAY_S: Record<Cloud, number> = { aws: 30, azure: 30, oci: 0 };
+
+/**
+ * The function's four rounds (functions/core/failover.ts) plus the trigger's
+ * delivery. The seed measured the sums (AWS Lambda ~8 s: SNS <1 s, validate +
+ * TLS ~4 s, scale ~3 s, lock ~1 s; Azure Function 10-20 s; OCI Function ~49 s,
+ * container start included); the split of the Azure and OCI sums is ours.
+ */
+export const FUNCTION_ROUNDS_S: Record<Cloud, { invoke: number; observe: number; deleteSecret: number; scale: number; lock: number }> = {
+    aws: { invoke: 0.5, observe: 1.5, deleteSecret: 2, scale: 3, lock: 1 },
+    azure: { invoke: 2, observe: 4, deleteSecret: 2, scale: 4, lock: 3 },
+    oci: { invoke: 30, observe: 8, deleteSecret: 3, scale: 4, lock: 4 },
+};
+
+/** Recovery after the operator is scaled to 1 (seed 000, "Recovery phase"): [low, high] seconds. */
+export const RECOVERY_RANGES_S = {
+    /** Operator starts the LogScale pod: scheduling and image pull. */
+    podStart: [30, 60],
+    /** Global snapshot fetched from the primary's bucket and patched. */
+    snapshotFetch: [30, 120],
+    /** Kafka topics created, LogScale ready. */
+    kafkaReady: [60, 120],
+} as const;
+
+const middle = (r: readonly [number, number]) => (r[0] + r[1]) / 2;
+
+/** The model's recovery durations: the middle of each seed range. */
+export const RECOVERY_S = {
+    podStart: middle(RECOVERY_RANGES_S.podStart),
+    snapshotFetch: middle(RECOVERY_RANGES_S.snapshotFetch),
+    kafkaReady: middle(RECOVERY_RANGES_S.kafkaReady),
+};
+
+/**
+ * The seed's end-to-end ranges in seconds, for the checks that the model and
+ * the drill land where the seed measured (seed 000 "Total expected time",
+ * seed 001 "Failover Timing Summary").
+ */
+export const SEED_TOTAL_RANGES_S = {
+    aws: { production: [7 * 60, 10 * 60], testing: [5 * 60, 8 * 60] },
+    azure: { production: [9 * 60, 12 * 60], testing: [5 * 60, 9 * 60] },
+} as const;
+
+/** The settings the seed measured with (seed 000 "Configuration Variables", "Cross-Cloud Timing Comparison"). */
+export const SEED_SETTINGS: Record<Cloud, { healthCheckIntervalSeconds: number; healthCheckFailureThreshold: number; production: number; testing: number; dnsTtlSeconds: number }> = {
+    aws: { healthCheckIntervalSeconds: 10, healthCheckFailureThreshold: 3, production: 180, testing: 0, dnsTtlSeconds: 60 },
+    azure: { healthCheckIntervalSeconds: 30, healthCheckFailureThreshold: 3, production: 180, testing: 0, dnsTtlSeconds: 60 },
+    oci: { healthCheckIntervalSeconds: 60, healthCheckFailureThreshold: 1, production: 180, testing: 0, dnsTtlSeconds: 60 },
+};
+
+/** What the model reads: a stack config (config/load.ts StackConfig) fits as it is. */
+export interface FailoverTimingConfig {
+    cloud: Cloud;
+    dnsTtlSeconds: number;
+    failover: {
+        healthCheckIntervalSeconds: number;
+        healthCheckFailureThreshold: number;
+        preFailoverFailureSeconds: number;
+    };
+}
+
+/** Seconds per phase; they follow one another, so totalS is their sum. */
+export interface ExpectedFailoverSeconds {
+    /** Outage -> the alarm notifies (AWS, Azure) or first breaches (OCI). */
+    detectionS: number;
+    /** Waiting until the primary has failed continuously for preFailoverFailureSeconds. */
+    holdoffS: number;
+    /** Trigger delivery and the function's four rounds. */
+    functionS: number;
+    /** Operator 0 -> 1 until LogScale serves: pod start, snapshot fetch and patch, Kafka and LogScale ready. */
+    recoveryS: number;
+    /** Clients' cached answers expire (the record's TTL). */
+    dnsS: number;
+    totalS: number;
+}
+
+/**
+ * Per cloud:
+ * - AWS: Route 53 marks the primary unhealthy after interval x threshold; the
+ *   alarm (1 x 60 s, Minimum < 1) notifies ALERT_EVALUATION_S later. The
+ *   function's holdoff counts whole minutes of HealthCheckStatus Maximum 0,
+ *   which start on the minute grid the alarm also uses: ceil(H/60) minutes.
+ * - Azure: Traffic Manager marks the endpoint Degraded after interval x
+ *   tolerated failures, the one-minute alert follows. The holdoff starts when
+ *   the function first sees the endpoint failing (the degraded-since
+ *   annotation), so it adds in full, checked every probe interval.
+ * - OCI: the alarm breaches on the first minute in which most vantage points
+ *   fail (one metric period); its pending duration, the holdoff rounded up to
+ *   whole minutes and at least one, runs before it notifies. The function
+ *   finds the holdoff met on arrival.
+ */
+export function expectedFailoverSeconds(cfg: FailoverTimingConfig): ExpectedFailoverSeconds {
+    const { cloud, dnsTtlSeconds } = cfg;
+    const { healthCheckIntervalSeconds: interval, healthCheckFailureThreshold: threshold, preFailoverFailureSeconds: holdoff } = cfg.failover;
+    for (const [name, v] of [["healthCheckIntervalSeconds", interval], ["healthCheckFailureThreshold", threshold], ["preFailoverFailureSeconds", holdoff], ["dnsTtlSeconds", dnsTtlSeconds]] as const) {
+        if (!Number.isFinite(v) || v < 0) {
+            throw new Error(`expectedFailoverSeconds: ${name} must be a number of seconds >= 0, got ${v}`);
+        }
+    }
+    let detectionS: number;
+    let holdoffS: number;
+    switch (cloud) {
+        case "aws":
+            detectionS = interval * threshold + ALERT_EVALUATION_S;
+            holdoffS = Math.ceil(holdoff / METRIC_PERIOD_S) * METRIC_PERIOD_S;
+            break;
+        case "azure":
+            detectionS = interval * threshold + ALERT_EVALUATION_S;
+            holdoffS = interval > 0 ? Math.ceil(holdoff / interval) * interval : holdoff;
+            break;
+        case "oci":
+            detectionS = Math.max(METRIC_PERIOD_S, interval) + METRIC_PUBLISH_DELAY_S.oci;
+            holdoffS = ociPendingSeconds(holdoff);
+            break;
+        default:
+            throw new Error(`expectedFailoverSeconds: unknown cloud ${String(cloud)}; allowed: aws, azure, oci`);
+    }
+    const r = FUNCTION_ROUNDS_S[cloud];
+    const functionS = r.invoke + r.observe + r.deleteSecret + r.scale + r.lock;
+    const recoveryS = RECOVERY_S.podStart + RECOVERY_S.snapshotFetch + RECOVERY_S.kafkaReady;
+    const dnsS = dnsTtlSeconds;
+    return { detectionS, holdoffS, functionS, recoveryS, dnsS, totalS: detectionS + holdoffS + functionS + recoveryS + dnsS };
+}
+
+/** The OCI alarm's pending duration in seconds, as the component sets it (functions/oci/health.ts pendingDuration). */
+export function ociPendingSeconds(holdoffSeconds: number): number {
+    const iso = pendingDuration(holdoffSeconds);
+    const m = /^PT(\d+)M$/.exec(iso);
+    if (!m) {
+        throw new Error(`OCI pending duration ${iso} is not whole minutes`);
+    }
+    return Number(m[1]) * 60;
+}
