@@ -49,7 +49,7 @@ export const CONFIG_KEYS = {
     dnsTtlSeconds: { type: "integer", default: 60, min: 5, max: 3600, description: "TTL of the global record." },
     preFailoverFailureSeconds: { type: "integer", default: 180, min: 0, max: 3600, description: "Holdoff: the primary must fail continuously this long before failover (0 for tests only)." },
     failoverCooldownSeconds: { type: "integer", default: 300, min: 0, max: 86400, description: "No second failover within this many seconds of the last one." },
-    healthCheckIntervalSeconds: { type: "integer", default: 10, min: 10, max: 300, description: "Primary health probe interval (AWS: 10 or 30; Azure: 10 or 30; OCI: 10, 30, 60, 300)." },
+    healthCheckIntervalSeconds: { type: "integer", default: 10, min: 10, max: 300, description: "Primary health probe interval (AWS: 10 or 30; Azure: 10 or 30; OCI: 10, 30 or 60)." },
     healthCheckFailureThreshold: { type: "integer", default: 3, min: 1, max: 10, description: "Consecutive failed probes before the primary is unhealthy." },
     requireHealthySecondary: { type: "boolean", default: true, description: "Failover function refuses to fail over onto a secondary whose own health check is failing." },
     storageObjectKeyPrefix: { type: "string", description: "Optional object key prefix inside the bucket (costs performance)." },
@@ -71,12 +71,12 @@ export const CONFIG_KEYS = {
     primaryLoadBalancerAddress: { type: "string", description: "Fallback for the primary's `loadBalancerAddress` output." },
     primaryTrafficManagerProfileName: { type: "string", description: "Azure: fallback for the primary's `trafficManagerProfileName` output." },
     primaryTrafficManagerResourceGroup: { type: "string", description: "Azure: fallback for the primary's `trafficManagerResourceGroup` output." },
-    primarySteeringPolicyId: { type: "string", description: "OCI: fallback for the primary's `steeringPolicyId` output." },
     // Cloud-specific settings that are not provider config.
     azureAksAdminGroupObjectIds: { type: "array", description: "Azure: Entra ID group object ids that get cluster-admin on AKS." },
     ociCompartmentId: { type: "string", description: "OCI: compartment OCID for every resource of this stack." },
     ociTenancyId: { type: "string", description: "OCI: tenancy OCID (dynamic groups live there)." },
     ociObjectStorageNamespace: { type: "string", description: "OCI: Object Storage namespace of the tenancy." },
+    ociHomeRegion: { type: "string", description: "OCI: the tenancy's home region, where IAM users, groups, dynamic groups, policies, keys and tokens are written; default the stack's oci:region." },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -39,7 +39,6 @@ export const FALLBACK_OUTPUTS = {
     primaryLoadBalancerAddress: "loadBalancerAddress",
     primaryTrafficManagerProfileName: "trafficManagerProfileName",
     primaryTrafficManagerResourceGroup: "trafficManagerResourceGroup",
-    primarySteeringPolicyId: "steeringPolicyId",
 } as const satisfies Partial<Record<ConfigKey, string>>;
 
 export type FallbackKey = keyof typeof FALLBACK_OUTPUTS;
@@ -77,20 +76,20 @@ export interface StackConfig {
     extraEnvVars: EnvVarSetting[];
     acmeEmail: string;
     azure: { aksAdminGroupObjectIds: string[] };
-    oci: { compartmentId?: string; tenancyId?: string; objectStorageNamespace?: string };
+    oci: { compartmentId?: string; tenancyId?: string; objectStorageNamespace?: string; homeRegion?: string };
 }
 
 /** Fallback outputs a standby needs per cloud when it has no primaryStack. */
 export const REQUIRED_FALLBACK: Record<Cloud, FallbackKey[]> = {
     aws: ["primaryRegion", "primaryStorageBucket", "primaryStorageEncryptionKey"],
     azure: ["primaryRegion", "primaryStorageBucket", "primaryStorageEncryptionKey", "primaryStorageAccountName", "primaryStorageAccountKey", "primaryStorageEndpointBase"],
-    oci: ["primaryRegion", "primaryStorageBucket", "primaryStorageEncryptionKey", "primaryStorageEndpointBase", "primaryStorageAccessKeyId", "primaryStorageSecretAccessKey"],
+    oci: ["primaryRegion", "primaryStorageBucket", "primaryStorageEncryptionKey", "primaryStorageEndpointBase", "primaryStorageAccessKeyId", "primaryStorageSecretAccessKey", "primaryLoadBalancerAddress"],
 };
 
 const HEALTH_CHECK_INTERVALS: Record<Cloud, number[]> = {
     aws: [10, 30],
     azure: [10, 30],
-    oci: [10, 30, 60, 300],
+    oci: [10, 30, 60],
 };
 
 /** Env vars a user must never supply (seed 000, "Kafka Epoch Key"). */
@@ -251,6 +250,7 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
         compartmentId: str("ociCompartmentId"),
         tenancyId: str("ociTenancyId"),
         objectStorageNamespace: str("ociObjectStorageNamespace"),
+        homeRegion: str("ociHomeRegion"),
     };
     if (cloud === "oci") {
         if (!oci.compartmentId || !/^ocid1\.(compartment|tenancy)\.oc\d+\.\.[a-z0-9]+$/.test(oci.compartmentId)) {
@@ -261,6 +261,9 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
         }
         if (!oci.objectStorageNamespace || !/^[a-z0-9]{1,63}$/.test(oci.objectStorageNamespace)) {
             fail(full("ociObjectStorageNamespace"), oci.objectStorageNamespace, "required for cloud oci: the tenancy's Object Storage namespace (lower-case letters and digits)");
+        }
+        if (oci.homeRegion !== undefined) {
+            validateRegion("oci", oci.homeRegion, (allowed) => fail(full("ociHomeRegion"), oci.homeRegion, allowed));
         }
     }
 

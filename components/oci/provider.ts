@@ -14,7 +14,7 @@ const INHERITED_SECRET_KEYS = ["privateKey", "privateKeyPassword"] as const;
  * stack's own region.
  */
 export function homeRegionOf(cfg: StackConfig): string {
-    const home = (cfg.oci as { homeRegion?: string }).homeRegion ?? cfg.region;
+    const home = cfg.oci.homeRegion ?? cfg.region;
     if (!(OCI_REGIONS as readonly string[]).includes(home)) {
         throw new Error(`OCI home region "${home}" is not an OCI region; allowed: ${OCI_REGIONS.join(", ")}`);
     }
