@@ -2,11 +2,17 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { findResource, runProgram, SECRET_PLACEHOLDER } from "../../scripts/mock/engine";
 
+class Thing extends pulumi.CustomResource {
+    constructor(name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+        super("test:index:Thing", name, props, opts);
+    }
+}
+
 class Pair extends pulumi.ComponentResource {
     constructor(name: string, secret: pulumi.Input<string>, opts?: pulumi.ComponentResourceOptions) {
         super("test:index:Pair", name, {}, opts);
-        const first = new pulumi.CustomResource("test:index:Thing", `${name}-a`, { password: pulumi.secret(secret), label: "plain" }, { parent: this });
-        new pulumi.CustomResource("test:index:Thing", `${name}-b`, { ref: first.id }, { parent: this, dependsOn: [first], ignoreChanges: ["ref"], protect: true });
+        const first = new Thing(`${name}-a`, { password: pulumi.secret(secret), label: "plain" }, { parent: this });
+        new Thing(`${name}-b`, { ref: first.id }, { parent: this, dependsOn: [first], ignoreChanges: ["ref"], protect: true });
         this.registerOutputs({});
     }
 }

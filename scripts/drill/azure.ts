@@ -1,0 +1,189 @@
+// Azure as the drill simulates it: Traffic Manager probes the primary
+// endpoint (interval, tolerated failures), its probe-state metric is
+// published once a minute, the one-minute metric alert (autoMitigate) calls
+// the function on Fired and on Resolved, and the minute timer re-runs the
+// check while the degraded-since annotation is set. The adapter is the real
+// one (functions/azure/platform.ts azurePlatform) over an in-memory Traffic
+// Manager API and the simulated Kubernetes API, with the app settings
+// contract and wait budgets of functions/azure/settings.ts.
+
+import { METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S } from "../../components/dr/rto";
+import { EndpointState, TrafficManagerApi } from "../../functions/azure/arm";
+import { azurePlatform, DEGRADED_SINCE_ANNOTATION } from "../../functions/azure/platform";
+import { appSettingsFor, ARM_PUBLIC_ENDPOINT, AzureFunctionConfig, parseAppSettings, WAIT_BUDGET_SECONDS } from "../../functions/azure/settings";
+import { runFailover } from "../../functions/core/failover";
+import { DEFAULT_RETRY, withRetry } from "../../functions/core/retry";
+import { CloudSimBase } from "./cloud";
+import { HUMIO_CLUSTER, NAMESPACE, OPERATOR } from "./world";
+
+const ENDPOINT_ID = "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/logscale-westus2/providers/Microsoft.Network/trafficManagerProfiles/logscale-global/externalEndpoints/primary";
+const FAKE_CA = "-----BEGIN CERTIFICATE-----\nZHJpbGw=\n-----END CERTIFICATE-----\n";
+/** components/azure/failover-package.ts RECHECK_SCHEDULE "0 * * * * *": every minute at second 0. */
+const TIMER_PERIOD_S = 60;
+
+export class AzureSim extends CloudSimBase {
+    readonly cloud = "azure" as const;
+    private endpointStatus: "Enabled" | "Disabled" = "Enabled";
+    private monitor: "Online" | "Degraded" | "Disabled" = "Online";
+    private failures = 0;
+    private samples: { atMs: number; value: number }[] = [];
+    private alert: "Resolved" | "Fired" = "Resolved";
+    private timerRunning = false;
+    private readonly config: AzureFunctionConfig;
+
+    constructor(...args: ConstructorParameters<typeof CloudSimBase>) {
+        super(...args);
+        // The Function App's settings as the component writes them, read back as the handler does.
+        this.config = parseAppSettings(appSettingsFor({
+            failover: {
+                namespace: NAMESPACE,
+                operatorDeployment: OPERATOR,
+                humioClusterName: HUMIO_CLUSTER,
+                preFailoverFailureSeconds: this.settings.preFailoverFailureSeconds,
+                cooldownSeconds: this.settings.cooldownSeconds,
+                requireHealthySecondary: this.settings.requireHealthySecondary,
+                // components/azure/index.ts: the probe interval (nothing changes faster).
+                recheckIntervalSeconds: this.settings.healthCheckIntervalSeconds,
+            },
+            primaryEndpointId: ENDPOINT_ID,
+            secondaryAddress: "20.1.2.4",
+            secondaryPort: 443,
+            aksServer: "https://logscale-secondary.hcp.eastus2.azmk8s.io:443",
+            aksCaPem: FAKE_CA,
+            identityClientId: "0a1b2c3d-1111-4222-8333-444455556666",
+            armEndpoint: ARM_PUBLIC_ENDPOINT,
+        }));
+    }
+
+    start(): void {
+        const interval = this.settings.healthCheckIntervalSeconds;
+        this.every(interval, interval / 2, () => this.probe());
+        this.every(METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S.azure, () => this.publishAndEvaluate());
+        this.every(TIMER_PERIOD_S, 0, () => this.timer());
+    }
+
+    dnsAnswer(): "primary" | "secondary" {
+        // Priority routing: the first enabled endpoint that is Online; when none
+        // is, Traffic Manager answers as if all were, i.e. the first enabled one.
+        const primaryEnabled = this.endpointStatus === "Enabled";
+        const secondaryOnline = this.world.standbyServing();
+        if (primaryEnabled && this.monitor === "Online") return "primary";
+        if (secondaryOnline) return "secondary";
+        return primaryEnabled ? "primary" : "secondary";
+    }
+
+    dnsLocked(): boolean {
+        return this.endpointStatus === "Disabled";
+    }
+
+    unlockDns(): void {
+        this.endpointStatus = "Enabled";
+        this.monitor = "Online";
+        this.failures = 0;
+        this.world.note("runbook: primary Traffic Manager endpoint re-enabled (DNS unlocked)");
+    }
+
+    rearmAlarm(): void {
+        this.alert = "Resolved";
+        this.world.note("runbook: metric alert disabled and re-enabled (alert re-armed)");
+    }
+
+    holdoffTracking(): string | undefined {
+        return this.world.kube.annotations[DEGRADED_SINCE_ANNOTATION];
+    }
+
+    private probe(): void {
+        if (this.endpointStatus === "Disabled") {
+            this.monitor = "Disabled";
+        } else if (this.world.primaryUp()) {
+            this.failures = 0;
+            this.monitor = "Online";
+        } else if (++this.failures >= this.settings.healthCheckFailureThreshold) {
+            this.monitor = "Degraded";
+        }
+        this.samples.push({ atMs: this.clock.now(), value: this.monitor === "Online" ? 1 : 0 });
+    }
+
+    /** ProbeAgentCurrentEndpointStateByProfileResourceId, Maximum over the minute; the alert fires below 1 and resolves at 1. */
+    private publishAndEvaluate(): void {
+        const end = this.clock.now() - METRIC_PUBLISH_DELAY_S.azure * 1000;
+        const start = end - METRIC_PERIOD_S * 1000;
+        const values = this.samples.filter(s => s.atMs >= start && s.atMs < end).map(s => s.value);
+        this.samples = this.samples.filter(s => s.atMs >= end);
+        const maximum = values.length > 0 ? Math.max(...values) : (this.monitor === "Online" ? 1 : 0);
+        const next = maximum < 1 ? "Fired" : "Resolved";
+        if (next === this.alert) {
+            return;
+        }
+        this.alert = next;
+        this.world.note(`metric alert ${next} (probe state Maximum ${maximum} for ${new Date(start).toISOString().slice(11, 16)})`);
+        if (next === "Fired") {
+            this.world.detections.push(this.clock.now());
+        }
+        // autoMitigate: the action group calls the function on Resolved too.
+        this.notify(next === "Fired" ? "alert Fired" : "alert Resolved", trigger => this.run("http", trigger));
+    }
+
+    private timer(): void {
+        // A timer function does not overlap with its own previous run.
+        if (this.timerRunning) {
+            return;
+        }
+        this.timerRunning = true;
+        this.run("timer", "timer", () => { this.timerRunning = false; });
+    }
+
+    /** runAzureFailover's flow (functions/azure/handler.ts) with the simulated Traffic Manager and Kubernetes API. */
+    private run(kind: "http" | "timer", trigger: string, done?: () => void): void {
+        this.invoke(trigger, async (record, log) => {
+            await this.call(this.lat.invoke);
+            const k8s = this.world.kube;
+            if (kind === "timer") {
+                const pending = await withRetry(() => k8s.getDeploymentAnnotation(NAMESPACE, OPERATOR, DEGRADED_SINCE_ANNOTATION),
+                    { call: "k8s.getDeploymentAnnotation", policy: DEFAULT_RETRY, sleep: ms => this.clock.sleep(ms), random: this.random, log })
+                    .catch(() => "unknown");
+                if (pending === undefined) {
+                    return { decision: "idle" as const, reason: "no holdoff pending" };
+                }
+            }
+            const platform = azurePlatform({
+                tm: this.trafficManager(),
+                k8s,
+                namespace: NAMESPACE,
+                operatorDeployment: OPERATOR,
+                primaryEndpointId: ENDPOINT_ID,
+                secondaryReachable: async () => {
+                    await this.call(this.lat.secondaryCheck);
+                    return this.world.secondaryUp();
+                },
+                now: () => this.clock.now(),
+                log,
+            });
+            return runFailover(this.recordChecks(platform, record), k8s, { ...this.config.failover, waitBudgetSeconds: WAIT_BUDGET_SECONDS[kind] },
+                this.clock, log, { random: this.random });
+        }, () => done?.());
+    }
+
+    private trafficManager(): TrafficManagerApi {
+        const state = (): EndpointState => ({ endpointStatus: this.endpointStatus, endpointMonitorStatus: this.monitor });
+        return {
+            getEndpoint: async () => {
+                await this.call(this.lat.cloudRead);
+                return state();
+            },
+            disableEndpoint: async () => {
+                await this.call(this.lat.lockCall);
+                const err = this.lockError("arm.disableEndpoint");
+                if (err) {
+                    throw err;
+                }
+                if (this.endpointStatus !== "Disabled") {
+                    this.world.note("primary Traffic Manager endpoint Disabled (DNS locked)");
+                }
+                this.endpointStatus = "Disabled";
+                this.monitor = "Disabled";
+                return state();
+            },
+        };
+    }
+}

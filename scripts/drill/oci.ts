@@ -1,0 +1,230 @@
+// OCI as the drill simulates it: the Health Checks HTTP monitor probes the
+// primary from three vantage points, HTTP.isHealthy is averaged per minute,
+// the alarm (alarmQuery, pendingDuration from the holdoff) fires once the
+// breach has persisted, re-sends every REPEAT_NOTIFICATION while FIRING and
+// notifies on the reset to OK; each notification runs the function. The TCP
+// monitor on the standby's load balancer is the secondary gate. The
+// decisions are the real ones: runFailover with the OCI adapter's readings
+// (primaryHealthFromMetrics, secondaryHealthyFromProbes), its config contract
+// (toFunctionConfig/fromFunctionEnv) and its lock (planLock) on an in-memory
+// steering policy.
+
+import { METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S, ociPendingSeconds } from "../../components/dr/rto";
+import { PRIMARY_POOL, SECONDARY_POOL } from "../../components/oci/steering";
+import { runFailover } from "../../functions/core/failover";
+import { FailoverPlatform, PrimaryHealth, RemoteError } from "../../functions/core/types";
+import { fromFunctionEnv, OciFunctionConfig, toFunctionConfig } from "../../functions/oci/config";
+import { Datapoint, primaryHealthFromMetrics, ProbeResult, secondaryHealthyFromProbes, UNHEALTHY_BELOW } from "../../functions/oci/health";
+import { LockRefused, planLock } from "../../functions/oci/lock";
+import { COOLDOWN_ANNOTATION } from "../../functions/oci/platform";
+import { CloudSimBase } from "./cloud";
+import { HUMIO_CLUSTER, NAMESPACE, OPERATOR } from "./world";
+
+const VANTAGE_POINTS = ["goo-chs", "aws-iad", "azr-ams"];
+const FAKE_CA = "-----BEGIN CERTIFICATE-----\nZHJpbGw=\n-----END CERTIFICATE-----\n";
+/** components/oci/failover.ts REPEAT_NOTIFICATION "PT5M". */
+const REPEAT_NOTIFICATION_S = 300;
+/** components/oci/failover.ts: the function's recheck interval, wait budget and gate window. */
+const RECHECK_S = 15;
+const WAIT_BUDGET_S = 240;
+const SECONDARY_WINDOW_S = 180;
+
+interface PolicyAnswer { name: string; rtype: string; rdata: string; pool: string; isDisabled: boolean }
+
+export class OciSim extends CloudSimBase {
+    readonly cloud = "oci" as const;
+    private samples: { atMs: number; value: number }[] = [];
+    private readonly datapoints: Datapoint[] = [];
+    private readonly secondaryProbes: ProbeResult[] = [];
+    private lastPrimaryProbeOk = true;
+    private alarm: "OK" | "FIRING" = "OK";
+    private breachSinceMs: number | undefined;
+    private firing = 0;
+    private policy: { template: string; ttl: number; answers: PolicyAnswer[]; rules: unknown[] };
+    private readonly config: OciFunctionConfig;
+
+    constructor(...args: ConstructorParameters<typeof CloudSimBase>) {
+        super(...args);
+        this.policy = {
+            template: "FAILOVER",
+            ttl: this.settings.dnsTtlSeconds,
+            answers: [
+                { name: "primary", rtype: "A", rdata: "203.0.113.10", pool: PRIMARY_POOL, isDisabled: false },
+                { name: "secondary", rtype: "A", rdata: "203.0.113.20", pool: SECONDARY_POOL, isDisabled: false },
+            ],
+            rules: [{ ruleType: "FILTER" }, { ruleType: "HEALTH" }, { ruleType: "PRIORITY" }, { ruleType: "LIMIT", defaultCount: 1 }],
+        };
+        // The function's config as the component writes it, read back as the handler does.
+        this.config = fromFunctionEnv(toFunctionConfig({
+            region: "us-phoenix-1",
+            compartmentId: "ocid1.compartment.oc1..aaaadrill",
+            clusterId: "ocid1.cluster.oc1.phx.aaaadrill",
+            kubernetesServer: "https://10.0.0.10:6443",
+            kubernetesCaPem: FAKE_CA,
+            steeringPolicyId: "ocid1.dnspolicy.oc1..aaaadrill",
+            primaryPool: PRIMARY_POOL,
+            primaryMonitorId: "ocid1.httpmonitor.oc1..aaaadrill",
+            secondaryResultsUrl: this.settings.requireHealthySecondary ? "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/pingProbeResults/ocid1.pingmonitor.oc1..aaaadrill" : "",
+            secondaryWindowSeconds: SECONDARY_WINDOW_S,
+            metricLookbackSeconds: this.settings.preFailoverFailureSeconds + 900,
+            settings: {
+                namespace: NAMESPACE,
+                operatorDeployment: OPERATOR,
+                humioClusterName: HUMIO_CLUSTER,
+                preFailoverFailureSeconds: this.settings.preFailoverFailureSeconds,
+                cooldownSeconds: this.settings.cooldownSeconds,
+                requireHealthySecondary: this.settings.requireHealthySecondary,
+                recheckIntervalSeconds: RECHECK_S,
+                waitBudgetSeconds: WAIT_BUDGET_S,
+            },
+        }));
+    }
+
+    start(): void {
+        const interval = this.settings.healthCheckIntervalSeconds;
+        this.every(interval, interval / 2, () => {
+            // The monitor probes the primary's own address: the lock does not change what it sees.
+            const ok = this.world.primaryUp();
+            this.lastPrimaryProbeOk = ok;
+            this.samples.push({ atMs: this.clock.now(), value: ok ? 1 : 0 });
+            const secondaryOk = this.world.secondaryUp();
+            for (const vp of VANTAGE_POINTS) {
+                this.secondaryProbes.push({ startTime: this.clock.now(), isHealthy: secondaryOk, vantagePointName: vp });
+            }
+        });
+        this.every(METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S.oci, () => this.publishAndEvaluate());
+    }
+
+    dnsAnswer(): "primary" | "secondary" {
+        // FILTER (disabled) -> HEALTH (the primary's monitor) -> PRIORITY -> LIMIT 1.
+        const primary = this.policy.answers.find(a => a.pool === PRIMARY_POOL)!;
+        return !primary.isDisabled && this.lastPrimaryProbeOk ? "primary" : "secondary";
+    }
+
+    dnsLocked(): boolean {
+        return this.policy.answers.filter(a => a.pool === PRIMARY_POOL).every(a => a.isDisabled);
+    }
+
+    unlockDns(): void {
+        this.policy = { ...this.policy, answers: this.policy.answers.map(a => ({ ...a, isDisabled: false })) };
+        this.world.note("runbook: primary steering-policy answer re-enabled (DNS unlocked)");
+    }
+
+    rearmAlarm(): void {
+        this.alarm = "OK";
+        this.breachSinceMs = undefined;
+        this.firing++;
+        this.world.note("runbook: alarm suppressed and released (alarm re-armed)");
+    }
+
+    /** HTTP.isHealthy mean over the vantage points for the minute that ended, then the alarm's evaluation. */
+    private publishAndEvaluate(): void {
+        const end = this.clock.now() - METRIC_PUBLISH_DELAY_S.oci * 1000;
+        const start = end - METRIC_PERIOD_S * 1000;
+        const values = this.samples.filter(s => s.atMs >= start && s.atMs < end).map(s => s.value);
+        this.samples = this.samples.filter(s => s.atMs >= end);
+        if (values.length === 0) {
+            return;
+        }
+        const mean = values.reduce((a, b) => a + b, 0) / values.length;
+        this.datapoints.push({ timestamp: new Date(start).toISOString(), value: mean });
+
+        const breaching = mean < UNHEALTHY_BELOW;
+        const now = this.clock.now();
+        if (!breaching) {
+            this.breachSinceMs = undefined;
+            if (this.alarm === "FIRING") {
+                this.alarm = "OK";
+                this.firing++;
+                this.world.note("alarm FIRING -> OK");
+                this.notify("alarm reset (OK)", trigger => this.run(trigger));
+            }
+            return;
+        }
+        if (this.alarm === "FIRING") {
+            return;
+        }
+        if (this.breachSinceMs === undefined) {
+            this.breachSinceMs = now;
+            this.world.detections.push(now);
+            this.world.note(`alarm condition breached (HTTP.isHealthy mean ${mean.toFixed(2)}); pending for ${ociPendingSeconds(this.settings.preFailoverFailureSeconds)}s`);
+        }
+        if (now - this.breachSinceMs >= ociPendingSeconds(this.settings.preFailoverFailureSeconds) * 1000) {
+            this.alarm = "FIRING";
+            const episode = ++this.firing;
+            this.world.note("alarm OK -> FIRING");
+            this.notify("alarm FIRING", trigger => this.run(trigger));
+            const repeat = (at: number) => this.clock.schedule(at, () => {
+                if (this.firing === episode && this.alarm === "FIRING") {
+                    this.notify("alarm repeat", trigger => this.run(trigger));
+                    repeat(at + REPEAT_NOTIFICATION_S * 1000);
+                }
+            });
+            repeat(now + REPEAT_NOTIFICATION_S * 1000);
+        }
+    }
+
+    private run(trigger: string): void {
+        this.invoke(trigger, async (record, log) => {
+            await this.call(this.lat.invoke);
+            return runFailover(this.recordChecks(this.platform(log), record), this.world.kube, this.config.settings, this.clock, log, { random: this.random });
+        });
+    }
+
+    /** OciPlatform's behaviour (functions/oci/platform.ts) over in-memory Monitoring, Health Checks and DNS. */
+    private platform(log: import("../../functions/core/types").Logger): FailoverPlatform {
+        const sim = this;
+        const cfg = this.config;
+        const k8s = this.world.kube;
+        const lat = this.lat;
+        return {
+            cloud: "oci",
+            async primaryHealth(): Promise<PrimaryHealth> {
+                await sim.call(lat.cloudRead);
+                const now = sim.clock.now();
+                const points = sim.datapoints.filter(p => Date.parse(p.timestamp) >= now - cfg.metricLookbackSeconds * 1000);
+                try {
+                    return primaryHealthFromMetrics(points, now);
+                } catch (err) {
+                    throw new RemoteError(`oci.monitoring.summarizeMetricsData: ${(err as Error).message}`, undefined, false, "oci.monitoring.summarizeMetricsData");
+                }
+            },
+            async secondaryHealthy(): Promise<boolean> {
+                await sim.call(lat.secondaryCheck);
+                const verdict = secondaryHealthyFromProbes(sim.secondaryProbes.slice(-60), sim.clock.now(), cfg.secondaryWindowSeconds);
+                log("info", "oci.secondary-health", { healthy: verdict.healthy, detail: verdict.detail });
+                return verdict.healthy;
+            },
+            async lastFailoverEpoch(): Promise<number | undefined> {
+                const v = await k8s.getDeploymentAnnotation(NAMESPACE, OPERATOR, COOLDOWN_ANNOTATION);
+                return v !== undefined && /^\d{1,12}$/.test(v) ? Number(v) : undefined;
+            },
+            async recordFailover(epochSeconds: number): Promise<void> {
+                await k8s.annotateDeployment(NAMESPACE, OPERATOR, { [COOLDOWN_ANNOTATION]: String(epochSeconds) });
+            },
+            async lockDns(): Promise<void> {
+                await sim.call(lat.lockCall);
+                let plan;
+                try {
+                    plan = planLock(JSON.parse(JSON.stringify(sim.policy)), cfg.primaryPool);
+                } catch (err) {
+                    if (err instanceof LockRefused) throw new RemoteError(`oci.dns.getSteeringPolicy: ${err.message}`, undefined, false, "oci.dns.getSteeringPolicy");
+                    throw err;
+                }
+                if (!plan.update) {
+                    return;
+                }
+                await sim.call(lat.lockCall);
+                const err = sim.lockError("oci.dns.updateSteeringPolicy");
+                if (err) {
+                    throw err;
+                }
+                sim.policy = { ...sim.policy, answers: plan.update.answers as PolicyAnswer[], rules: plan.update.rules };
+                sim.world.note("primary steering-policy answer isDisabled (DNS locked)");
+            },
+            async scheduleRecheck(afterSeconds: number): Promise<void> {
+                log("info", "oci.recheck-by-alarm-repeat", { afterSeconds });
+            },
+        };
+    }
+}
