@@ -5,7 +5,8 @@ import type { StackConfig } from "../../config/load";
 import { awsFailoverHandler } from "../../functions/aws/handler";
 import { awsFailoverEnvironment } from "../../functions/aws/env";
 import { pairRole } from "../dr/role";
-import type { PeerStack } from "../dr/peer";
+import { warnSameChangePromotion } from "../dr/promotion";
+import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
 import { LogScaleCluster } from "../logscale";
 import { humioServiceAccountName, LOGSCALE_NAMESPACE, OPERATOR_DEPLOYMENT_NAME } from "../logscale/names";
 import { clusterLayout } from "../logscale/sizing";
@@ -22,7 +23,7 @@ import { bucketName, eksClusterName, failoverNames, INGRESS_NODE_PORTS, stackTag
 import { Network } from "./network";
 import { nodeGroupSpecs } from "./nodegroup-specs";
 import { NodeGroups } from "./nodegroups";
-import { peerBucketArn, readOnlyBucketArns, resolveRecovery } from "./recovery";
+import { peerBucketArn, readOnlyBucketArns, ResolvedRecovery, resolveRecovery } from "./recovery";
 import { LogScaleStorage } from "./storage";
 
 /**
@@ -44,10 +45,14 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
         throw new Error(`stack "${cfg.stack}" is a standby but has no primary to recover from: set logscale-dr:primaryStack`);
     }
 
+    // The secondary's storage as a recovery source, whenever the pair names it:
+    // the failback set is exported (reverseRecoveryEnvVars) before it is used.
+    const reverse = peers.secondary ? await resolveRecovery(peers.secondary, partition) : undefined;
     // Where this stack recovers from on a cold start: the primary (standby), or
     // the secondary during a deliberate failback (recoverFrom: secondary).
-    const recoverySource: PeerStack | undefined = standby ? peers.primary : (cfg.recoverFrom === "secondary" ? peers.secondary : undefined);
-    const recovery = recoverySource ? await resolveRecovery(recoverySource, partition) : undefined;
+    const recovery: ResolvedRecovery | undefined = standby
+        ? await resolveRecovery(peers.primary!, partition)
+        : (cfg.recoverFrom === "secondary" ? reverse : undefined);
 
     const network = new Network(name, { eksClusterName: eksName, vpcCidr: VPC_CIDR, region: cfg.region, tags });
 
@@ -85,8 +90,13 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
 
     const storage = new LogScaleStorage(`${name}-storage`, {
         bucketName: accountId.apply(id => bucketName(name, cfg.region, id)),
+        // Read-only on the other bucket of the pair. On a primary that names its
+        // secondary the grant does not follow recoverFrom: after a failback the
+        // primary's snapshot lists segments in the secondary's bucket until
+        // LogScale has copied them, long after recoverFrom is back to none.
         readOnlyBucketArns: readOnlyBucketArns([
             ...(recovery ? [recovery.bucketArn] : []),
+            ...(reverse ? [reverse.bucketArn] : []),
             ...(role === "secondary" && peers.primary ? [peerBucketArn(peers.primary, partition)] : []),
         ]),
         oidcProviderArn: eks.oidcProviderArn,
@@ -119,6 +129,8 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
         tags,
     });
 
+    const ownTarget = { stack: cfg.stack, bucket: storage.bucket, region: cfg.region };
+    const reverseEnv = reverse ? recoverFromEnv(reverse, ownTarget) : undefined;
     const logscale = new LogScaleCluster(name, {
         cloud: "aws",
         clusterName: name,
@@ -136,7 +148,7 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
             encryptionKey: storage.encryptionKey,
             objectKeyPrefix: cfg.storageObjectKeyPrefix,
         }),
-        recoveryEnv: recovery ? recoverFromEnv(recovery, { stack: cfg.stack, bucket: storage.bucket, region: cfg.region }) : undefined,
+        recoveryEnv: standby && recovery ? recoverFromEnv(recovery, ownTarget) : (cfg.recoverFrom === "secondary" ? reverseEnv : undefined),
         extraEnv: cfg.extraEnvVars,
         serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": storage.roleArn },
         storageClassName: addons.storageClassName,
@@ -167,6 +179,8 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
         logscaleClusterName: name,
         logscaleAdminPassword: logscale.adminPassword,
     };
+    if (reverseEnv) outputs[REVERSE_RECOVERY_OUTPUT] = reverseRecoveryEnvVars(reverseEnv);
+    warnSameChangePromotion(cfg, role, layout);
 
     if (standby) {
         const primary = peers.primary!;

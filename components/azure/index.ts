@@ -5,6 +5,8 @@ import * as random from "@pulumi/random";
 import type { StackConfig } from "../../config/load";
 import { ConfigError } from "../../config/errors";
 import { fallbackPeer, PeerOutputError, PeerStack, stackPeer } from "../dr/peer";
+import { warnSameChangePromotion } from "../dr/promotion";
+import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
 import { pairRole, PairRole } from "../dr/role";
 import { clusterLayout, LOGSCALE_NAMESPACE, LogScaleCluster, OPERATOR_DEPLOYMENT_NAME } from "../logscale";
 import type { EnvSet } from "../logscale/types";
@@ -78,13 +80,16 @@ export function deployAzure(cfg: StackConfig, peers: Peers): StackOutputs {
     });
 
     const primaryLocation = primary ? checkedPeerLocation(primary, cfg) : undefined;
+    // Failback: the set that points this primary at its secondary's container,
+    // exported whenever the pair names the secondary and used on recoverFrom: secondary.
+    const reverseEnv = peers.secondary
+        ? azureRecoveryEnv(recoverySourceOf(peers.secondary, checkedPeerLocation(peers.secondary, cfg)), location)
+        : undefined;
     let recoveryEnv: EnvSet | undefined;
     if (cfg.dr === "standby" && primary && primaryLocation) {
         recoveryEnv = azureRecoveryEnv(recoverySourceOf(primary, primaryLocation), location);
-    } else if (cfg.recoverFrom === "secondary" && peers.secondary) {
-        // Failback: this primary cold-starts from its secondary's container.
-        const secondaryLocation = checkedPeerLocation(peers.secondary, cfg);
-        recoveryEnv = azureRecoveryEnv(recoverySourceOf(peers.secondary, secondaryLocation), location);
+    } else if (cfg.recoverFrom === "secondary" && reverseEnv) {
+        recoveryEnv = reverseEnv;
     }
 
     const logscale = new LogScaleCluster(c, {
@@ -152,6 +157,8 @@ export function deployAzure(cfg: StackConfig, peers: Peers): StackOutputs {
     else if (cfg.dnsZoneId) outputs.dnsZoneId = cfg.dnsZoneId;
     if (steering.dnsNameServers) outputs.dnsNameServers = steering.dnsNameServers;
     if (primaryLocation) outputs.primaryRegion = primaryLocation;
+    if (reverseEnv) outputs[REVERSE_RECOVERY_OUTPUT] = reverseRecoveryEnvVars(reverseEnv);
+    warnSameChangePromotion(cfg, role, layout);
 
     if (cfg.dr === "standby" && primary) {
         const failover = new AzureFailoverFunction(`${c}-failover`, {

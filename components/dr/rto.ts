@@ -111,7 +111,9 @@ export interface ExpectedFailoverSeconds {
  *   function's holdoff counts whole minutes of HealthCheckStatus Maximum 0,
  *   which start on the minute grid the alarm also uses: ceil(H/60) minutes.
  * - Azure: Traffic Manager marks the endpoint Degraded after interval x
- *   tolerated failures, the one-minute alert follows. The holdoff starts when
+ *   tolerated failures; the one-minute alert on the minute's Maximum needs a
+ *   whole minute without an Online probe, so it takes half a period longer
+ *   than the AWS alarm on the Minimum. The holdoff starts when
  *   the function first sees the endpoint failing (the degraded-since
  *   annotation), so it adds in full, checked every probe interval.
  * - OCI: the alarm breaches on the first minute in which most vantage points
@@ -135,7 +137,9 @@ export function expectedFailoverSeconds(cfg: FailoverTimingConfig): ExpectedFail
             holdoffS = Math.ceil(holdoff / METRIC_PERIOD_S) * METRIC_PERIOD_S;
             break;
         case "azure":
-            detectionS = interval * threshold + ALERT_EVALUATION_S;
+            // The alert takes the minute's Maximum: it needs a whole minute
+            // without an Online probe, one metric period more than AWS's Minimum.
+            detectionS = interval * threshold + ALERT_EVALUATION_S + METRIC_PERIOD_S / 2;
             holdoffS = interval > 0 ? Math.ceil(holdoff / interval) * interval : holdoff;
             break;
         case "oci":

@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/load";
 import { pairRole, PairRole } from "../dr/role";
 import { fallbackPeer, PeerStack, stackPeer } from "../dr/peer";
+import { warnSameChangePromotion } from "../dr/promotion";
+import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
 import { clusterLayout, LogScaleCluster, LOGSCALE_NAMESPACE, OPERATOR_DEPLOYMENT_NAME } from "../logscale";
-import type { IngressExposure } from "../logscale/types";
+import type { EnvSet, IngressExposure } from "../logscale/types";
 import type { Peers, StackOutputs } from "../stack";
 import { GlobalSteering, RegionalDns, RegionalDnsArgs } from "./dns";
 import { ociRecoveryEnv, OciRecoverySource, ociStorageEnv } from "./env";
@@ -128,11 +130,17 @@ export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
     });
 
     const prefixExpected = cfg.storageObjectKeyPrefix !== undefined || cfg.primaryFallback.storageObjectKeyPrefix !== undefined;
-    let recoveryEnv;
+    const ownTarget = { bucket: storage.bucket, region: cfg.region };
+    // Failback: the set that points this primary at its secondary's bucket,
+    // exported whenever the pair names the secondary and used on recoverFrom: secondary.
+    const reverseEnv = peers.secondary
+        ? ociRecoveryEnv(recoverySource(peers.secondary, cfg.region, cfg.storageObjectKeyPrefix !== undefined), ownTarget)
+        : undefined;
+    let recoveryEnv: EnvSet | undefined;
     if (cfg.dr === "standby") {
-        recoveryEnv = ociRecoveryEnv(recoverySource(primary!, cfg.region, prefixExpected), { bucket: storage.bucket, region: cfg.region });
-    } else if (cfg.recoverFrom === "secondary" && peers.secondary) {
-        recoveryEnv = ociRecoveryEnv(recoverySource(peers.secondary, cfg.region, cfg.storageObjectKeyPrefix !== undefined), { bucket: storage.bucket, region: cfg.region });
+        recoveryEnv = ociRecoveryEnv(recoverySource(primary!, cfg.region, prefixExpected), ownTarget);
+    } else if (cfg.recoverFrom === "secondary" && reverseEnv) {
+        recoveryEnv = reverseEnv;
     }
 
     const logscale = new LogScaleCluster(cfg.clusterName, {
@@ -194,6 +202,8 @@ export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
         logscaleAdminPassword: logscale.adminPassword,
     };
     if (cfg.storageObjectKeyPrefix !== undefined) outputs.storageObjectKeyPrefix = cfg.storageObjectKeyPrefix;
+    if (reverseEnv) outputs[REVERSE_RECOVERY_OUTPUT] = reverseRecoveryEnvVars(reverseEnv);
+    warnSameChangePromotion(cfg, role, layout);
 
     if (role === "secondary") {
         const steering = new GlobalSteering(`${cfg.clusterName}-global`, {

@@ -10,9 +10,12 @@ export interface Observation {
     tlsSecret: SecretMeta | undefined;
 }
 
+/** What a pending failover is waiting for; also its decision when the invocation hands over. */
+export type WaitingFor = Extract<FailoverDecision, "holdoff-pending" | "secondary-unhealthy" | "cooldown">;
+
 export type Verdict =
     | { kind: "stop"; decision: Exclude<FailoverDecision, "failed-over" | "holdoff-pending" | "error">; reason: string }
-    | { kind: "wait"; remainingSeconds: number; reason: string }
+    | { kind: "wait"; decision: WaitingFor; remainingSeconds: number; reason: string }
     | { kind: "act"; reason: string };
 
 /**
@@ -20,6 +23,12 @@ export type Verdict =
  * nothing left to decide, whatever the primary looks like now; the holdoff
  * comes before the secondary gate so that a secondary blip during the holdoff
  * does not end a failover that is not due yet anyway.
+ *
+ * A failing primary that is not failed over yet never ends in "stop": the
+ * alarm that woke the function notifies only once, so a cooldown, a holdoff
+ * or an unhealthy secondary makes it wait (and hand over to a recheck), and
+ * the failover still happens once the obstacle is gone, within the
+ * platform's bounded recheck budget.
  */
 export function judge(obs: Observation, settings: FailoverSettings, nowMs: number): Verdict {
     const nowSeconds = Math.floor(nowMs / 1000);
@@ -28,11 +37,13 @@ export function judge(obs: Observation, settings: FailoverSettings, nowMs: numbe
         // |since|: a time recorded slightly in the future (clock skew between
         // writers) is as recent as one slightly in the past.
         if (Math.abs(since) < settings.cooldownSeconds) {
-            return {
-                kind: "stop",
-                decision: "cooldown",
-                reason: `last failover at ${obs.lastFailoverEpoch} is ${since}s ago, within the ${settings.cooldownSeconds}s cooldown`,
-            };
+            const reason = `last failover at ${obs.lastFailoverEpoch} is ${since}s ago, within the ${settings.cooldownSeconds}s cooldown`;
+            if (obs.operatorReplicas === 0 && !obs.primary.healthy) {
+                // The standby was reset by hand and the primary fails again:
+                // no second failover inside the cooldown, but one after it.
+                return { kind: "wait", decision: "cooldown", remainingSeconds: settings.cooldownSeconds - Math.abs(since), reason };
+            }
+            return { kind: "stop", decision: "cooldown", reason };
         }
     }
     if (obs.operatorReplicas >= 1) {
@@ -48,12 +59,20 @@ export function judge(obs: Observation, settings: FailoverSettings, nowMs: numbe
     if (obs.primary.failingForSeconds < settings.preFailoverFailureSeconds) {
         return {
             kind: "wait",
+            decision: "holdoff-pending",
             remainingSeconds: settings.preFailoverFailureSeconds - obs.primary.failingForSeconds,
             reason: `the primary has failed for ${obs.primary.failingForSeconds}s of the required ${settings.preFailoverFailureSeconds}s`,
         };
     }
     if (settings.requireHealthySecondary && obs.secondaryHealthy !== true) {
-        return { kind: "stop", decision: "secondary-unhealthy", reason: "the secondary's own health check is failing; not failing over onto it" };
+        // Not onto a broken standby, but not dropped either: a standby blip
+        // while the primary is dead must delay the failover, not cancel it.
+        return {
+            kind: "wait",
+            decision: "secondary-unhealthy",
+            remainingSeconds: settings.recheckIntervalSeconds,
+            reason: "the secondary's own health check is failing; not failing over onto it until it passes",
+        };
     }
     return {
         kind: "act",

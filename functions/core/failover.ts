@@ -1,4 +1,4 @@
-import { judge, Observation, tlsSecretIsStale, validateSettings } from "./decide";
+import { judge, Observation, tlsSecretIsStale, validateSettings, WaitingFor } from "./decide";
 import { DEFAULT_RETRY, errorMessage, validateRetryPolicy, withRetry } from "./retry";
 import { Clock, FailoverPlatform, FailoverResult, FailoverSettings, KubernetesApi, Logger, RemoteError } from "./types";
 
@@ -16,9 +16,10 @@ type Draft = Omit<FailoverResult, "startedAt" | "durationMs">;
  *   2. delete the stale TLS secret (only when one exists)
  *   3. scale the operator 0 -> 1 (compare-and-set)
  *   4. lock DNS and record the failover time
- * A holdoff that is not met yet repeats round 1 every recheckIntervalSeconds
- * and, when the wait budget runs out, hands over to platform.scheduleRecheck
- * rather than dropping the failover.
+ * A failover that is due but blocked (holdoff not met yet, secondary
+ * unhealthy, cooldown running with the operator back at 0) repeats round 1
+ * every recheckIntervalSeconds and, when the wait budget runs out, hands
+ * over to platform.scheduleRecheck rather than dropping the failover.
  */
 export async function runFailover(
     platform: FailoverPlatform,
@@ -118,18 +119,18 @@ export async function runFailover(
         if (verdict.kind === "act") {
             break;
         }
-        const sleepMs = Math.ceil(Math.min(settings.recheckIntervalSeconds, verdict.remainingSeconds) * 1000);
+        const sleepMs = Math.ceil(Math.max(1, Math.min(settings.recheckIntervalSeconds, verdict.remainingSeconds)) * 1000);
         if (clock.now() + sleepMs > deadlineMs) {
-            return handOver(verdict.reason, Math.ceil(sleepMs / 1000));
+            return handOver(verdict.decision, verdict.reason, Math.ceil(sleepMs / 1000));
         }
-        log("info", "failover.holdoff-wait", { sleepMs, remainingSeconds: verdict.remainingSeconds });
+        log("info", "failover.wait", { waitingFor: verdict.decision, sleepMs, remainingSeconds: verdict.remainingSeconds });
         await clock.sleep(sleepMs);
     }
 
-    async function handOver(reason: string, afterSeconds: number): Promise<FailoverResult> {
+    async function handOver(decision: WaitingFor, reason: string, afterSeconds: number): Promise<FailoverResult> {
         if (!platform.scheduleRecheck) {
-            log("error", "failover.holdoff-unscheduled", { reason });
-            return finish("holdoff-pending",
+            log("error", "failover.recheck-unscheduled", { waitingFor: decision, reason });
+            return finish(decision,
                 `${reason}; the wait budget is spent and this platform cannot schedule a recheck, so only a new alarm notification runs the check again`,
                 { recheckScheduled: false });
         }
@@ -140,7 +141,7 @@ export async function runFailover(
             return finish("error", `${reason}; scheduling a recheck failed, so the failover may be lost`,
                 { error: errorMessage(err), recheckScheduled: false });
         }
-        return finish("holdoff-pending", `${reason}; the wait budget is spent, a recheck is scheduled`, { recheckScheduled: true });
+        return finish(decision, `${reason}; the wait budget is spent, a recheck is scheduled`, { recheckScheduled: true });
     }
 
     // Round 2: the stale TLS secret. Its metadata came with round 1; a Secret

@@ -15,11 +15,12 @@ export interface FailoverSettings {
     cooldownSeconds: number;
     /** Refuse to fail over onto a secondary whose own health check fails. */
     requireHealthySecondary: boolean;
-    /** Seconds between re-checks while the holdoff is pending. */
+    /** Seconds between re-checks while the failover waits (holdoff, secondary gate, cooldown). */
     recheckIntervalSeconds: number;
     /**
-     * Seconds this invocation may spend waiting for the holdoff before it hands
-     * over (platform.scheduleRecheck) instead of dropping the failover.
+     * Seconds this invocation may spend waiting (holdoff, secondary gate,
+     * cooldown) before it hands over (platform.scheduleRecheck) instead of
+     * dropping the failover.
      */
     waitBudgetSeconds: number;
     /** Backoff for every remote call; defaults in functions/core/retry.ts (DEFAULT_RETRY). */
@@ -60,8 +61,9 @@ export interface FailoverPlatform {
     /** Forget holdoff tracking once the primary is healthy again (Azure/OCI annotation); no-op on AWS. */
     clearDegraded?(): Promise<void>;
     /**
-     * Called when the wait budget ran out with the holdoff still pending: arrange
-     * for the function to run again (AWS: async self-invoke). Must not lose the failover.
+     * Called when the wait budget ran out with the failover still waiting (holdoff,
+     * secondary gate, cooldown): arrange for the function to run again (AWS: async
+     * self-invoke, bounded by MAX_RECHECKS). Must not lose the failover.
      */
     scheduleRecheck?(afterSeconds: number): Promise<void>;
 }
@@ -113,9 +115,9 @@ export type FailoverDecision =
     | "failed-over"          // operator scaled (and DNS lock attempted)
     | "already-failed-over"  // operator already at >= 1: idempotent second run
     | "primary-healthy"      // nothing to do
-    | "cooldown"             // a failover happened within the cooldown
+    | "cooldown"             // a failover happened within the cooldown (with the operator back at 0 and the primary failing: a recheck was scheduled)
     | "holdoff-pending"      // primary failing, holdoff not met yet; a recheck was scheduled
-    | "secondary-unhealthy"  // gate refused
+    | "secondary-unhealthy"  // gate refused for now; a recheck was scheduled
     | "error";               // a step that must succeed failed (nothing after it ran)
 
 export interface FailoverResult {
@@ -141,7 +143,7 @@ export interface FailoverResult {
     secondaryHealthy?: boolean;
     /** Rounds of observation (1 + holdoff re-checks). */
     checks?: number;
-    /** holdoff-pending: the platform was asked to run the function again. */
+    /** holdoff-pending, secondary-unhealthy, cooldown: the platform was asked to run the function again. */
     recheckScheduled?: boolean;
     error?: string;
     startedAt: string;

@@ -25,12 +25,23 @@ describe("failover decision (functions/core/decide)", () => {
     it("checks in order: cooldown, operator running, primary healthy, holdoff, secondary gate", () => {
         const recent = Math.floor(NOW / 1000) - 10;
         const all = obs({ lastFailoverEpoch: recent, operatorReplicas: 1, primary: { healthy: true, failingForSeconds: 0 }, secondaryHealthy: false });
-        const decision = (o: Observation) => { const v = judge(o, s, NOW); return v.kind === "stop" ? v.decision : v.kind; };
-        assert.strictEqual(decision(all), "cooldown");
-        assert.strictEqual(decision({ ...all, lastFailoverEpoch: undefined }), "already-failed-over");
-        assert.strictEqual(decision({ ...all, lastFailoverEpoch: undefined, operatorReplicas: 0 }), "primary-healthy");
-        assert.strictEqual(decision(obs({ primary: { healthy: false, failingForSeconds: 179 }, secondaryHealthy: false })), "wait");
-        assert.strictEqual(decision(obs({ primary: { healthy: false, failingForSeconds: 180 }, secondaryHealthy: false })), "secondary-unhealthy");
+        const decision = (o: Observation) => { const v = judge(o, s, NOW); return v.kind === "act" ? "act" : `${v.kind}:${v.decision}`; };
+        assert.strictEqual(decision(all), "stop:cooldown");
+        assert.strictEqual(decision({ ...all, lastFailoverEpoch: undefined }), "stop:already-failed-over");
+        assert.strictEqual(decision({ ...all, lastFailoverEpoch: undefined, operatorReplicas: 0 }), "stop:primary-healthy");
+        assert.strictEqual(decision(obs({ primary: { healthy: false, failingForSeconds: 179 }, secondaryHealthy: false })), "wait:holdoff-pending");
+        assert.strictEqual(decision(obs({ primary: { healthy: false, failingForSeconds: 180 }, secondaryHealthy: false })), "wait:secondary-unhealthy");
+    });
+
+    it("never stops a due failover for a blocker that can pass: the secondary gate and the cooldown wait", () => {
+        const gate = judge(obs({ secondaryHealthy: false }), s, NOW);
+        assert.deepStrictEqual(gate.kind === "wait" ? [gate.decision, gate.remainingSeconds] : gate.kind, ["secondary-unhealthy", s.recheckIntervalSeconds]);
+        // The standby was reset by hand (operator 0) and the primary fails again inside the cooldown.
+        const cooldown = judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) - 10 }), s, NOW);
+        assert.deepStrictEqual(cooldown.kind === "wait" ? [cooldown.decision, cooldown.remainingSeconds] : cooldown.kind, ["cooldown", 290]);
+        // Inside the cooldown with a healthy primary, or with the operator running, there is nothing to wait for.
+        assert.strictEqual(judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) - 10, primary: { healthy: true, failingForSeconds: 0 } }), s, NOW).kind, "stop");
+        assert.strictEqual(judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) - 10, operatorReplicas: 1 }), s, NOW).kind, "stop");
     });
 
     it("reports how much holdoff is left", () => {
@@ -39,7 +50,8 @@ describe("failover decision (functions/core/decide)", () => {
     });
 
     it("treats a failover recorded slightly in the future (clock skew) as recent, and a cooldown of 0 as none", () => {
-        assert.strictEqual(judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) + 20 }), s, NOW).kind, "stop");
+        const skewed = judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) + 20 }), s, NOW);
+        assert.deepStrictEqual(skewed.kind === "act" ? "act" : [skewed.decision, skewed.kind === "wait" ? skewed.remainingSeconds : 0], ["cooldown", 280]);
         assert.strictEqual(judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) - 300 }), s, NOW).kind, "act");
         assert.strictEqual(judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) }), settings({ cooldownSeconds: 0 }), NOW).kind, "act");
     });

@@ -131,7 +131,7 @@ describe("failover core (fake Kubernetes API over HTTP, fake platform, fake cloc
         const { result, lines } = await run(platform, settings({ preFailoverFailureSeconds: 180, waitBudgetSeconds: 0 }));
         assert.strictEqual(result.decision, "holdoff-pending");
         assert.strictEqual(result.recheckScheduled, false);
-        assert.ok(lines.some(l => l.level === "error" && l.event === "failover.holdoff-unscheduled"));
+        assert.ok(lines.some(l => l.level === "error" && l.event === "failover.recheck-unscheduled"));
         assert.strictEqual(replicas(), 0);
     });
 
@@ -159,15 +159,44 @@ describe("failover core (fake Kubernetes API over HTTP, fake platform, fake cloc
         assert.strictEqual(platform.locks, 0);
     });
 
-    it("respects the cooldown: no Kubernetes change, no lock", async () => {
+    it("respects the cooldown: no Kubernetes change, no lock, and a recheck for when it ends (the standby was reset, the primary fails)", async () => {
         const platform = new FakePlatform(clock);
         failingPrimary(platform, 600);
         platform.lastEpoch = Math.floor(clock.now() / 1000) - 100;
-        const { result } = await run(platform, settings({ cooldownSeconds: 300 }));
+        const { result } = await run(platform, settings({ cooldownSeconds: 300, waitBudgetSeconds: 60 }));
         assert.strictEqual(result.decision, "cooldown");
-        assert.match(result.reason, /100s ago, within the 300s cooldown/);
+        assert.match(result.reason, /160s ago, within the 300s cooldown; the wait budget is spent, a recheck is scheduled/);
+        assert.strictEqual(result.recheckScheduled, true);
+        assert.deepStrictEqual(platform.rechecks, [30]);
         assert.strictEqual(kube.requests.filter(r => r.method !== "GET").length, 0);
         assert.strictEqual(platform.locks, 0);
+    });
+
+    it("fails over once the cooldown has run out when the primary is still failing (a failover is delayed, never dropped)", async () => {
+        const platform = new FakePlatform(clock);
+        failingPrimary(platform, 600);
+        const last = Math.floor(clock.now() / 1000) - 100;
+        platform.lastEpoch = last;
+        const startedAt = clock.now();
+        const { result } = await run(platform, settings({ cooldownSeconds: 300, waitBudgetSeconds: 600 }));
+        assert.strictEqual(result.decision, "failed-over", result.reason);
+        assert.ok(Math.floor(clock.now() / 1000) - last >= 300, "not before the cooldown ran out");
+        assert.ok(clock.now() - startedAt >= 200_000);
+        assert.strictEqual(replicas(), 1);
+        assert.strictEqual(platform.rechecks.length, 0);
+    });
+
+    it("ends at once inside the cooldown when the operator is already running (nothing to wait for)", async () => {
+        const platform = new FakePlatform(clock);
+        failingPrimary(platform, 600);
+        kube.putDeployment(NS, OPERATOR, { replicas: 1 });
+        platform.lastEpoch = Math.floor(clock.now() / 1000) - 100;
+        const { result } = await run(platform, settings({ cooldownSeconds: 300 }));
+        assert.strictEqual(result.decision, "cooldown");
+        assert.strictEqual(result.checks, 1);
+        assert.deepStrictEqual(clock.sleeps, []);
+        assert.strictEqual(platform.rechecks.length, 0);
+        assert.strictEqual(result.recheckScheduled, undefined);
     });
 
     it("fails over once the cooldown has passed", async () => {
@@ -181,16 +210,51 @@ describe("failover core (fake Kubernetes API over HTTP, fake platform, fake cloc
         assert.deepStrictEqual(platform.recorded, [Math.floor(clock.now() / 1000)]);
     });
 
-    it("refuses to fail over onto an unhealthy secondary when the gate is on", async () => {
+    it("refuses to fail over onto an unhealthy secondary when the gate is on, and keeps rechecking (scheduled when the budget is spent)", async () => {
         const platform = new FakePlatform(clock);
         failingPrimary(platform, 600);
         platform.secondaryIsHealthy = false;
-        const { result } = await run(platform, settings({ requireHealthySecondary: true }));
+        const { result } = await run(platform, settings({ requireHealthySecondary: true, recheckIntervalSeconds: 30, waitBudgetSeconds: 60 }));
         assert.strictEqual(result.decision, "secondary-unhealthy");
         assert.strictEqual(result.secondaryHealthy, false);
+        assert.strictEqual(result.checks, 3);
+        assert.deepStrictEqual(clock.sleeps, [30000, 30000]);
+        assert.strictEqual(result.recheckScheduled, true);
+        assert.deepStrictEqual(platform.rechecks, [30]);
         assert.strictEqual(replicas(), 0);
         assert.ok(kube.secret(NS, TLS));
+        assert.strictEqual(kube.requests.filter(r => r.method !== "GET").length, 0);
         assert.strictEqual(platform.locks, 0);
+    });
+
+    it("fails over once the secondary passes again while the primary is still down", async () => {
+        const platform = new FakePlatform(clock);
+        failingPrimary(platform, 600);
+        platform.secondaryIsHealthy = false;
+        const startedAt = clock.now();
+        const realSecondary = platform.secondaryHealthy.bind(platform);
+        platform.secondaryHealthy = async () => {
+            const healthy = await realSecondary();
+            return healthy || clock.now() - startedAt >= 45_000;
+        };
+        const { result } = await run(platform, settings({ requireHealthySecondary: true, recheckIntervalSeconds: 30, waitBudgetSeconds: 600 }));
+        assert.strictEqual(result.decision, "failed-over", result.reason);
+        assert.strictEqual(result.secondaryHealthy, true);
+        assert.strictEqual(result.checks, 3);
+        assert.strictEqual(replicas(), 1);
+        assert.strictEqual(platform.locks, 1);
+        assert.strictEqual(platform.rechecks.length, 0);
+    });
+
+    it("reports secondary-unhealthy without a recheck on a platform that cannot schedule one", async () => {
+        const platform = new FakePlatform(clock, { withRecheck: false });
+        failingPrimary(platform, 600);
+        platform.secondaryIsHealthy = false;
+        const { result, lines } = await run(platform, settings({ waitBudgetSeconds: 0 }));
+        assert.strictEqual(result.decision, "secondary-unhealthy");
+        assert.strictEqual(result.recheckScheduled, false);
+        assert.ok(lines.some(l => l.level === "error" && l.event === "failover.recheck-unscheduled"));
+        assert.strictEqual(replicas(), 0);
     });
 
     it("ignores the secondary's health when the gate is off (and does not ask)", async () => {

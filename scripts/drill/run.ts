@@ -1,0 +1,187 @@
+// One drill: build the simulated world for a cloud, play a scenario on the
+// simulated clock, and judge it: the timeline of the first failover (the
+// seed's phases) and the scenario's invariants.
+
+import { ExpectedFailoverSeconds, expectedFailoverSeconds } from "../../components/dr/rto";
+import type { FailoverResult } from "../../functions/core/types";
+import { AwsSim } from "./aws";
+import { AzureSim } from "./azure";
+import type { CloudSim } from "./cloud";
+import { InvariantCheck, checkInvariant } from "./invariants";
+import { callLatency, kubeLatencyMs } from "./latency";
+import { OciSim } from "./oci";
+import { InvariantName, SCENARIO_TABLE, ScenarioContext, ScenarioName } from "./scenarios";
+import { seededRandom, SimClock } from "./sim-clock";
+import { DrillEvent, DrillSettings, InvocationRecord, LogRecord, World } from "./world";
+
+/** The simulation starts on a minute boundary; ten quiet minutes give the metrics and alarms a history. */
+export const SIM_START_MS = Date.UTC(2025, 0, 15, 12, 0, 0);
+export const WARMUP_S = 600;
+
+export interface Timeline {
+    detectionS: number | null;
+    holdoffS: number | null;
+    functionS: number | null;
+    recoveryS: number | null;
+    dnsS: number | null;
+    totalS: number | null;
+}
+
+export interface DrillOutcome {
+    cloud: DrillSettings["cloud"];
+    scenario: ScenarioName;
+    summary: string;
+    settings: DrillSettings;
+    failedOver: boolean;
+    expectedFailovers: number;
+    failovers: number;
+    timeline: Timeline;
+    model: ExpectedFailoverSeconds;
+    invariants: Partial<Record<InvariantName, InvariantCheck>>;
+    /** failedOver as expected, the expected number of failovers, and every invariant holds. */
+    ok: boolean;
+    events: DrillEvent[];
+    invocations: InvocationRecord[];
+    /** Every log line of every invocation, with its simulated time. */
+    logs: LogRecord[];
+    notes: string[];
+    /** Seconds since the start of the simulation at t0, for rendering times relative to the outage. */
+    t0Ms: number;
+}
+
+export class ScenarioNotApplicable extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ScenarioNotApplicable";
+    }
+}
+
+export function createCloud(world: World, random: () => number): CloudSim {
+    switch (world.settings.cloud) {
+        case "aws": return new AwsSim(world, random);
+        case "azure": return new AzureSim(world, random);
+        case "oci": return new OciSim(world, random);
+    }
+}
+
+export async function runDrill(settings: DrillSettings, scenarioName: ScenarioName, seed = 1): Promise<DrillOutcome> {
+    const scenario = SCENARIO_TABLE[scenarioName];
+    const why = scenario.precondition(settings);
+    if (why) {
+        throw new ScenarioNotApplicable(why);
+    }
+    const clock = new SimClock(SIM_START_MS);
+    const world = new World(clock, settings, kubeLatencyMs(callLatency(settings.cloud)));
+    const random = seededRandom(seed);
+    const cloud = createCloud(world, random);
+    const model = expectedFailoverSeconds({
+        cloud: settings.cloud,
+        dnsTtlSeconds: settings.dnsTtlSeconds,
+        failover: settings,
+    });
+    const t0 = clock.at(WARMUP_S);
+    const failoverHooks = new Map<number, ((atMs: number) => void)[]>();
+    const ctx: ScenarioContext = {
+        clock, world, cloud, settings, model, t0,
+        t: seconds => t0 + Math.round(seconds * 1000),
+        at: (seconds, fn) => clock.schedule(t0 + Math.round(seconds * 1000), fn),
+        onFailover: (n, fn) => failoverHooks.set(n, [...(failoverHooks.get(n) ?? []), fn]),
+    };
+    // Fire the scenario's hooks on the n-th function scale-up.
+    let seen = 0;
+    const poll = () => {
+        const ups = world.kube.functionScaleUps();
+        while (seen < ups.length) {
+            seen++;
+            for (const fn of failoverHooks.get(seen) ?? []) fn(ups[seen - 1].atMs);
+        }
+    };
+    scenario.setup(ctx);
+    cloud.start();
+    // DNS as a client sees it, every 10 s; also the moment scenario hooks look for new scale-ups.
+    const sample = (at: number) => clock.schedule(at, () => {
+        poll();
+        const answer = cloud.dnsAnswer();
+        const last = world.dnsSamples[world.dnsSamples.length - 1];
+        if (last && last.answer !== answer) {
+            world.note(`DNS now answers with the ${answer}`);
+        }
+        world.dnsSamples.push({ atMs: clock.now(), answer });
+        sample(at + 10_000);
+    });
+    sample(clock.startMs + 5_000);
+
+    const endMs = ctx.t(scenario.horizonS(ctx));
+    await clock.run(endMs);
+
+    const scaleUps = world.kube.functionScaleUps();
+    const invariants: Partial<Record<InvariantName, InvariantCheck>> = {};
+    for (const name of scenario.invariants(settings)) {
+        invariants[name] = checkInvariant(name, world, cloud, settings, scenario.expectedFailovers, endMs, t0);
+    }
+    const failedOver = scaleUps.length > 0;
+    // exactlyOneScaleUp, where it applies, also counts the failovers against the expectation.
+    const countOk = invariants.exactlyOneScaleUp !== undefined || scaleUps.length === scenario.expectedFailovers;
+    const ok = failedOver === scenario.expectedFailovers > 0 && countOk && Object.values(invariants).every(c => c!.holds);
+    const crashes = world.invocations.filter(i => i.crash);
+    return {
+        cloud: settings.cloud,
+        scenario: scenarioName,
+        summary: scenario.summary,
+        settings,
+        failedOver,
+        expectedFailovers: scenario.expectedFailovers,
+        failovers: scaleUps.length,
+        timeline: timeline(world, settings),
+        model,
+        invariants,
+        ok: ok && crashes.length === 0,
+        events: world.events,
+        invocations: world.invocations,
+        logs: world.logs,
+        notes: [
+            ...(scenario.notes?.(ctx) ?? []),
+            ...crashes.map(i => `invocation #${i.id} crashed: ${i.crash}`),
+        ],
+        t0Ms: t0,
+    };
+}
+
+const round = (ms: number) => Math.round(ms / 100) / 10;
+
+/**
+ * The first failover's phases, measured: outage start (of the outage in
+ * progress at the scale-up) -> the alarm's signal -> the acting observation
+ * round (or the acting invocation's arrival when it acted on its first
+ * round) -> the acting invocation's end -> LogScale ready -> TTL. Without a
+ * failover, only detection is reported (when the alarm signalled at all).
+ */
+export function timeline(world: World, settings: DrillSettings): Timeline {
+    const none: Timeline = { detectionS: null, holdoffS: null, functionS: null, recoveryS: null, dnsS: null, totalS: null };
+    const first = world.kube.functionScaleUps()[0];
+    if (!first) {
+        const outage = world.primary.intervals()[0];
+        const signal = outage ? world.detections.find(d => d >= outage.fromMs) : undefined;
+        return { ...none, detectionS: outage && signal !== undefined ? round(signal - outage.fromMs) : null };
+    }
+    const outageMs = world.primary.downSince(first.atMs) ?? first.atMs;
+    const acting = world.invocations.find(i => i.result?.decision === "failed-over" && (i.result as FailoverResult).operatorScaled
+        && i.arrivedMs <= first.atMs && (i.endedMs ?? Number.POSITIVE_INFINITY) >= first.atMs);
+    const signalMs = world.detections.find(d => d >= outageMs)
+        ?? world.invocations.find(i => i.arrivedMs >= outageMs)?.arrivedMs
+        ?? first.atMs;
+    const holdoffEndMs = acting
+        ? (acting.checkStartsMs.length <= 1 ? acting.arrivedMs : acting.checkStartsMs[acting.checkStartsMs.length - 1])
+        : first.atMs;
+    const doneMs = acting?.endedMs ?? first.atMs;
+    const readyMs = world.serviceReady.get(first.atMs) ?? doneMs;
+    const dnsMs = readyMs + settings.dnsTtlSeconds * 1000;
+    return {
+        detectionS: round(signalMs - outageMs),
+        holdoffS: round(Math.max(0, holdoffEndMs - signalMs)),
+        functionS: round(doneMs - Math.max(holdoffEndMs, signalMs)),
+        recoveryS: round(readyMs - doneMs),
+        dnsS: round(dnsMs - readyMs),
+        totalS: round(dnsMs - outageMs),
+    };
+}

@@ -1,0 +1,71 @@
+import * as assert from "assert";
+import {
+    expectedFailoverSeconds, FUNCTION_ROUNDS_S, ociPendingSeconds, RECOVERY_RANGES_S, RECOVERY_S, SEED_SETTINGS, SEED_TOTAL_RANGES_S,
+} from "../../components/dr/rto";
+
+const seedConfig = (cloud: "aws" | "azure" | "oci", holdoff: number) => ({
+    cloud,
+    dnsTtlSeconds: SEED_SETTINGS[cloud].dnsTtlSeconds,
+    failover: {
+        healthCheckIntervalSeconds: SEED_SETTINGS[cloud].healthCheckIntervalSeconds,
+        healthCheckFailureThreshold: SEED_SETTINGS[cloud].healthCheckFailureThreshold,
+        preFailoverFailureSeconds: holdoff,
+    },
+});
+
+const inRange = (v: number, [lo, hi]: readonly [number, number]) => v >= lo && v <= hi;
+
+describe("RTO model (components/dr/rto)", () => {
+    it("lands in the seed's measured ranges with the seed's settings: AWS production 7-10 min, testing 5-8 min", () => {
+        const production = expectedFailoverSeconds(seedConfig("aws", SEED_SETTINGS.aws.production));
+        const testing = expectedFailoverSeconds(seedConfig("aws", SEED_SETTINGS.aws.testing));
+        assert.ok(inRange(production.totalS, SEED_TOTAL_RANGES_S.aws.production), `production ${production.totalS}s`);
+        assert.ok(inRange(testing.totalS, SEED_TOTAL_RANGES_S.aws.testing), `testing ${testing.totalS}s`);
+        // Seed 000: detection ~90 s (30 s health check + 60 s alarm), Lambda ~8 s, holdoff 180 s.
+        assert.deepStrictEqual(production, { detectionS: 90, holdoffS: 180, functionS: 8, recoveryS: 210, dnsS: 60, totalS: 548 });
+        assert.strictEqual(testing.holdoffS, 0);
+    });
+
+    it("lands in the seed's ranges for Azure: production 9-12 min, testing 5-9 min", () => {
+        const production = expectedFailoverSeconds(seedConfig("azure", SEED_SETTINGS.azure.production));
+        const testing = expectedFailoverSeconds(seedConfig("azure", SEED_SETTINGS.azure.testing));
+        assert.ok(inRange(production.totalS, SEED_TOTAL_RANGES_S.azure.production), `production ${production.totalS}s`);
+        assert.ok(inRange(testing.totalS, SEED_TOTAL_RANGES_S.azure.testing), `testing ${testing.totalS}s`);
+        assert.ok(production.functionS >= 10 && production.functionS <= 20, "Azure Function 10-20 s");
+    });
+
+    it("uses the seed's function times and the middle of its recovery ranges", () => {
+        const sum = (r: typeof FUNCTION_ROUNDS_S.aws) => r.invoke + r.observe + r.deleteSecret + r.scale + r.lock;
+        assert.strictEqual(sum(FUNCTION_ROUNDS_S.aws), 8);
+        assert.strictEqual(sum(FUNCTION_ROUNDS_S.oci), 49);
+        assert.strictEqual(RECOVERY_S.podStart, (RECOVERY_RANGES_S.podStart[0] + RECOVERY_RANGES_S.podStart[1]) / 2);
+        assert.strictEqual(RECOVERY_S.podStart + RECOVERY_S.snapshotFetch + RECOVERY_S.kafkaReady, 210);
+    });
+
+    it("sums its phases, and each knob moves the phase it should", () => {
+        const base = { cloud: "aws" as const, dnsTtlSeconds: 60, failover: { healthCheckIntervalSeconds: 10, healthCheckFailureThreshold: 3, preFailoverFailureSeconds: 180 } };
+        const m = expectedFailoverSeconds(base);
+        assert.strictEqual(m.totalS, m.detectionS + m.holdoffS + m.functionS + m.recoveryS + m.dnsS);
+        assert.strictEqual(expectedFailoverSeconds({ ...base, dnsTtlSeconds: 300 }).totalS - m.totalS, 240);
+        assert.strictEqual(expectedFailoverSeconds({ ...base, failover: { ...base.failover, healthCheckIntervalSeconds: 30 } }).detectionS, 150);
+        // AWS counts whole failing minutes of HealthCheckStatus: 150 s of holdoff takes 3 of them.
+        assert.strictEqual(expectedFailoverSeconds({ ...base, failover: { ...base.failover, preFailoverFailureSeconds: 150 } }).holdoffS, 180);
+    });
+
+    it("OCI: the holdoff is the alarm's pending duration, whole minutes and at least one", () => {
+        assert.strictEqual(ociPendingSeconds(0), 60);
+        assert.strictEqual(ociPendingSeconds(180), 180);
+        assert.strictEqual(ociPendingSeconds(181), 240);
+        const m = expectedFailoverSeconds(seedConfig("oci", 0));
+        assert.strictEqual(m.holdoffS, 60);
+        assert.strictEqual(m.functionS, 49);
+        assert.strictEqual(m.detectionS, 60, "seed: OCI detection ~55 s");
+    });
+
+    it("takes a stack config as it is, and rejects nonsense with the field named", () => {
+        const cfg = { cloud: "azure" as const, dnsTtlSeconds: 60, stack: "secondary", failover: { preFailoverFailureSeconds: 180, cooldownSeconds: 300, healthCheckIntervalSeconds: 30, healthCheckFailureThreshold: 3, requireHealthySecondary: true } };
+        assert.strictEqual(expectedFailoverSeconds(cfg).holdoffS, 180);
+        assert.throws(() => expectedFailoverSeconds({ ...cfg, dnsTtlSeconds: -1 }), /dnsTtlSeconds must be a number of seconds >= 0, got -1/);
+        assert.throws(() => expectedFailoverSeconds({ ...cfg, cloud: "gcp" as "aws" }), /unknown cloud gcp; allowed: aws, azure, oci/);
+    });
+});
