@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/load";
 import { fallbackPeer, PeerStack, stackPeer } from "./dr/peer";
+import { expectedFailoverSeconds } from "./dr/rto";
 
 /** The other stack(s) of the pair this stack reads. */
 export interface Peers {
@@ -29,6 +30,13 @@ export function resolvePeers(cfg: StackConfig): Peers {
  */
 export async function createStack(cfg: StackConfig): Promise<StackOutputs> {
     const peers = resolvePeers(cfg);
+    const outputs = await deployCloud(cfg, peers);
+    // The standby states what its failover costs, so a config change shows it in the plan diff.
+    if (cfg.dr === "standby") outputs.expectedFailoverSeconds = expectedFailoverSeconds(cfg);
+    return outputs;
+}
+
+async function deployCloud(cfg: StackConfig, peers: Peers): Promise<StackOutputs> {
     switch (cfg.cloud) {
         case "aws":
             return (await import("./aws")).deployAws(cfg, peers);

@@ -14,10 +14,14 @@ installTranspileCache(path.join(root, "node_modules", ".cache", "logscale-dr-pla
 // Required after the cache is in place, so that every module below goes through it.
 const { main } = require("./plan/cli") as typeof import("./plan/cli");
 
+// Exit only once stdout has drained: a pipe takes writes asynchronously, and
+// exiting early would cut a large --json plan at 64 KiB.
+const exitAfterFlush = (code: number) => process.stdout.write("", () => process.exit(code));
+
 main(process.argv.slice(2), { dir: root }).then(
-    code => process.exit(code),
+    exitAfterFlush,
     e => {
         process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-        process.exit(1);
+        exitAfterFlush(1);
     },
 );

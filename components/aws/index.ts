@@ -4,11 +4,12 @@ import packageJson from "../../package.json";
 import type { StackConfig } from "../../config/load";
 import { awsFailoverHandler } from "../../functions/aws/handler";
 import { awsFailoverEnvironment } from "../../functions/aws/env";
+import { stackFailoverSettings } from "../dr/failover-settings";
 import { pairRole } from "../dr/role";
 import { warnSameChangePromotion } from "../dr/promotion";
 import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
-import { LogScaleCluster } from "../logscale";
-import { humioServiceAccountName, LOGSCALE_NAMESPACE, OPERATOR_DEPLOYMENT_NAME } from "../logscale/names";
+import { commonClusterArgs, LogScaleCluster } from "../logscale";
+import { humioServiceAccountName, LOGSCALE_NAMESPACE } from "../logscale/names";
 import { clusterLayout } from "../logscale/sizing";
 import type { Peers, StackOutputs } from "../stack";
 import { ClusterAddons } from "./addons";
@@ -132,15 +133,7 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
     const ownTarget = { stack: cfg.stack, bucket: storage.bucket, region: cfg.region };
     const reverseEnv = reverse ? recoverFromEnv(reverse, ownTarget) : undefined;
     const logscale = new LogScaleCluster(name, {
-        cloud: "aws",
-        clusterName: name,
-        dr: cfg.dr,
-        drUseDedicatedRouting: cfg.drUseDedicatedRouting,
-        logscaleVersion: cfg.logscaleVersion,
-        license: cfg.license,
-        hostname: cfg.hostname,
-        globalHostname: cfg.globalHostname,
-        acmeEmail: cfg.acmeEmail,
+        ...commonClusterArgs(cfg),
         layout,
         storageEnv: storageEnv({
             bucket: storage.bucket,
@@ -149,7 +142,6 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
             objectKeyPrefix: cfg.storageObjectKeyPrefix,
         }),
         recoveryEnv: standby && recovery ? recoverFromEnv(recovery, ownTarget) : (cfg.recoverFrom === "secondary" ? reverseEnv : undefined),
-        extraEnv: cfg.extraEnvVars,
         serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": storage.roleArn },
         storageClassName: addons.storageClassName,
         ingress: { type: "NodePort", httpNodePort: INGRESS_NODE_PORTS.http, httpsNodePort: INGRESS_NODE_PORTS.https },
@@ -203,12 +195,7 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
                     primaryHealthCheckId: primaryId,
                     secondaryHealthCheckId: secondaryId,
                     cooldownParameterName: names.parameter,
-                    preFailoverFailureSeconds: cfg.failover.preFailoverFailureSeconds,
-                    cooldownSeconds: cfg.failover.cooldownSeconds,
-                    requireHealthySecondary: cfg.failover.requireHealthySecondary,
-                    humioClusterName: name,
-                    namespace: LOGSCALE_NAMESPACE,
-                    operatorDeployment: OPERATOR_DEPLOYMENT_NAME,
+                    ...stackFailoverSettings(cfg),
                 })),
             excludePackages: lambdaExcludedPackages(packageJson),
             tags,

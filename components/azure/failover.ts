@@ -8,6 +8,7 @@ import * as web from "@pulumi/azure-native/web";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { ARM_PUBLIC_ENDPOINT, appSettingsFor, AzureFunctionConfig, FUNCTION_NAMES } from "../../functions/azure/settings";
+import type { StackFailoverSettings } from "../dr/failover-settings";
 import { failoverPackage } from "./failover-package";
 import type { AksEndpoint } from "./kubeconfig";
 import { ACTION_GROUP_SHORT_NAME, failoverActionGroupName, failoverAlertName, functionAppName, storageAccountName } from "./names";
@@ -56,12 +57,7 @@ export interface AzureFailoverFunctionArgs {
     aksEndpoint: pulumi.Input<AksEndpoint>;
     /** This cluster's ingress address: the secondary gate probes it. */
     secondaryAddress: pulumi.Input<string>;
-    namespace: string;
-    operatorDeployment: string;
-    humioClusterName: string;
-    preFailoverFailureSeconds: number;
-    cooldownSeconds: number;
-    requireHealthySecondary: boolean;
+    settings: StackFailoverSettings;
     /** Seconds between holdoff re-checks: the probe interval (nothing changes faster). */
     recheckIntervalSeconds: number;
 }
@@ -164,8 +160,8 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             principalId: identity.principalId,
             principalType: "ServicePrincipal",
             roleDefinitionId: aksRole.id,
-            scope: pulumi.output(args.aksClusterId).apply(id => namespaceScope(id, args.namespace)),
-            description: `Failover function: scale ${args.operatorDeployment} and delete the stale TLS secret in ${args.namespace}`,
+            scope: pulumi.output(args.aksClusterId).apply(id => namespaceScope(id, args.settings.namespace)),
+            description: `Failover function: scale ${args.settings.operatorDeployment} and delete the stale TLS secret in ${args.settings.namespace}`,
         }, child);
 
         const workspace = new operationalinsights.Workspace(`${name}-logs`, {
@@ -199,15 +195,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
 
         const config: pulumi.Output<AzureFunctionConfig> = pulumi.all([identity.clientId, args.aksEndpoint, args.profileId, args.secondaryAddress])
             .apply(([clientId, endpoint, profileId, secondaryAddress]) => ({
-                failover: {
-                    namespace: args.namespace,
-                    operatorDeployment: args.operatorDeployment,
-                    humioClusterName: args.humioClusterName,
-                    preFailoverFailureSeconds: args.preFailoverFailureSeconds,
-                    cooldownSeconds: args.cooldownSeconds,
-                    requireHealthySecondary: args.requireHealthySecondary,
-                    recheckIntervalSeconds: args.recheckIntervalSeconds,
-                },
+                failover: { ...args.settings, recheckIntervalSeconds: args.recheckIntervalSeconds },
                 primaryEndpointId: `${profileId}/externalEndpoints/${args.primaryEndpointName}`,
                 secondaryAddress,
                 secondaryPort: 443,

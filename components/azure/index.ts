@@ -6,9 +6,10 @@ import type { StackConfig } from "../../config/load";
 import { ConfigError } from "../../config/errors";
 import { fallbackPeer, PeerOutputError, PeerStack, stackPeer } from "../dr/peer";
 import { warnSameChangePromotion } from "../dr/promotion";
+import { stackFailoverSettings } from "../dr/failover-settings";
 import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
 import { pairRole, PairRole } from "../dr/role";
-import { clusterLayout, LOGSCALE_NAMESPACE, LogScaleCluster, OPERATOR_DEPLOYMENT_NAME } from "../logscale";
+import { clusterLayout, commonClusterArgs, LogScaleCluster } from "../logscale";
 import type { EnvSet } from "../logscale/types";
 import type { Peers, StackOutputs } from "../stack";
 import { AksCluster } from "./aks";
@@ -93,19 +94,10 @@ export function deployAzure(cfg: StackConfig, peers: Peers): StackOutputs {
     }
 
     const logscale = new LogScaleCluster(c, {
-        cloud: "azure",
-        clusterName: c,
-        dr: cfg.dr,
-        drUseDedicatedRouting: cfg.drUseDedicatedRouting,
-        logscaleVersion: cfg.logscaleVersion,
-        license: cfg.license,
-        hostname: cfg.hostname,
-        globalHostname: cfg.globalHostname,
-        acmeEmail: cfg.acmeEmail,
+        ...commonClusterArgs(cfg),
         layout,
         storageEnv: azureStorageEnv(store, cfg.storageObjectKeyPrefix),
         recoveryEnv,
-        extraEnv: cfg.extraEnvVars,
         storageClassName: AKS_STORAGE_CLASS,
         ingress: aksIngressExposure(publicIpName, resourceGroupName(c, location)),
         provider: aks.provider,
@@ -172,12 +164,7 @@ export function deployAzure(cfg: StackConfig, peers: Peers): StackOutputs {
             aksClusterId: aks.clusterId,
             aksEndpoint: aks.endpoint,
             secondaryAddress: net.publicIpAddress,
-            namespace: LOGSCALE_NAMESPACE,
-            operatorDeployment: OPERATOR_DEPLOYMENT_NAME,
-            humioClusterName: c,
-            preFailoverFailureSeconds: cfg.failover.preFailoverFailureSeconds,
-            cooldownSeconds: cfg.failover.cooldownSeconds,
-            requireHealthySecondary: cfg.failover.requireHealthySecondary,
+            settings: stackFailoverSettings(cfg),
             recheckIntervalSeconds: cfg.failover.healthCheckIntervalSeconds,
         }, { dependsOn: [logscale, steering] });
         outputs.failoverFunctionAppName = failover.functionAppName;

@@ -1,4 +1,5 @@
 export { LogScaleCluster, staticUsersValue } from "./cluster";
+export { commonClusterArgs, type CommonClusterArgs } from "./common";
 export * from "./types";
 export { clusterLayout, DIGEST_PARTITIONS, DEFAULT_REPLICATION_FACTOR, scaleQuantity } from "./sizing";
 export {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { OciFunctionConfig, toFunctionConfig } from "../../functions/oci/config";
 import { alarmQuery, pendingDuration } from "../../functions/oci/health";
+import type { StackFailoverSettings } from "../dr/failover-settings";
 import { buildContextFiles, serializeHandler, writeBuildContext } from "./bundle";
 import { functionMatchingRule, functionPolicyStatements, functionsServiceStatements, onsInvokeStatements, registryPushStatements } from "./iam";
 import { ociNames } from "./names";
@@ -40,12 +41,7 @@ export interface OciFailoverArgs {
     primaryMonitorId: pulumi.Input<string>;
     /** resultsUrl of the secondary's TCP monitor (the gate). */
     secondaryResultsUrl: pulumi.Input<string>;
-    namespace: string;
-    operatorDeployment: string;
-    humioClusterName: string;
-    preFailoverFailureSeconds: number;
-    cooldownSeconds: number;
-    requireHealthySecondary: boolean;
+    settings: StackFailoverSettings;
     /** Directory of the image build context (fixed, relative to the project). */
     buildDir?: string;
 }
@@ -150,17 +146,12 @@ export class OciFailover extends pulumi.ComponentResource {
                 steeringPolicyId: policyId,
                 primaryPool: args.primaryPool,
                 primaryMonitorId: monitorId,
-                secondaryResultsUrl: args.requireHealthySecondary ? resultsUrl : "",
+                secondaryResultsUrl: args.settings.requireHealthySecondary ? resultsUrl : "",
                 secondaryWindowSeconds: 180,
                 // Enough history for the holdoff plus the metrics' own delay.
-                metricLookbackSeconds: args.preFailoverFailureSeconds + 900,
+                metricLookbackSeconds: args.settings.preFailoverFailureSeconds + 900,
                 settings: {
-                    namespace: args.namespace,
-                    operatorDeployment: args.operatorDeployment,
-                    humioClusterName: args.humioClusterName,
-                    preFailoverFailureSeconds: args.preFailoverFailureSeconds,
-                    cooldownSeconds: args.cooldownSeconds,
-                    requireHealthySecondary: args.requireHealthySecondary,
+                    ...args.settings,
                     recheckIntervalSeconds: 15,
                     waitBudgetSeconds: 240,
                 },
@@ -211,14 +202,14 @@ export class OciFailover extends pulumi.ComponentResource {
 
         // Inside the cluster the function may read/patch one Deployment and read/delete one Secret.
         const role = new k8s.rbac.v1.Role(`${name}-role`, {
-            metadata: { name: "logscale-dr-failover", namespace: args.namespace },
+            metadata: { name: "logscale-dr-failover", namespace: args.settings.namespace },
             rules: [
-                { apiGroups: ["apps"], resources: ["deployments"], resourceNames: [args.operatorDeployment], verbs: ["get", "patch"] },
-                { apiGroups: [""], resources: ["secrets"], resourceNames: [args.humioClusterName], verbs: ["get", "delete"] },
+                { apiGroups: ["apps"], resources: ["deployments"], resourceNames: [args.settings.operatorDeployment], verbs: ["get", "patch"] },
+                { apiGroups: [""], resources: ["secrets"], resourceNames: [args.settings.humioClusterName], verbs: ["get", "delete"] },
             ],
         }, { ...kube, dependsOn: [args.logscale] });
         new k8s.rbac.v1.RoleBinding(`${name}-role-binding`, {
-            metadata: { name: "logscale-dr-failover", namespace: args.namespace },
+            metadata: { name: "logscale-dr-failover", namespace: args.settings.namespace },
             roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
             // OKE maps a resource principal to its dynamic groups (as Kubernetes groups) and its own OCID (as the user).
             subjects: [
@@ -242,11 +233,11 @@ export class OciFailover extends pulumi.ComponentResource {
             query: pulumi.output(args.primaryMonitorId).apply(alarmQuery),
             resolution: "1m",
             // The holdoff lives in the alarm: it fires only once the primary failed this long.
-            pendingDuration: pendingDuration(args.preFailoverFailureSeconds),
+            pendingDuration: pendingDuration(args.settings.preFailoverFailureSeconds),
             repeatNotificationDuration: REPEAT_NOTIFICATION,
             severity: "CRITICAL",
             destinations: [topic.id],
-            body: `Most Health Checks vantage points fail ${args.clusterName}'s primary for ${pendingDuration(args.preFailoverFailureSeconds)}; the DR failover function decides and acts.`,
+            body: `Most Health Checks vantage points fail ${args.clusterName}'s primary for ${pendingDuration(args.settings.preFailoverFailureSeconds)}; the DR failover function decides and acts.`,
             // The function logs type, title and dedupeKey from the JSON the alarm sends.
             messageFormat: "RAW",
         }, child);

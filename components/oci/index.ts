@@ -4,8 +4,9 @@ import type { StackConfig } from "../../config/load";
 import { pairRole, PairRole } from "../dr/role";
 import { fallbackPeer, PeerStack, stackPeer } from "../dr/peer";
 import { warnSameChangePromotion } from "../dr/promotion";
+import { stackFailoverSettings } from "../dr/failover-settings";
 import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
-import { clusterLayout, LogScaleCluster, LOGSCALE_NAMESPACE, OPERATOR_DEPLOYMENT_NAME } from "../logscale";
+import { clusterLayout, commonClusterArgs, LogScaleCluster } from "../logscale";
 import type { EnvSet, IngressExposure } from "../logscale/types";
 import type { Peers, StackOutputs } from "../stack";
 import { GlobalSteering, RegionalDns, RegionalDnsArgs } from "./dns";
@@ -144,15 +145,7 @@ export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
     }
 
     const logscale = new LogScaleCluster(cfg.clusterName, {
-        cloud: "oci",
-        clusterName: cfg.clusterName,
-        dr: cfg.dr,
-        drUseDedicatedRouting: cfg.drUseDedicatedRouting,
-        logscaleVersion: cfg.logscaleVersion,
-        license: cfg.license,
-        hostname: cfg.hostname,
-        globalHostname: cfg.globalHostname,
-        acmeEmail: cfg.acmeEmail,
+        ...commonClusterArgs(cfg),
         layout,
         storageEnv: ociStorageEnv({
             bucket: storage.bucket,
@@ -164,12 +157,9 @@ export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
             objectKeyPrefix: cfg.storageObjectKeyPrefix,
         }),
         recoveryEnv,
-        extraEnv: cfg.extraEnvVars,
         storageClassName: STORAGE_CLASS,
         ingress: ociIngressExposure(ingressIp.ipAddress),
         provider: oke.provider,
-        // The same value on both stacks keeps logins working after a failover.
-        adminPassword: cfg.adminPassword,
     });
 
     const dns = new RegionalDns(`${cfg.clusterName}-dns`, {
@@ -238,12 +228,7 @@ export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
                 primaryPool: PRIMARY_POOL,
                 primaryMonitorId: steering.primaryMonitorId,
                 secondaryResultsUrl: steering.secondaryResultsUrl,
-                namespace: LOGSCALE_NAMESPACE,
-                operatorDeployment: OPERATOR_DEPLOYMENT_NAME,
-                humioClusterName: cfg.clusterName,
-                preFailoverFailureSeconds: cfg.failover.preFailoverFailureSeconds,
-                cooldownSeconds: cfg.failover.cooldownSeconds,
-                requireHealthySecondary: cfg.failover.requireHealthySecondary,
+                settings: stackFailoverSettings(cfg),
             });
             outputs.failoverFunctionId = failover.functionId;
             outputs.failoverAlarmId = failover.alarmId;

@@ -1,6 +1,7 @@
 import * as http from "http";
 import * as https from "https";
 import { KubernetesApi, SecretMeta } from "../core/types";
+import { parseJsonObjectBody } from "../http/exchange";
 import { badAnswer, httpError, KubeConnection, kubeRequest, KubeRequest, KubeResponse } from "./http";
 
 export interface KubeClientOptions {
@@ -192,15 +193,5 @@ function secretPath(namespace: string, name: string): string {
 }
 
 function parseObject(req: KubeRequest, res: KubeResponse): Record<string, unknown> {
-    let parsed: unknown;
-    try {
-        parsed = JSON.parse(res.body);
-    } catch {
-        throw badAnswer(req, `body is not JSON: ${res.body.slice(0, 120)}`);
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-        throw badAnswer(req, "body is not a JSON object");
-    }
-    return parsed as Record<string, unknown>;
+    return parseJsonObjectBody(res.body, what => badAnswer(req, what));
 }
-

@@ -1,7 +1,6 @@
 import * as http from "http";
-import * as https from "https";
-import { isRetryableStatus } from "../core/retry";
 import { RemoteError } from "../core/types";
+import { clipBody, exchange, HttpAnswer, httpStatusError, jsonPayload, unexpectedAnswerError } from "../http/exchange";
 
 /** Where and how to reach one API server. */
 export interface KubeConnection {
@@ -24,107 +23,39 @@ export interface KubeRequest {
     timeoutMs: number;
 }
 
-export interface KubeResponse {
-    status: number;
-    body: string;
-}
+export type KubeResponse = HttpAnswer;
 
 /** Answers larger than this are not an API object we asked for. */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /**
  * One HTTP exchange with the API server. Connection failures and timeouts
- * reject with a retryable RemoteError (status undefined); any HTTP status
- * resolves, and the caller decides which statuses are answers and which are
- * errors (see httpError).
+ * reject with a retryable RemoteError (status undefined; a certificate that
+ * does not verify against caPem is final); any HTTP status resolves, and the
+ * caller decides which statuses are answers and which are errors (see httpError).
  */
 export async function kubeRequest(conn: KubeConnection, agent: http.Agent | undefined, req: KubeRequest): Promise<KubeResponse> {
     const url = new URL(req.path, conn.server);
-    const isHttps = url.protocol === "https:";
-    if (!isHttps && url.protocol !== "http:") {
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
         throw new RemoteError(`${req.call}: API server URL ${conn.server} must be https:// (or http:// for a local test server)`, undefined, false, req.call);
     }
     const token = conn.token ? await conn.token() : undefined;
-    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body), "utf8");
-    const headers: Record<string, string> = { accept: req.accept ?? "application/json" };
-    if (token) {
-        headers.authorization = `Bearer ${token}`;
-    }
-    if (payload) {
-        headers["content-type"] = req.contentType ?? "application/json";
-        headers["content-length"] = String(payload.length);
-    }
-    const options: https.RequestOptions = {
-        method: req.method,
-        hostname: url.hostname.replace(/^\[|\]$/g, ""),
-        port: url.port || (isHttps ? 443 : 80),
-        path: url.pathname + url.search,
-        headers,
-        agent,
+    const json = jsonPayload(req.body, req.contentType ?? "application/json");
+    const headers: Record<string, string> = {
+        accept: req.accept ?? "application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...json.headers,
     };
-    if (isHttps && conn.caPem) {
-        options.ca = conn.caPem;
-    }
-    return new Promise<KubeResponse>((resolve, reject) => {
-        let settled = false;
-        // Declared before the callbacks that clear it (closure serialization
-        // cannot follow a const used ahead of its declaration).
-        let timer: NodeJS.Timeout | undefined;
-        const fail = (message: string, retryable = true) => {
-            if (!settled) {
-                settled = true;
-                reject(new RemoteError(`${req.call} ${req.method} ${req.path}: ${message}`, undefined, retryable, req.call));
-            }
-        };
-        const request = (isHttps ? https : http).request(options, res => {
-            const chunks: Buffer[] = [];
-            let size = 0;
-            res.on("data", (chunk: Buffer) => {
-                size += chunk.length;
-                if (size > MAX_RESPONSE_BYTES) {
-                    request.destroy(new Error(`response larger than ${MAX_RESPONSE_BYTES} bytes`));
-                    return;
-                }
-                chunks.push(chunk);
-            });
-            res.on("end", () => {
-                if (!settled) {
-                    settled = true;
-                    clearTimeout(timer);
-                    resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
-                }
-            });
-            res.on("error", err => fail(`response failed: ${err.message}`));
-        });
-        // One deadline for the whole exchange (connect, TLS, headers, body):
-        // a socket idle timeout alone lets a trickling server hold us forever.
-        timer = setTimeout(() => {
-            fail(`timed out after ${req.timeoutMs} ms`);
-            request.destroy();
-        }, req.timeoutMs);
-        request.on("error", err => {
-            clearTimeout(timer);
-            const code = (err as NodeJS.ErrnoException).code;
-            fail(`connection failed: ${code ? code + " " : ""}${err.message}`, !isCertificateError(code));
-        });
-        if (payload) {
-            request.write(payload);
-        }
-        request.end();
+    return exchange(req, {
+        url,
+        headers,
+        payload: json.payload,
+        maxResponseBytes: MAX_RESPONSE_BYTES,
+        where: `${req.method} ${req.path}`,
+        agent,
+        caPem: conn.caPem,
+        certificateErrorsFinal: true,
     });
-}
-
-// The server's certificate does not verify against the CA we hold: every retry
-// fails the same way, and the fix is configuration (the cluster CA), not time.
-// An array: a module-level Set does not survive closure serialization.
-const CERTIFICATE_ERRORS: readonly string[] = [
-    "DEPTH_ZERO_SELF_SIGNED_CERT", "SELF_SIGNED_CERT_IN_CHAIN", "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-    "UNABLE_TO_GET_ISSUER_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "CERT_HAS_EXPIRED", "CERT_NOT_YET_VALID",
-    "CERT_SIGNATURE_FAILURE", "CERT_UNTRUSTED", "CERT_REJECTED", "ERR_TLS_CERT_ALTNAME_INVALID",
-];
-
-function isCertificateError(code: string | undefined): boolean {
-    return code !== undefined && CERTIFICATE_ERRORS.includes(code);
 }
 
 /** The Status message of an error answer, or the raw body when it is not one. */
@@ -137,19 +68,14 @@ export function statusMessage(body: string): string {
     } catch {
         // not JSON: fall through to the raw text
     }
-    return body.length > 300 ? body.slice(0, 300) + "..." : body;
+    return clipBody(body);
 }
 
 export function httpError(req: KubeRequest, res: KubeResponse): RemoteError {
-    return new RemoteError(
-        `${req.call} ${req.method} ${req.path}: HTTP ${res.status} ${statusMessage(res.body)}`,
-        res.status,
-        isRetryableStatus(res.status),
-        req.call,
-    );
+    return httpStatusError(req.call, `${req.method} ${req.path}`, res.status, statusMessage(res.body));
 }
 
 /** A 2xx answer that is not the object we asked for: not retryable, the server will say it again. */
 export function badAnswer(req: KubeRequest, what: string): RemoteError {
-    return new RemoteError(`${req.call} ${req.method} ${req.path}: unexpected answer: ${what}`, undefined, false, req.call);
+    return unexpectedAnswerError(req.call, `${req.method} ${req.path}`, what);
 }

@@ -1,7 +1,5 @@
-import * as http from "http";
-import * as https from "https";
-import { isRetryableStatus } from "../core/retry";
 import { RemoteError } from "../core/types";
+import { clipBody, exchange, HttpAnswer, httpStatusError, parseJsonBody, unexpectedAnswerError } from "../http/exchange";
 import { OciCredentials, signRequest } from "./signer";
 
 export interface OciCall {
@@ -14,19 +12,15 @@ export interface OciCall {
     timeoutMs: number;
 }
 
-export interface OciAnswer {
-    status: number;
-    headers: Record<string, string>;
-    body: string;
-}
+export type OciAnswer = HttpAnswer;
 
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /**
- * One signed exchange with an OCI API. Connection failures and timeouts
- * reject with a retryable RemoteError; every HTTP status resolves and the
- * caller turns unexpected ones into errors with ociError. Credentials are
- * fetched per request: the resource principal's files rotate.
+ * One signed exchange with an OCI API (functions/http/exchange.ts). Connection
+ * failures and timeouts reject with a retryable RemoteError; every HTTP status
+ * resolves and the caller turns unexpected ones into errors with ociError.
+ * Credentials are fetched per request: the resource principal's files rotate.
  */
 export async function ociRequest(credentials: () => OciCredentials, req: OciCall): Promise<OciAnswer> {
     const url = new URL(req.url);
@@ -45,62 +39,12 @@ export async function ociRequest(credentials: () => OciCredentials, req: OciCall
         { method: req.method, url: req.url, body: payload, headers: { accept: "application/json", ...req.headers } },
         creds,
     );
-    const options: https.RequestOptions = {
-        method: req.method,
-        hostname: url.hostname.replace(/^\[|\]$/g, ""),
-        port: url.port || (isHttps ? 443 : 80),
-        path: url.pathname + url.search,
-        headers,
-    };
-    return new Promise<OciAnswer>((resolve, reject) => {
-        // Declared before the callbacks that clear it (the closure serializer rejects a use before the declaration).
-        let timer: NodeJS.Timeout | undefined = undefined;
-        let settled = false;
-        const fail = (message: string) => {
-            if (!settled) {
-                settled = true;
-                clearTimeout(timer);
-                reject(new RemoteError(`${req.call} ${req.method} ${url.pathname}: ${message}`, undefined, true, req.call));
-            }
-        };
-        const request = (isHttps ? https : http).request(options, res => {
-            const chunks: Buffer[] = [];
-            let size = 0;
-            res.on("data", (chunk: Buffer) => {
-                size += chunk.length;
-                if (size > MAX_RESPONSE_BYTES) {
-                    request.destroy(new Error(`response larger than ${MAX_RESPONSE_BYTES} bytes`));
-                    return;
-                }
-                chunks.push(chunk);
-            });
-            res.on("end", () => {
-                if (!settled) {
-                    settled = true;
-                    clearTimeout(timer);
-                    const h: Record<string, string> = {};
-                    for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(", ") : v;
-                    resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks).toString("utf8") });
-                }
-            });
-            res.on("error", err => fail(`response failed: ${err.message}`));
-        });
-        timer = setTimeout(() => {
-            fail(`timed out after ${req.timeoutMs} ms`);
-            request.destroy();
-        }, req.timeoutMs);
-        request.on("error", err => {
-            const code = (err as NodeJS.ErrnoException).code;
-            fail(`connection failed: ${code ? code + " " : ""}${err.message}`);
-        });
-        if (payload !== undefined) request.write(payload);
-        request.end();
-    });
+    return exchange(req, { url, headers, payload, maxResponseBytes: MAX_RESPONSE_BYTES, where: `${req.method} ${url.pathname}` });
 }
 
 /** OCI error bodies are {"code": "...", "message": "..."}; keep both, they say what to fix. */
 export function ociError(req: OciCall, res: OciAnswer): RemoteError {
-    let detail = res.body.length > 300 ? res.body.slice(0, 300) + "..." : res.body;
+    let detail = clipBody(res.body);
     try {
         const parsed = JSON.parse(res.body) as { code?: string; message?: string };
         if (parsed && (parsed.code || parsed.message)) detail = [parsed.code, parsed.message].filter(Boolean).join(": ");
@@ -108,25 +52,20 @@ export function ociError(req: OciCall, res: OciAnswer): RemoteError {
         // not JSON: keep the raw text
     }
     const requestId = res.headers["opc-request-id"];
-    return new RemoteError(
-        `${req.call} ${req.method} ${new URL(req.url).pathname}: HTTP ${res.status} ${detail}${requestId ? ` (opc-request-id ${requestId})` : ""}`,
-        res.status,
-        isRetryableStatus(res.status),
-        req.call,
-    );
+    return httpStatusError(req.call, where(req), res.status, `${detail}${requestId ? ` (opc-request-id ${requestId})` : ""}`);
 }
 
 /** A 2xx answer that is not what the API documents: the service will say it again, so no retry. */
 export function ociBadAnswer(req: OciCall, what: string): RemoteError {
-    return new RemoteError(`${req.call} ${req.method} ${new URL(req.url).pathname}: unexpected answer: ${what}`, undefined, false, req.call);
+    return unexpectedAnswerError(req.call, where(req), what);
 }
 
 export function parseJson(req: OciCall, res: OciAnswer): unknown {
-    try {
-        return JSON.parse(res.body);
-    } catch {
-        throw ociBadAnswer(req, `body is not JSON: ${res.body.slice(0, 120)}`);
-    }
+    return parseJsonBody(res.body, what => ociBadAnswer(req, what));
+}
+
+function where(req: OciCall): string {
+    return `${req.method} ${new URL(req.url).pathname}`;
 }
 
 function isLoopback(host: string): boolean {

@@ -94,7 +94,10 @@ export function renderText(o: DrillOutcome): string {
     const expected = o.expectedFailovers === 0 ? "no failover" : o.expectedFailovers === 1 ? "one failover" : `${o.expectedFailovers} failovers`;
     lines.push(o.ok
         ? `Result: OK: ${expected}, as expected; every invariant holds.`
-        : `Result: FAILED: expected ${expected}, got ${o.failovers}; ${Object.entries(o.invariants).filter(([, c]) => !c!.holds).map(([n]) => n).join(", ") || "invariants hold"}.`);
+        : `Result: FAILED: ${[
+            ...Object.entries(o.invariants).filter(([, c]) => !c!.holds).map(([n]) => n),
+            ...(o.failedOver === o.expectedFailovers > 0 ? [] : [o.failedOver ? "failed over" : "did not fail over"]),
+        ].join(", ")} (expected ${expected}, got ${o.failovers}).`);
     return lines.join("\n");
 }
 

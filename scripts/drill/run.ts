@@ -164,22 +164,25 @@ export function timeline(world: World, settings: DrillSettings): Timeline {
         const signal = outage ? world.detections.find(d => d >= outage.fromMs) : undefined;
         return { ...none, detectionS: outage && signal !== undefined ? round(signal - outage.fromMs) : null };
     }
-    const outageMs = world.primary.downSince(first.atMs) ?? first.atMs;
+    // A scale-up while the primary is up (an invariant breach) is timed from the last outage before it.
+    const outageMs = world.primary.downSince(first.atMs)
+        ?? world.primary.intervals().filter(d => d.fromMs <= first.atMs).map(d => world.primary.downSince(d.fromMs) ?? d.fromMs).pop()
+        ?? first.atMs;
     const acting = world.invocations.find(i => i.result?.decision === "failed-over" && (i.result as FailoverResult).operatorScaled
         && i.arrivedMs <= first.atMs && (i.endedMs ?? Number.POSITIVE_INFINITY) >= first.atMs);
     const signalMs = world.detections.find(d => d >= outageMs)
         ?? world.invocations.find(i => i.arrivedMs >= outageMs)?.arrivedMs
         ?? first.atMs;
-    const holdoffEndMs = acting
+    const holdoffEndMs = Math.max(signalMs, acting
         ? (acting.checkStartsMs.length <= 1 ? acting.arrivedMs : acting.checkStartsMs[acting.checkStartsMs.length - 1])
-        : first.atMs;
+        : first.atMs);
     const doneMs = acting?.endedMs ?? first.atMs;
     const readyMs = world.serviceReady.get(first.atMs) ?? doneMs;
     const dnsMs = readyMs + settings.dnsTtlSeconds * 1000;
     return {
         detectionS: round(signalMs - outageMs),
-        holdoffS: round(Math.max(0, holdoffEndMs - signalMs)),
-        functionS: round(doneMs - Math.max(holdoffEndMs, signalMs)),
+        holdoffS: round(holdoffEndMs - signalMs),
+        functionS: round(Math.max(0, doneMs - holdoffEndMs)),
         recoveryS: round(readyMs - doneMs),
         dnsS: round(dnsMs - readyMs),
         totalS: round(dnsMs - outageMs),

@@ -1,0 +1,26 @@
+// What every cloud's failover function is told about the cluster it acts on,
+// taken from the stack config in one place so the three clouds cannot drift.
+
+import type { StackConfig } from "../../config/load";
+import type { FailoverSettings } from "../../functions/core/types";
+import { LOGSCALE_NAMESPACE, OPERATOR_DEPLOYMENT_NAME } from "../logscale/names";
+
+/**
+ * The core's settings a stack fixes at deploy time. The recheck interval and
+ * the wait budget are left to each cloud: they follow its trigger (probe
+ * interval, alarm repeat, function timeout).
+ */
+export type StackFailoverSettings = Pick<FailoverSettings,
+    "namespace" | "operatorDeployment" | "humioClusterName" | "preFailoverFailureSeconds" | "cooldownSeconds" | "requireHealthySecondary">;
+
+export function stackFailoverSettings(cfg: StackConfig): StackFailoverSettings {
+    return {
+        namespace: LOGSCALE_NAMESPACE,
+        operatorDeployment: OPERATOR_DEPLOYMENT_NAME,
+        // The HumioCluster is named after the cluster; its stale TLS secret too.
+        humioClusterName: cfg.clusterName,
+        preFailoverFailureSeconds: cfg.failover.preFailoverFailureSeconds,
+        cooldownSeconds: cfg.failover.cooldownSeconds,
+        requireHealthySecondary: cfg.failover.requireHealthySecondary,
+    };
+}
