@@ -25,6 +25,13 @@ export interface PromotionRoutingInput {
     standbyLayout: Pick<ClusterLayout, "ui" | "ingest">;
 }
 
+/** Words every promotionRoutingWarning carries, so a reader of the logs (the plan CLI) can tell it apart. */
+export const PROMOTION_ROUTING_WARNING_MARK = "is a promoted secondary (dr: active) with drUseDedicatedRouting: true";
+
+export function isPromotionRoutingWarning(message: string): boolean {
+    return message.includes(PROMOTION_ROUTING_WARNING_MARK);
+}
+
 /**
  * A warning when a secondary (its primary is still a peer) runs dr: active
  * with drUseDedicatedRouting true and its Services select pools that its
@@ -46,7 +53,7 @@ export function promotionRoutingWarning(input: PromotionRoutingInput): string | 
         .map(service => now[service][POOL_LABEL]);
     if (newPools.length === 0) return undefined;
     const pools = [...new Set(newPools)].join(", ");
-    return `stack "${input.stack}" is a promoted secondary (dr: active) with drUseDedicatedRouting: true: the UI and ingest Services select `
+    return `stack "${input.stack}" ${PROMOTION_ROUTING_WARNING_MARK}: the UI and ingest Services select `
         + `the pools ${pools}, which its standby did not have. If this update is the one that sets dr: active, those pools are only being `
         + `created and clients get 503s until their pods are Ready: apply dr: active with drUseDedicatedRouting: false first, then `
         + `drUseDedicatedRouting: true once the pods of ${pools} are Ready (docs/runbook.md). If they are Ready already, this is the promoted end state.`;

@@ -1,4 +1,5 @@
-import { Clock, FailoverPlatform, KubernetesApi, Logger, PrimaryHealth, RemoteError } from "../core/types";
+import { Clock, FailoverPlatform, FailoverSettings, KubernetesApi, Logger, PrimaryHealth, RemoteError } from "../core/types";
+import type { OciFunctionConfig } from "./config";
 import { healthQuery, primaryHealthFromMetrics, ProbeResult, secondaryHealthyFromProbes, Datapoint } from "./health";
 import { OciCall, ociBadAnswer, ociError, ociRequest, parseJson } from "./http";
 import { LockRefused, planLock } from "./lock";
@@ -7,17 +8,11 @@ import { OciCredentials } from "./signer";
 /** Where the failover keeps the time of the last failover: outside the function, next to what it scaled. */
 export const COOLDOWN_ANNOTATION = "logscale.dr/last-failover-epoch";
 
-export interface OciPlatformTarget {
-    region: string;
-    compartmentId: string;
-    steeringPolicyId: string;
-    primaryPool: string;
-    primaryMonitorId: string;
-    secondaryResultsUrl: string;
-    secondaryWindowSeconds: number;
-    metricLookbackSeconds: number;
-    namespace: string;
-    operatorDeployment: string;
+/** The function config's fields the platform reads (see OciFunctionConfig), and how to reach the APIs. */
+export interface OciPlatformTarget extends
+    Pick<OciFunctionConfig, "region" | "compartmentId" | "steeringPolicyId" | "primaryPool" | "primaryMonitorId"
+        | "secondaryResultsUrl" | "secondaryWindowSeconds" | "metricLookbackSeconds">,
+    Pick<FailoverSettings, "namespace" | "operatorDeployment"> {
     /** Base URLs, e.g. https://dns.us-ashburn-1.oraclecloud.com */
     endpoints: { dns: string; telemetry: string };
     /** Per-request deadline. */

@@ -3,6 +3,7 @@
 
 import * as fs from "fs";
 import { isConfigError } from "../../config/errors";
+import { isPromotionRoutingWarning } from "../../components/dr/promotion";
 import { diffPlans, DiffPlan, diffToJson, planFromJson, valuesEqual } from "./diff";
 import { Plan, planToJson } from "./model";
 import { PlanFailure, Planner, Program, Validate } from "./planner";
@@ -124,7 +125,7 @@ function renderConfigDiff(before: Plan, after: Plan, diffs: Override[], json: bo
     const diff = diffPlans(before, after);
     const config = diffs.map(d => ({ key: d.key, old: before.config[d.key], new: after.config[d.key] }))
         .filter(c => !valuesEqual(c.old, c.new));
-    const warnings = [...promotionWarnings(before, after), ...after.warnings.filter(w => !before.warnings.includes(w))];
+    const warnings = diffWarnings(before, after);
     if (json) return `${JSON.stringify({ ...diffToJson(diff), config, warnings }, null, 2)}\n`;
     const header = [
         `Offline diff of stack "${after.stack}" (project ${after.project}, cloud ${after.cloud}): what changes if`,
@@ -132,6 +133,20 @@ function renderConfigDiff(before: Plan, after: Plan, diffs: Override[], json: bo
         ...after.peers.map(pe => `StackReference ${pe.key.split(":").pop()} "${pe.reference}": resolved by planning stack "${pe.stack}" offline`),
     ];
     return renderDiff(diff, before, after, header, warnings);
+}
+
+/**
+ * What a --diff warns about: the promotion check, then the program's warnings
+ * that the new config brings. When the promotion check fires, the program's
+ * own promotion warning (components/dr/promotion.ts) says the same thing and
+ * is left out.
+ */
+export function diffWarnings(before: Plan, after: Plan): string[] {
+    const promotion = promotionWarnings(before, after);
+    const program = after.warnings
+        .filter(w => !before.warnings.includes(w))
+        .filter(w => promotion.length === 0 || !isPromotionRoutingWarning(w));
+    return [...promotion, ...program];
 }
 
 /**

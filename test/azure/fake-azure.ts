@@ -16,7 +16,7 @@
  *   fake.fault({ path: "/msi/token", reset: true })
  */
 import * as http from "http";
-import type { AddressInfo } from "net";
+import { jsonOrText, LocalServer, startLocalServer } from "../support/local-server";
 
 export interface AzureFault {
     method?: string;
@@ -50,24 +50,17 @@ export class FakeAzure {
     readonly identityHeader = "fake-identity-header-secret";
     private readonly endpoints = new Map<string, EndpointRecord>();
     private readonly faults: (AzureFault & { left: number })[] = [];
-    private server!: http.Server;
-    private readonly sockets = new Set<import("net").Socket>();
+    private server!: LocalServer;
 
     static async start(): Promise<FakeAzure> {
         const fake = new FakeAzure();
-        fake.server = http.createServer((req, res) => fake.handle(req, res));
-        fake.server.on("connection", s => {
-            fake.sockets.add(s);
-            s.on("close", () => fake.sockets.delete(s));
-        });
-        await new Promise<void>(resolve => fake.server.listen(0, "127.0.0.1", resolve));
-        fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+        fake.server = await startLocalServer((req, res, raw) => fake.handle(req, res, raw));
+        fake.url = fake.server.url;
         return fake;
     }
 
-    async stop(): Promise<void> {
-        for (const s of this.sockets) s.destroy();
-        await new Promise<void>(resolve => this.server.close(() => resolve()));
+    stop(): Promise<void> {
+        return this.server.stop();
     }
 
     /** The ARM resource (audience) of management tokens for this fake: its own base URL. */
@@ -97,50 +90,39 @@ export class FakeAzure {
         return this.requests.filter(r => r.method === method && r.path.includes(pathPart)).length;
     }
 
-    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
-            const url = new URL(req.url ?? "/", this.url);
-            const raw = Buffer.concat(chunks).toString("utf8");
-            let body: unknown;
-            try {
-                body = raw ? JSON.parse(raw) : undefined;
-            } catch {
-                body = raw;
-            }
-            const record: AzureRequest = {
-                method: req.method ?? "GET",
-                path: url.pathname,
-                query: Object.fromEntries(url.searchParams.entries()),
-                headers: req.headers,
-                body,
-            };
-            this.requests.push(record);
-            const answer = (status: number, payload: unknown) => {
-                record.status = status;
-                const text = JSON.stringify(payload);
-                res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-                res.end(text);
-            };
-            const fault = this.faults.find(f => f.left > 0 && (!f.method || f.method === record.method) && matches(f.path, record.path));
-            if (fault) {
-                fault.left--;
-                if (fault.reset) {
-                    req.socket.destroy();
-                    return;
-                }
-                if (fault.status !== undefined) {
-                    answer(fault.status, { error: { code: "InjectedFault", message: `injected ${fault.status}` } });
-                    return;
-                }
-            }
-            if (record.path === "/msi/token") {
-                this.token(record, answer);
+    private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
+        const url = new URL(req.url ?? "/", this.url);
+        const record: AzureRequest = {
+            method: req.method ?? "GET",
+            path: url.pathname,
+            query: Object.fromEntries(url.searchParams.entries()),
+            headers: req.headers,
+            body: jsonOrText(raw),
+        };
+        this.requests.push(record);
+        const answer = (status: number, payload: unknown) => {
+            record.status = status;
+            const text = JSON.stringify(payload);
+            res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+            res.end(text);
+        };
+        const fault = this.faults.find(f => f.left > 0 && (!f.method || f.method === record.method) && matches(f.path, record.path));
+        if (fault) {
+            fault.left--;
+            if (fault.reset) {
+                req.socket.destroy();
                 return;
             }
-            this.arm(record, answer);
-        });
+            if (fault.status !== undefined) {
+                answer(fault.status, { error: { code: "InjectedFault", message: `injected ${fault.status}` } });
+                return;
+            }
+        }
+        if (record.path === "/msi/token") {
+            this.token(record, answer);
+            return;
+        }
+        this.arm(record, answer);
     }
 
     private token(r: AzureRequest, answer: (s: number, p: unknown) => void): void {

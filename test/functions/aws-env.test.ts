@@ -2,28 +2,11 @@ import * as assert from "assert";
 import {
     AWS_FAILOVER_ENV_VARS, AwsFailoverEnvSettings, awsFailoverEnvironment, failoverSettingsFromEnv, readAwsFailoverEnv,
 } from "../../functions/aws/env";
-
-const PRIMARY = "0b6f2c3e-1a2b-4c5d-8e9f-0123456789ab";
-const SECONDARY = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d";
-
-function input(overrides: Partial<AwsFailoverEnvSettings> = {}): AwsFailoverEnvSettings {
-    return {
-        eksClusterName: "logscale-secondary",
-        eksClusterRegion: "eu-west-1",
-        primaryHealthCheckId: PRIMARY,
-        secondaryHealthCheckId: SECONDARY,
-        cooldownParameterName: "/logscale-dr/secondary/last-failover-epoch",
-        preFailoverFailureSeconds: 180,
-        cooldownSeconds: 300,
-        requireHealthySecondary: true,
-        humioClusterName: "logscale",
-        ...overrides,
-    };
-}
+import { awsEnvSettings, PRIMARY, SECONDARY } from "./aws-fixtures";
 
 describe("AWS failover environment contract (functions/aws/env)", () => {
     it("writes every variable, with the fixed namespace and operator defaults, and reads back the same settings", () => {
-        const env = awsFailoverEnvironment(input());
+        const env = awsFailoverEnvironment(awsEnvSettings());
         assert.deepStrictEqual(env, {
             EKS_CLUSTER_NAME: "logscale-secondary",
             EKS_CLUSTER_REGION: "eu-west-1",
@@ -53,7 +36,7 @@ describe("AWS failover environment contract (functions/aws/env)", () => {
     });
 
     it("uses no reserved AWS_ names and never the Kafka reset variable", () => {
-        const env = awsFailoverEnvironment(input());
+        const env = awsFailoverEnvironment(awsEnvSettings());
         for (const name of Object.keys(env)) {
             assert.ok(!name.startsWith("AWS_"), name);
         }
@@ -61,7 +44,7 @@ describe("AWS failover environment contract (functions/aws/env)", () => {
     });
 
     it("omits the secondary id when the gate is off and none is given", () => {
-        const env = awsFailoverEnvironment(input({ secondaryHealthCheckId: undefined, requireHealthySecondary: false }));
+        const env = awsFailoverEnvironment(awsEnvSettings({ secondaryHealthCheckId: undefined, requireHealthySecondary: false }));
         assert.strictEqual(env.SECONDARY_HEALTH_CHECK_ID, undefined);
         assert.strictEqual(readAwsFailoverEnv(env).secondaryHealthCheckId, undefined);
     });
@@ -76,12 +59,12 @@ describe("AWS failover environment contract (functions/aws/env)", () => {
     ];
     for (const [what, overrides, message] of cases) {
         it(`rejects ${what}, naming the variable`, () => {
-            assert.throws(() => awsFailoverEnvironment(input(overrides)), message);
+            assert.throws(() => awsFailoverEnvironment(awsEnvSettings(overrides)), message);
         });
     }
 
     it("names a missing variable when reading", () => {
-        const env = awsFailoverEnvironment(input());
+        const env = awsFailoverEnvironment(awsEnvSettings());
         delete env[AWS_FAILOVER_ENV_VARS.cooldownParameterName];
         assert.throws(() => readAwsFailoverEnv(env), /COOLDOWN_PARAMETER_NAME is not set/);
         assert.throws(() => readAwsFailoverEnv({ ...env, REQUIRE_HEALTHY_SECONDARY: "yes" }), /REQUIRE_HEALTHY_SECONDARY is "yes"; expected "true" or "false"/);

@@ -3,7 +3,7 @@
 // EKS and Lambda REST-JSON), so the serialized function can run unmodified in
 // a child process with AWS_ENDPOINT_URL pointing here.
 import * as http from "http";
-import type { AddressInfo } from "net";
+import { LocalServer, startLocalServer } from "../support/local-server";
 
 export interface FakeAwsState {
     /** Route 53 checker verdict per health check id. */
@@ -25,25 +25,19 @@ export interface FakeAwsCall {
 export class FakeAws {
     readonly calls: FakeAwsCall[] = [];
     url = "";
-    private server!: http.Server;
+    private server!: LocalServer;
 
     private constructor(readonly state: FakeAwsState) {}
 
     static async start(state: FakeAwsState): Promise<FakeAws> {
         const aws = new FakeAws(state);
-        aws.server = http.createServer((req, res) => {
-            const chunks: Buffer[] = [];
-            req.on("data", (c: Buffer) => chunks.push(c));
-            req.on("end", () => aws.handle(req, res, Buffer.concat(chunks).toString("utf8")));
-        });
-        await new Promise<void>(resolve => aws.server.listen(0, "127.0.0.1", resolve));
-        aws.url = `http://127.0.0.1:${(aws.server.address() as AddressInfo).port}`;
+        aws.server = await startLocalServer((req, res, raw) => aws.handle(req, res, raw));
+        aws.url = aws.server.url;
         return aws;
     }
 
-    async stop(): Promise<void> {
-        this.server.closeAllConnections();
-        await new Promise<void>(resolve => this.server.close(() => resolve()));
+    stop(): Promise<void> {
+        return this.server.stop();
     }
 
     private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {

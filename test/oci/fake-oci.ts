@@ -11,8 +11,8 @@
  */
 import * as crypto from "crypto";
 import * as http from "http";
-import type { AddressInfo } from "net";
 import { parseSignatureHeader } from "../../functions/oci/signer";
+import { jsonOrText, LocalServer, startLocalServer } from "../support/local-server";
 
 export interface OciFault {
     method?: string;
@@ -41,21 +41,20 @@ export class FakeOci {
     readonly datapoints = new Map<string, { timestamp: string; value: number }[]>();
     readonly probeResults = new Map<string, { startTime: number; isHealthy: boolean; vantagePointName: string }[]>();
     private faults: (OciFault & { left: number })[] = [];
-    private server!: http.Server;
+    private server!: LocalServer;
     url = "";
 
     private constructor(private readonly publicKey: crypto.KeyObject, private readonly expectedKeyId: string) {}
 
     static async start(publicKey: crypto.KeyObject, expectedKeyId: string): Promise<FakeOci> {
         const f = new FakeOci(publicKey, expectedKeyId);
-        f.server = http.createServer((req, res) => f.handle(req, res));
-        await new Promise<void>(r => f.server.listen(0, "127.0.0.1", () => r()));
-        f.url = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
+        f.server = await startLocalServer((req, res, raw) => f.handle(req, res, raw));
+        f.url = f.server.url;
         return f;
     }
 
-    async stop(): Promise<void> {
-        await new Promise<void>(r => this.server.close(() => r()));
+    stop(): Promise<void> {
+        return this.server.stop();
     }
 
     putPolicy(id: string, doc: Record<string, unknown>): void {
@@ -81,83 +80,74 @@ export class FakeOci {
         return this.requests.filter(r => r.method === method && r.path.includes(pathPart)).length;
     }
 
-    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
-            const raw = Buffer.concat(chunks).toString("utf8");
-            const url = new URL(req.url ?? "/", this.url);
-            const rec: OciRecorded = {
-                method: req.method ?? "",
-                path: url.pathname,
-                query: Object.fromEntries(url.searchParams.entries()),
-                headers: req.headers,
-                status: 0,
-                signatureValid: false,
-            };
-            try {
-                rec.body = raw ? JSON.parse(raw) : undefined;
-            } catch {
-                rec.body = raw;
-            }
-            this.requests.push(rec);
-            const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-                rec.status = status;
-                res.writeHead(status, { "content-type": "application/json", "opc-request-id": `req-${this.requests.length}`, ...headers });
-                res.end(body === undefined ? "" : JSON.stringify(body));
-            };
+    private handle(req: http.IncomingMessage, res: http.ServerResponse, raw: string): void {
+        const url = new URL(req.url ?? "/", this.url);
+        const rec: OciRecorded = {
+            method: req.method ?? "",
+            path: url.pathname,
+            query: Object.fromEntries(url.searchParams.entries()),
+            headers: req.headers,
+            status: 0,
+            signatureValid: false,
+            body: jsonOrText(raw),
+        };
+        this.requests.push(rec);
+        const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+            rec.status = status;
+            res.writeHead(status, { "content-type": "application/json", "opc-request-id": `req-${this.requests.length}`, ...headers });
+            res.end(body === undefined ? "" : JSON.stringify(body));
+        };
 
-            const sig = this.verify(req, url, raw);
-            rec.signatureValid = sig.ok;
-            rec.keyId = sig.keyId;
-            if (!sig.ok) return answer(401, { code: "NotAuthenticated", message: sig.why });
+        const sig = this.verify(req, url, raw);
+        rec.signatureValid = sig.ok;
+        rec.keyId = sig.keyId;
+        if (!sig.ok) return answer(401, { code: "NotAuthenticated", message: sig.why });
 
-            const fault = this.faults.find(f => f.left > 0 && (!f.method || f.method === req.method) &&
-                (!f.path || (typeof f.path === "string" ? url.pathname.includes(f.path) : f.path.test(url.pathname))));
-            if (fault) {
-                fault.left--;
-                if (fault.before) fault.before(this);
-                if (fault.status > 0) return answer(fault.status, { code: "Fault", message: `injected ${fault.status}` });
-            }
+        const fault = this.faults.find(f => f.left > 0 && (!f.method || f.method === req.method) &&
+            (!f.path || (typeof f.path === "string" ? url.pathname.includes(f.path) : f.path.test(url.pathname))));
+        if (fault) {
+            fault.left--;
+            if (fault.before) fault.before(this);
+            if (fault.status > 0) return answer(fault.status, { code: "Fault", message: `injected ${fault.status}` });
+        }
 
-            const policyMatch = /^\/20180115\/steeringPolicies\/([^/]+)$/.exec(url.pathname);
-            if (policyMatch) {
-                const p = this.policies.get(decodeURIComponent(policyMatch[1]));
-                if (!p) return answer(404, { code: "NotAuthorizedOrNotFound", message: "no such steering policy" });
-                const etag = `"v${p.version}"`;
-                if (req.method === "GET") return answer(200, p.doc, { etag });
-                if (req.method === "PUT") {
-                    const ifMatch = req.headers["if-match"];
-                    if (ifMatch !== undefined && ifMatch !== etag) return answer(412, { code: "PreconditionFailed", message: "etag mismatch" });
-                    const b = rec.body as Record<string, unknown>;
-                    if (!b || !Array.isArray(b.answers) || !Array.isArray(b.rules) || typeof b.template !== "string") {
-                        return answer(400, { code: "InvalidParameter", message: "answers, rules and template are required" });
-                    }
-                    // UpdateSteeringPolicy replaces answers and rules wholesale; other fields only when given.
-                    for (const k of ["displayName", "ttl", "healthCheckMonitorId", "template", "freeformTags", "definedTags", "answers", "rules"]) {
-                        if (k in b) p.doc[k] = b[k];
-                    }
-                    p.version++;
-                    return answer(200, p.doc, { etag: `"v${p.version}"` });
+        const policyMatch = /^\/20180115\/steeringPolicies\/([^/]+)$/.exec(url.pathname);
+        if (policyMatch) {
+            const p = this.policies.get(decodeURIComponent(policyMatch[1]));
+            if (!p) return answer(404, { code: "NotAuthorizedOrNotFound", message: "no such steering policy" });
+            const etag = `"v${p.version}"`;
+            if (req.method === "GET") return answer(200, p.doc, { etag });
+            if (req.method === "PUT") {
+                const ifMatch = req.headers["if-match"];
+                if (ifMatch !== undefined && ifMatch !== etag) return answer(412, { code: "PreconditionFailed", message: "etag mismatch" });
+                const b = rec.body as Record<string, unknown>;
+                if (!b || !Array.isArray(b.answers) || !Array.isArray(b.rules) || typeof b.template !== "string") {
+                    return answer(400, { code: "InvalidParameter", message: "answers, rules and template are required" });
                 }
-                return answer(405, { code: "MethodNotAllowed", message: req.method });
+                // UpdateSteeringPolicy replaces answers and rules wholesale; other fields only when given.
+                for (const k of ["displayName", "ttl", "healthCheckMonitorId", "template", "freeformTags", "definedTags", "answers", "rules"]) {
+                    if (k in b) p.doc[k] = b[k];
+                }
+                p.version++;
+                return answer(200, p.doc, { etag: `"v${p.version}"` });
             }
-            if (url.pathname === "/20180401/metrics/actions/summarizeMetricsData" && req.method === "POST") {
-                const b = rec.body as { namespace?: string; query?: string };
-                if (!url.searchParams.get("compartmentId")) return answer(400, { code: "MissingParameter", message: "compartmentId" });
-                if (b?.namespace !== "oci_healthchecks") return answer(400, { code: "InvalidParameter", message: `namespace ${b?.namespace}` });
-                const monitor = /resourceId = "([^"]+)"/.exec(b.query ?? "")?.[1];
-                const points = monitor ? this.datapoints.get(monitor) : undefined;
-                return answer(200, points ? [{ namespace: "oci_healthchecks", name: "HTTP.isHealthy", dimensions: { resourceId: monitor }, aggregatedDatapoints: points }] : []);
-            }
-            const probeMatch = /^\/20180501\/pingProbeResults\/([^/]+)$/.exec(url.pathname);
-            if (probeMatch && req.method === "GET") {
-                const since = Number(url.searchParams.get("startTimeGreaterThanOrEqualTo") ?? 0);
-                const results = (this.probeResults.get(decodeURIComponent(probeMatch[1])) ?? []).filter(r => r.startTime >= since);
-                return answer(200, results.sort((a, b) => b.startTime - a.startTime));
-            }
-            return answer(404, { code: "NotFound", message: `${req.method} ${url.pathname}` });
-        });
+            return answer(405, { code: "MethodNotAllowed", message: req.method });
+        }
+        if (url.pathname === "/20180401/metrics/actions/summarizeMetricsData" && req.method === "POST") {
+            const b = rec.body as { namespace?: string; query?: string };
+            if (!url.searchParams.get("compartmentId")) return answer(400, { code: "MissingParameter", message: "compartmentId" });
+            if (b?.namespace !== "oci_healthchecks") return answer(400, { code: "InvalidParameter", message: `namespace ${b?.namespace}` });
+            const monitor = /resourceId = "([^"]+)"/.exec(b.query ?? "")?.[1];
+            const points = monitor ? this.datapoints.get(monitor) : undefined;
+            return answer(200, points ? [{ namespace: "oci_healthchecks", name: "HTTP.isHealthy", dimensions: { resourceId: monitor }, aggregatedDatapoints: points }] : []);
+        }
+        const probeMatch = /^\/20180501\/pingProbeResults\/([^/]+)$/.exec(url.pathname);
+        if (probeMatch && req.method === "GET") {
+            const since = Number(url.searchParams.get("startTimeGreaterThanOrEqualTo") ?? 0);
+            const results = (this.probeResults.get(decodeURIComponent(probeMatch[1])) ?? []).filter(r => r.startTime >= since);
+            return answer(200, results.sort((a, b) => b.startTime - a.startTime));
+        }
+        return answer(404, { code: "NotFound", message: `${req.method} ${url.pathname}` });
     }
 
     /** Checks the request the way OCI does: the listed headers, in order, signed with the caller's key. */

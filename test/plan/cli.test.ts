@@ -105,4 +105,12 @@ describe("offline plan CLI on the example AWS pair", function () {
         assert.ok(doc.changes.some((c: Json) => c.op === "update" && JSON.stringify(c.details).includes("[secret]")));
         assert.equal(/Old-License|New-License/.test(run.stdout), false);
     });
+
+    it("--diff dr=active with drUseDedicatedRouting=true warns once: the planner's promotion warning, not the program's too", () => {
+        const run = plan("--stack", "secondary", "--diff", "dr=active", "--diff", "drUseDedicatedRouting=true", "--json");
+        assert.equal(run.code, 0, run.stderr);
+        const routing = (JSON.parse(run.stdout).warnings as string[]).filter(w => /drUseDedicatedRouting/.test(w));
+        assert.equal(routing.length, 1, JSON.stringify(routing));
+        assert.match(routing[0], /^dr standby -> active together with drUseDedicatedRouting true/);
+    });
 });

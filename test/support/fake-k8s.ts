@@ -42,8 +42,7 @@
  */
 import * as crypto from "crypto";
 import * as http from "http";
-import * as https from "https";
-import type { AddressInfo } from "net";
+import { jsonOrText, LocalServer, startLocalServer } from "./local-server";
 
 export interface FaultSpec {
     method?: string;
@@ -102,8 +101,7 @@ export class FakeKubernetes {
     caPem: string | undefined;
     private readonly objects = new Map<string, KubeObject>();
     private readonly faults: (FaultSpec & { left: number })[] = [];
-    private readonly sockets = new Set<import("net").Socket>();
-    private server!: http.Server;
+    private server!: LocalServer;
     private version = 1;
     private uidCounter = 0;
 
@@ -111,29 +109,19 @@ export class FakeKubernetes {
 
     static async start(options: FakeKubernetesOptions = {}): Promise<FakeKubernetes> {
         const kube = new FakeKubernetes(options);
-        const handler = (req: http.IncomingMessage, res: http.ServerResponse) => { kube.handle(req, res); };
+        let tls: { cert: string; key: string } | undefined;
         if (options.tls) {
             const { certPem, keyPem } = selfSignedCertificate();
             kube.caPem = certPem;
-            kube.server = https.createServer({ cert: certPem, key: keyPem }, handler);
-        } else {
-            kube.server = http.createServer(handler);
+            tls = { cert: certPem, key: keyPem };
         }
-        kube.server.on("connection", socket => {
-            kube.sockets.add(socket);
-            socket.on("close", () => kube.sockets.delete(socket));
-        });
-        await new Promise<void>(resolve => kube.server.listen(0, "127.0.0.1", resolve));
-        const port = (kube.server.address() as AddressInfo).port;
-        kube.url = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
+        kube.server = await startLocalServer((req, res, raw) => { void kube.dispatch(req, res, raw); }, { tls });
+        kube.url = kube.server.url;
         return kube;
     }
 
-    async stop(): Promise<void> {
-        for (const socket of this.sockets) {
-            socket.destroy();
-        }
-        await new Promise<void>(resolve => this.server.close(() => resolve()));
+    stop(): Promise<void> {
+        return this.server.stop();
     }
 
     putDeployment(namespace: string, name: string, spec: { replicas?: number; annotations?: Record<string, string> }): KubeObject {
@@ -196,25 +184,10 @@ export class FakeKubernetes {
         };
     }
 
-    private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
-            void this.dispatch(req, res, Buffer.concat(chunks).toString("utf8"));
-        });
-    }
-
     private async dispatch(req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
         const method = req.method ?? "GET";
         const path = (req.url ?? "/").split("?")[0];
-        let body: unknown;
-        if (raw.length > 0) {
-            try {
-                body = JSON.parse(raw);
-            } catch {
-                body = raw;
-            }
-        }
+        const body = jsonOrText(raw);
         const record: RecordedRequest = {
             method,
             path,
