@@ -34,6 +34,10 @@ export class EksCluster extends pulumi.ComponentResource {
     readonly oidcIssuer: pulumi.Output<string>;
     /** Security group EKS gives the control plane and managed node groups. */
     readonly clusterSecurityGroupId: pulumi.Output<string>;
+    /** API server URL (public data: the failover function gets it in its environment). */
+    readonly endpoint: pulumi.Output<string>;
+    /** The cluster CA as EKS reports it: base64 of a PEM certificate (public data). */
+    readonly certificateAuthorityData: pulumi.Output<string>;
     readonly kubeconfig: pulumi.Output<string>;
     readonly provider: k8s.Provider;
     /** Add-ons node groups must wait for. */
@@ -95,6 +99,11 @@ export class EksCluster extends pulumi.ComponentResource {
         this.name = this.cluster.name;
         this.arn = this.cluster.arn;
         this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
+        this.endpoint = this.cluster.endpoint;
+        this.certificateAuthorityData = this.cluster.certificateAuthority.apply(ca => {
+            if (!ca?.data) throw new Error(`EKS cluster ${args.clusterName} reports no certificateAuthority.data`);
+            return ca.data;
+        });
         this.oidcIssuer = this.cluster.identities.apply(ids => {
             const issuer = ids?.[0]?.oidcs?.[0]?.issuer;
             if (!issuer) throw new Error(`EKS cluster ${args.clusterName} reports no OIDC issuer; IRSA needs one`);
@@ -130,6 +139,8 @@ export class EksCluster extends pulumi.ComponentResource {
             arn: this.arn,
             oidcProviderArn: this.oidcProviderArn,
             clusterSecurityGroupId: this.clusterSecurityGroupId,
+            endpoint: this.endpoint,
+            certificateAuthorityData: this.certificateAuthorityData,
             kubeconfig: this.kubeconfig,
         });
     }

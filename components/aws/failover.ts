@@ -21,7 +21,11 @@ export interface FailoverFunctionArgs {
     secondaryHealthCheckId: pulumi.Input<string>;
     /** The Lambda handler (serialized into the bundle). */
     handler: aws.lambda.Callback<unknown, unknown>;
-    /** The function's environment (ids and names only; encrypted at rest with the function's own key). */
+    /**
+     * The function's environment (ids, names, the cluster's endpoint and CA;
+     * nothing secret; encrypted at rest with the function's own key). Its
+     * FAILOVER_ALARM_NAME must be names.alarm.
+     */
     environment: pulumi.Input<Record<string, string>>;
     /** Production dependencies to keep out of the bundle. */
     excludePackages: string[];
@@ -32,8 +36,10 @@ export interface FailoverFunctionArgs {
  * The standby's automatic failover: Route 53 marks the primary unhealthy ->
  * CloudWatch alarm (us-east-1) -> SNS topic (us-east-1) -> this function,
  * which waits out the holdoff, respects the cooldown kept in SSM, and scales
- * humio-operator through its namespaced EKS access entry. Everything here
- * exists on a standby only; promotion removes it.
+ * humio-operator through its namespaced EKS access entry. When it finds the
+ * primary healthy it sets the alarm back to OK, so that the next failure
+ * notifies again. Everything here exists on a standby only; promotion
+ * removes it.
  */
 export class FailoverFunction extends pulumi.ComponentResource {
     readonly functionName: pulumi.Output<string>;
@@ -77,8 +83,8 @@ export class FailoverFunction extends pulumi.ComponentResource {
         const policy = new aws.iam.RolePolicy(`${name}-policy`, {
             role: role.id,
             policy: pulumi.all([
-                args.partition, args.accountId, args.primaryHealthCheckId, args.secondaryHealthCheckId, args.eksClusterName, key.arn,
-            ]).apply(([partition, accountId, primaryHealthCheckId, secondaryHealthCheckId, eksClusterName, kmsKeyArn]) =>
+                args.partition, args.accountId, args.primaryHealthCheckId, args.secondaryHealthCheckId, key.arn,
+            ]).apply(([partition, accountId, primaryHealthCheckId, secondaryHealthCheckId, kmsKeyArn]) =>
                 JSON.stringify(failoverFunctionPolicy({
                     partition,
                     region: args.region,
@@ -88,7 +94,10 @@ export class FailoverFunction extends pulumi.ComponentResource {
                     functionName: names.function,
                     parameterName: names.parameter,
                     logGroupName: names.logGroup,
-                    eksClusterName,
+                    // By name: the alarm notifies the topic that invokes this
+                    // function, so its resource cannot feed the function's role.
+                    alarmName: names.alarm,
+                    alarmRegion: ROUTE53_METRICS_REGION,
                     kmsKeyArn,
                 }))),
         }, { parent: this });

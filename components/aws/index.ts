@@ -188,13 +188,16 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
             primaryHealthCheckId,
             secondaryHealthCheckId: dns.healthCheckId,
             handler: awsFailoverHandler,
-            environment: pulumi.all([eks.name, primaryHealthCheckId, dns.healthCheckId]).apply(([eksClusterName, primaryId, secondaryId]) =>
-                awsFailoverEnvironment({
+            environment: pulumi.all([eks.name, eks.endpoint, eks.certificateAuthorityData, primaryHealthCheckId, dns.healthCheckId])
+                .apply(([eksClusterName, eksClusterEndpoint, eksClusterCertificateAuthority, primaryId, secondaryId]) => awsFailoverEnvironment({
                     eksClusterName,
                     eksClusterRegion: cfg.region,
+                    eksClusterEndpoint,
+                    eksClusterCertificateAuthority,
                     primaryHealthCheckId: primaryId,
                     secondaryHealthCheckId: secondaryId,
                     cooldownParameterName: names.parameter,
+                    failoverAlarmName: names.alarm,
                     ...stackFailoverSettings(cfg),
                 })),
             excludePackages: lambdaExcludedPackages(packageJson),

@@ -117,7 +117,10 @@ export interface FailoverPolicyArgs {
     functionName: string;
     parameterName: string;
     logGroupName: string;
-    eksClusterName: string;
+    /** The failover alarm, by name (names.ts), so the policy does not wait on the alarm that waits on the function. */
+    alarmName: string;
+    /** Where the alarm lives: Route 53's metrics region (us-east-1). */
+    alarmRegion: string;
     kmsKeyArn: string;
 }
 
@@ -125,9 +128,11 @@ export const healthCheckArn = (partition: string, id: string) => `arn:${partitio
 
 /**
  * The failover function's only permissions: read and lock the one primary
- * health check, read the secondary's status, read Route 53 metrics, the one
- * cooldown parameter, describe the one cluster, re-invoke itself while the
- * holdoff runs, write its own logs and decrypt its own environment.
+ * health check, read the secondary's status, read Route 53 metrics, set its
+ * own alarm back to OK, the one cooldown parameter, re-invoke itself while
+ * the holdoff runs, write its own logs and decrypt its own environment.
+ * Nothing for EKS: the cluster's endpoint and CA come in the environment,
+ * and Kubernetes access is the namespaced access entry.
  */
 export function failoverFunctionPolicy(a: FailoverPolicyArgs): PolicyDocument {
     const regional = (service: string, resource: string) => `arn:${a.partition}:${service}:${a.region}:${a.accountId}:${resource}`;
@@ -147,7 +152,12 @@ export function failoverFunctionPolicy(a: FailoverPolicyArgs): PolicyDocument {
         },
         { Sid: "HealthCheckMetrics", Effect: "Allow", Action: ["cloudwatch:GetMetricStatistics"], Resource: "*" },
         { Sid: "Cooldown", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: regional("ssm", `parameter${a.parameterName}`) },
-        { Sid: "Cluster", Effect: "Allow", Action: ["eks:DescribeCluster"], Resource: regional("eks", `cluster/${a.eksClusterName}`) },
+        {
+            Sid: "RearmAlarm",
+            Effect: "Allow",
+            Action: ["cloudwatch:SetAlarmState"],
+            Resource: `arn:${a.partition}:cloudwatch:${a.alarmRegion}:${a.accountId}:alarm:${a.alarmName}`,
+        },
         { Sid: "Recheck", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: regional("lambda", `function:${a.functionName}`) },
         {
             Sid: "Logs",

@@ -62,8 +62,12 @@ export function replaceRegion(sourceLocation: string, targetLocation: string): s
 export interface RecoverySource extends AzureBucket {
     /** Azure location of the source stack. */
     location: pulumi.Input<string>;
-    /** The source's object key prefix; undefined or "" when it writes at the container root. */
-    objectKeyPrefix: pulumi.Input<string | undefined>;
+    /**
+     * The source's object key prefix; undefined (or "") when it writes at the
+     * container root. Presence decides whether the variable exists, so a peer's
+     * prefix is resolved before this is called (components/azure/recovery.ts).
+     */
+    objectKeyPrefix?: pulumi.Input<string>;
 }
 
 /**
@@ -72,16 +76,22 @@ export interface RecoverySource extends AzureBucket {
  * peer's own account name and endpoint replace the bucket wholesale, so there
  * is never an AZURE_RECOVER_FROM_REPLACE_BUCKET: with it LogScale would keep
  * this account's endpoint and read the peer's container through it (403).
- * The prefix is always present: empty means the peer writes at the root.
+ * AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX exists only when the peer uses a
+ * prefix, as AZURE_STORAGE_OBJECT_KEY_PREFIX and the AWS set do: an empty
+ * variable is a pod-spec entry that says nothing, and a reader that checks
+ * for presence would take it for a prefix.
  */
 export function azureRecoveryEnv(source: RecoverySource, targetLocation: string): EnvSet {
-    return {
+    const env: EnvSet = {
         AZURE_RECOVER_FROM_BUCKET: { value: source.container },
         AZURE_RECOVER_FROM_ACCOUNTNAME: { value: source.accountName },
         AZURE_RECOVER_FROM_ACCOUNTKEY: { secret: source.accountKey },
         AZURE_RECOVER_FROM_ENDPOINT_BASE: { value: source.endpointBase },
-        AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX: { value: pulumi.output(source.objectKeyPrefix).apply(p => p ?? "") },
         AZURE_RECOVER_FROM_ENCRYPTION_KEY: { secret: source.encryptionKey },
         AZURE_RECOVER_FROM_REPLACE_REGION: { value: pulumi.output(source.location).apply(from => replaceRegion(from, targetLocation)) },
     };
+    if (source.objectKeyPrefix !== undefined && source.objectKeyPrefix !== "") {
+        env.AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX = { value: source.objectKeyPrefix };
+    }
+    return env;
 }

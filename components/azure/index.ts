@@ -13,9 +13,10 @@ import { clusterLayout, commonClusterArgs, LogScaleCluster } from "../logscale";
 import type { EnvSet } from "../logscale/types";
 import type { Peers, StackOutputs } from "../stack";
 import { AksCluster } from "./aks";
-import { azureRecoveryEnv, azureStorageEnv, RecoverySource } from "./env";
+import { azureRecoveryEnv, azureStorageEnv } from "./env";
 import { AzureFailoverFunction } from "./failover";
 import { AKS_STORAGE_CLASS, aksIngressExposure } from "./ingress";
+import { peerRecoverySource } from "./recovery";
 import {
     addressPlan, aksClusterName, cloudappFqdn, endpointName, publicIpDnsLabel, resourceGroupName, storageAccountName, trafficManagerProfileName,
 } from "./names";
@@ -30,7 +31,7 @@ import { dnsZoneFromId, parseDnsZoneId, validateAzureConfig } from "./validate";
  * failover function. Returns the stack outputs (PEER_OUTPUTS.azure plus the
  * names the runbook's commands need).
  */
-export function deployAzure(cfg: StackConfig, peers: Peers): StackOutputs {
+export async function deployAzure(cfg: StackConfig, peers: Peers): Promise<StackOutputs> {
     validateAzureConfig(cfg);
     const role = pairRole(cfg);
     if (cfg.manageGlobalDns && role === "secondary") {
@@ -84,11 +85,11 @@ export function deployAzure(cfg: StackConfig, peers: Peers): StackOutputs {
     // Failback: the set that points this primary at its secondary's container,
     // exported whenever the pair names the secondary and used on recoverFrom: secondary.
     const reverseEnv = peers.secondary
-        ? azureRecoveryEnv(recoverySourceOf(peers.secondary, checkedPeerLocation(peers.secondary, cfg)), location)
+        ? azureRecoveryEnv(await peerRecoverySource(peers.secondary, checkedPeerLocation(peers.secondary, cfg)), location)
         : undefined;
     let recoveryEnv: EnvSet | undefined;
     if (cfg.dr === "standby" && primary && primaryLocation) {
-        recoveryEnv = azureRecoveryEnv(recoverySourceOf(primary, primaryLocation), location);
+        recoveryEnv = azureRecoveryEnv(await peerRecoverySource(primary, primaryLocation), location);
     } else if (cfg.recoverFrom === "secondary" && reverseEnv) {
         recoveryEnv = reverseEnv;
     }
@@ -194,18 +195,6 @@ function checkedPeerLocation(peer: PeerStack, cfg: StackConfig): pulumi.Output<s
         }
         return location;
     });
-}
-
-function recoverySourceOf(peer: PeerStack, location: pulumi.Output<string>): RecoverySource {
-    return {
-        container: peer.output("storageBucket"),
-        accountName: peer.output("storageAccountName"),
-        accountKey: peer.output("storageAccountKey"),
-        endpointBase: peer.output("storageEndpointBase"),
-        encryptionKey: peer.output("storageEncryptionKey"),
-        objectKeyPrefix: peer.optionalOutput("storageObjectKeyPrefix"),
-        location,
-    };
 }
 
 function primaryProfileOf(primary: PeerStack, subscriptionId: pulumi.Output<string>) {

@@ -116,8 +116,8 @@ export interface ExpectedFailoverSeconds {
  *   than the AWS alarm on the Minimum. The holdoff starts when
  *   the function first sees the endpoint failing (the degraded-since
  *   annotation), so it adds in full, checked every probe interval.
- * - OCI: the alarm breaches on the first minute in which most vantage points
- *   fail (one metric period); its pending duration, the holdoff rounded up to
+ * - OCI: the alarm breaches on the first whole minute in which every probe
+ *   fails (one metric period); its pending duration, the holdoff rounded up to
  *   whole minutes and at least one, runs before it notifies. The function
  *   finds the holdoff met on arrival.
  */

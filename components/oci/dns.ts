@@ -66,7 +66,8 @@ export interface GlobalSteeringArgs {
  * The pair's one steering policy for the global name, owned by the
  * secondary's stack (see README "OCI: who owns the steering policy"):
  * - an HTTPS monitor on the primary's load balancer (Host = the global name),
- *   which feeds both the policy's HEALTH rule and the failover alarm;
+ *   which feeds the policy's HEALTH rule, the failover alarm and the
+ *   function's holdoff (its metric) and "answers now" (its probe results);
  * - a TCP monitor on the secondary's load balancer, the failover function's
  *   secondary gate (a standby has no LogScale pods, so HTTPS would fail);
  * - the policy (FILTER, HEALTH, PRIORITY, LIMIT) with one answer per cluster;
@@ -80,6 +81,7 @@ export interface GlobalSteeringArgs {
 export class GlobalSteering extends pulumi.ComponentResource {
     public readonly policyId: pulumi.Output<string>;
     public readonly primaryMonitorId: pulumi.Output<string>;
+    public readonly primaryResultsUrl: pulumi.Output<string>;
     public readonly secondaryMonitorId: pulumi.Output<string>;
     public readonly secondaryResultsUrl: pulumi.Output<string>;
 
@@ -132,10 +134,11 @@ export class GlobalSteering extends pulumi.ComponentResource {
 
         this.policyId = policy.id;
         this.primaryMonitorId = primaryMonitor.id;
+        this.primaryResultsUrl = primaryMonitor.resultsUrl;
         this.secondaryMonitorId = secondaryMonitor.id;
         this.secondaryResultsUrl = secondaryMonitor.resultsUrl;
         this.registerOutputs({
-            policyId: this.policyId, primaryMonitorId: this.primaryMonitorId,
+            policyId: this.policyId, primaryMonitorId: this.primaryMonitorId, primaryResultsUrl: this.primaryResultsUrl,
             secondaryMonitorId: this.secondaryMonitorId, secondaryResultsUrl: this.secondaryResultsUrl,
         });
     }

@@ -20,7 +20,68 @@ export const FUNCTION_TIMEOUT_SECONDS = 300;
  * re-checked instead of dropped. Equal to the function timeout, so two
  * invocations of one notification train never overlap.
  */
-export const REPEAT_NOTIFICATION = "PT5M";
+export const REPEAT_NOTIFICATION_SECONDS = FUNCTION_TIMEOUT_SECONDS;
+export const REPEAT_NOTIFICATION = `PT${REPEAT_NOTIFICATION_SECONDS / 60}M`;
+/**
+ * While a failover waits (holdoff, secondary gate, cooldown) the function
+ * re-reads every this many seconds: a quarter of the metric's minute, so a
+ * newly published minute is seen soon after it lands.
+ */
+export const RECHECK_INTERVAL_SECONDS = 15;
+/**
+ * How long one invocation may wait before it hands over to the alarm's next
+ * repeat: the timeout less a minute for the four rounds and the retries.
+ */
+export const WAIT_BUDGET_SECONDS = FUNCTION_TIMEOUT_SECONDS - 60;
+/** Seconds of the secondary's TCP probe results the gate reads (several probes at every interval OCI allows). */
+export const SECONDARY_WINDOW_SECONDS = 180;
+/** Metric history the function reads: the holdoff plus the metric's own delay, with room to spare. */
+export function metricLookbackSeconds(holdoffSeconds: number): number {
+    return holdoffSeconds + 900;
+}
+
+/** What the function's config is derived from, as plain values. */
+export interface FailoverFunctionValues {
+    region: string;
+    compartmentId: string;
+    clusterId: string;
+    kubernetesServer: string;
+    kubernetesCaPem: string;
+    steeringPolicyId: string;
+    primaryPool: string;
+    primaryMonitorId: string;
+    primaryResultsUrl: string;
+    secondaryResultsUrl: string;
+    settings: StackFailoverSettings;
+}
+
+/** The function's configuration (functions/oci/config.ts), the one place the timing constants above meet the stack's settings. */
+export function failoverFunctionConfig(v: FailoverFunctionValues): OciFunctionConfig {
+    return {
+        region: v.region,
+        compartmentId: v.compartmentId,
+        clusterId: v.clusterId,
+        kubernetesServer: v.kubernetesServer,
+        kubernetesCaPem: v.kubernetesCaPem,
+        steeringPolicyId: v.steeringPolicyId,
+        primaryPool: v.primaryPool,
+        primaryMonitorId: v.primaryMonitorId,
+        primaryResultsUrl: v.primaryResultsUrl,
+        secondaryResultsUrl: v.settings.requireHealthySecondary ? v.secondaryResultsUrl : "",
+        secondaryWindowSeconds: SECONDARY_WINDOW_SECONDS,
+        metricLookbackSeconds: metricLookbackSeconds(v.settings.preFailoverFailureSeconds),
+        settings: {
+            namespace: v.settings.namespace,
+            operatorDeployment: v.settings.operatorDeployment,
+            humioClusterName: v.settings.humioClusterName,
+            preFailoverFailureSeconds: v.settings.preFailoverFailureSeconds,
+            cooldownSeconds: v.settings.cooldownSeconds,
+            requireHealthySecondary: v.settings.requireHealthySecondary,
+            recheckIntervalSeconds: RECHECK_INTERVAL_SECONDS,
+            waitBudgetSeconds: WAIT_BUDGET_SECONDS,
+        },
+    };
+}
 
 export interface OciFailoverArgs {
     compartmentId: pulumi.Input<string>;
@@ -39,6 +100,8 @@ export interface OciFailoverArgs {
     steeringPolicyId: pulumi.Input<string>;
     primaryPool: string;
     primaryMonitorId: pulumi.Input<string>;
+    /** resultsUrl of the primary's HTTPS monitor (whether the primary answers now). */
+    primaryResultsUrl: pulumi.Input<string>;
     /** resultsUrl of the secondary's TCP monitor (the gate). */
     secondaryResultsUrl: pulumi.Input<string>;
     settings: StackFailoverSettings;
@@ -136,8 +199,8 @@ export class OciFailover extends pulumi.ComponentResource {
         }, home);
 
         const fnConfig = pulumi.all([args.clusterId, args.kubernetesServer, args.kubernetesCaPem, args.steeringPolicyId, args.primaryMonitorId,
-            args.secondaryResultsUrl, compartment]).apply(([clusterId, server, ca, policyId, monitorId, resultsUrl, c]) => {
-            const cfg: OciFunctionConfig = {
+            args.primaryResultsUrl, args.secondaryResultsUrl, compartment]).apply(([clusterId, server, ca, policyId, monitorId, primaryResultsUrl, secondaryResultsUrl, c]) =>
+            toFunctionConfig(failoverFunctionConfig({
                 region: args.region,
                 compartmentId: c,
                 clusterId,
@@ -146,18 +209,10 @@ export class OciFailover extends pulumi.ComponentResource {
                 steeringPolicyId: policyId,
                 primaryPool: args.primaryPool,
                 primaryMonitorId: monitorId,
-                secondaryResultsUrl: args.settings.requireHealthySecondary ? resultsUrl : "",
-                secondaryWindowSeconds: 180,
-                // Enough history for the holdoff plus the metrics' own delay.
-                metricLookbackSeconds: args.settings.preFailoverFailureSeconds + 900,
-                settings: {
-                    ...args.settings,
-                    recheckIntervalSeconds: 15,
-                    waitBudgetSeconds: 240,
-                },
-            };
-            return toFunctionConfig(cfg);
-        });
+                primaryResultsUrl,
+                secondaryResultsUrl,
+                settings: args.settings,
+            })));
 
         const fn = new oci.functions.Function(`${name}-function`, {
             applicationId: app.id,
@@ -237,7 +292,7 @@ export class OciFailover extends pulumi.ComponentResource {
             repeatNotificationDuration: REPEAT_NOTIFICATION,
             severity: "CRITICAL",
             destinations: [topic.id],
-            body: `Most Health Checks vantage points fail ${args.clusterName}'s primary for ${pendingDuration(args.settings.preFailoverFailureSeconds)}; the DR failover function decides and acts.`,
+            body: `Every Health Checks probe of ${args.clusterName}'s primary failed in every minute of ${pendingDuration(args.settings.preFailoverFailureSeconds)}; the DR failover function decides and acts.`,
             // The function logs type, title and dedupeKey from the JSON the alarm sends.
             messageFormat: "RAW",
         }, child);

@@ -227,6 +227,7 @@ export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
                 steeringPolicyId: steering.policyId,
                 primaryPool: PRIMARY_POOL,
                 primaryMonitorId: steering.primaryMonitorId,
+                primaryResultsUrl: steering.primaryResultsUrl,
                 secondaryResultsUrl: steering.secondaryResultsUrl,
                 settings: stackFailoverSettings(cfg),
             });

@@ -11,12 +11,28 @@ export interface AwsFailoverEnv {
     eksClusterName: string;
     /** Region of that cluster; also where the cooldown parameter lives. */
     eksClusterRegion: string;
+    /**
+     * The cluster's API server URL (EKS `endpoint`). Passed in rather than
+     * looked up with eks:DescribeCluster, which would cost a round trip before
+     * the first Kubernetes call; it changes only when the cluster is replaced,
+     * and then `pulumi up` rewrites it.
+     */
+    eksClusterEndpoint: string;
+    /** The cluster's CA bundle as EKS reports it (`certificateAuthority.data`: base64 of PEM). Public data. */
+    eksClusterCertificateAuthority: string;
     /** Route 53 health check of the primary: watched, then locked. */
     primaryHealthCheckId: string;
     /** Route 53 health check of this stack's own endpoint (the secondary gate). */
     secondaryHealthCheckId?: string;
     /** SSM parameter holding the epoch seconds of the last failover ("0": none). */
     cooldownParameterName: string;
+    /**
+     * The CloudWatch alarm (us-east-1) that invokes the function. Set back to
+     * OK when the function finds the primary healthy: the alarm notifies only
+     * on a change to ALARM, so one left in ALARM would stay silent through
+     * the next real outage.
+     */
+    failoverAlarmName: string;
     preFailoverFailureSeconds: number;
     cooldownSeconds: number;
     recheckIntervalSeconds: number;
@@ -37,9 +53,12 @@ export type AwsFailoverEnvSettings =
 export const AWS_FAILOVER_ENV_VARS = {
     eksClusterName: "EKS_CLUSTER_NAME",
     eksClusterRegion: "EKS_CLUSTER_REGION",
+    eksClusterEndpoint: "EKS_CLUSTER_ENDPOINT",
+    eksClusterCertificateAuthority: "EKS_CLUSTER_CA_DATA",
     primaryHealthCheckId: "PRIMARY_HEALTH_CHECK_ID",
     secondaryHealthCheckId: "SECONDARY_HEALTH_CHECK_ID",
     cooldownParameterName: "COOLDOWN_PARAMETER_NAME",
+    failoverAlarmName: "FAILOVER_ALARM_NAME",
     preFailoverFailureSeconds: "PRE_FAILOVER_FAILURE_SECONDS",
     cooldownSeconds: "FAILOVER_COOLDOWN_SECONDS",
     recheckIntervalSeconds: "RECHECK_INTERVAL_SECONDS",
@@ -63,6 +82,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const SSM_NAME = /^[A-Za-z0-9_.\-/]{1,1011}$/;
+// An https URL with a host and optional port, nothing after it (EKS endpoints have no path).
+const HTTPS_ENDPOINT = /^https:\/\/[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?\/?$/;
+// Standard base64, padded, one line: how EKS reports certificateAuthority.data.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// CloudWatch alarm names: 1-255 characters, no ASCII control characters.
+const ALARM_NAME = /^[^\x00-\x1f\x7f]{1,255}$/;
+const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
+/** Lambda's limit on the environment: every key and value together. */
+export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -121,9 +149,13 @@ export function readAwsFailoverEnv(env: Record<string, string | undefined>): Aws
     return {
         eksClusterName: text(V.eksClusterName, EKS_NAME, "an EKS cluster name (letters, digits, - and _, up to 100 characters)"),
         eksClusterRegion: text(V.eksClusterRegion, REGION, "an AWS region such as eu-west-1"),
+        eksClusterEndpoint: text(V.eksClusterEndpoint, HTTPS_ENDPOINT, "the EKS cluster's API server URL (https://<host>, the cluster's endpoint output)"),
+        eksClusterCertificateAuthority: text(V.eksClusterCertificateAuthority, BASE64,
+            "the EKS cluster's certificateAuthority.data (base64 of a PEM certificate, on one line)"),
         primaryHealthCheckId: text(V.primaryHealthCheckId, UUID, "a Route 53 health check id (UUID)"),
         secondaryHealthCheckId,
         cooldownParameterName: text(V.cooldownParameterName, SSM_NAME, "an SSM parameter name such as /logscale-dr/last-failover-epoch"),
+        failoverAlarmName: text(V.failoverAlarmName, ALARM_NAME, "a CloudWatch alarm name (1-255 characters, no control characters)"),
         preFailoverFailureSeconds: integer(V.preFailoverFailureSeconds, 0, 3600),
         cooldownSeconds: integer(V.cooldownSeconds, 0, 86400),
         recheckIntervalSeconds: integer(V.recheckIntervalSeconds, 1, 600, AWS_FAILOVER_DEFAULTS.recheckIntervalSeconds),
@@ -146,8 +178,11 @@ export function awsFailoverEnvironment(settings: AwsFailoverEnvSettings): Record
     const env: Record<string, string> = {
         [V.eksClusterName]: full.eksClusterName,
         [V.eksClusterRegion]: full.eksClusterRegion,
+        [V.eksClusterEndpoint]: full.eksClusterEndpoint,
+        [V.eksClusterCertificateAuthority]: full.eksClusterCertificateAuthority,
         [V.primaryHealthCheckId]: full.primaryHealthCheckId,
         [V.cooldownParameterName]: full.cooldownParameterName,
+        [V.failoverAlarmName]: full.failoverAlarmName,
         [V.preFailoverFailureSeconds]: String(full.preFailoverFailureSeconds),
         [V.cooldownSeconds]: String(full.cooldownSeconds),
         [V.recheckIntervalSeconds]: String(full.recheckIntervalSeconds),
@@ -161,7 +196,29 @@ export function awsFailoverEnvironment(settings: AwsFailoverEnvSettings): Record
         env[V.secondaryHealthCheckId] = full.secondaryHealthCheckId;
     }
     readAwsFailoverEnv(env);
+    const bytes = Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    if (bytes > LAMBDA_ENVIRONMENT_MAX_BYTES) {
+        const largest = Object.entries(env).sort((a, b) => b[1].length - a[1].length)[0];
+        throw new AwsFailoverEnvError(`failover function environment: ${bytes} bytes in total, Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES}; ` +
+            `the largest value is ${largest[0]} (${Buffer.byteLength(largest[1])} bytes)`);
+    }
     return env;
+}
+
+/**
+ * The cluster's CA as PEM, decoded from EKS_CLUSTER_CA_DATA. Apart from
+ * readAwsFailoverEnv, which only checks that the value is base64, because
+ * the offline plan's stand-in cluster reports a CA that is not a certificate;
+ * the handler calls this before any remote call, so a value that is not a
+ * PEM certificate still fails the invocation before it changes anything.
+ */
+export function eksCaPem(env: Pick<AwsFailoverEnv, "eksClusterCertificateAuthority">): string {
+    const pem = Buffer.from(env.eksClusterCertificateAuthority, "base64").toString("utf8");
+    if (!pem.includes(PEM_CERTIFICATE)) {
+        throw new AwsFailoverEnvError(`failover function environment: ${AWS_FAILOVER_ENV_VARS.eksClusterCertificateAuthority} does not decode to a PEM certificate ` +
+            `(no "${PEM_CERTIFICATE}" line); expected the EKS cluster's certificateAuthority.data`);
+    }
+    return pem;
 }
 
 /** The core's settings for one invocation; the wait budget comes from the invocation's remaining time. */

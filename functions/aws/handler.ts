@@ -50,9 +50,15 @@ export async function runAwsFailover(event: unknown, context: LambdaContextLike,
         base: { fn: context.functionName, requestId: context.awsRequestId, cloud: "aws" },
         now: () => deps.clock.now(),
     });
+    const envVars = deps.env;
+    const credentials = deps.credentials ?? (() => credentialsFromEnv(envVars));
+    const now = () => deps.clock.now();
     let env;
+    let connection;
     try {
         env = readAwsFailoverEnv(deps.env);
+        // From the environment, not eks:DescribeCluster: one round trip less before the first Kubernetes call.
+        connection = eksConnection(env, credentials, now);
     } catch (err) {
         log("error", "failover.config-invalid", { error: err });
         throw err;
@@ -61,13 +67,7 @@ export async function runAwsFailover(event: unknown, context: LambdaContextLike,
     log("info", "failover.invoked", { trigger: describeTrigger(event), recheckAttempt: attempt });
 
     const budgetSeconds = Math.max(0, Math.floor((context.getRemainingTimeInMillis() - HANDLER_MARGIN_MS) / 1000));
-    const envVars = deps.env;
-    const credentials = deps.credentials ?? (() => credentialsFromEnv(envVars));
-    const now = () => deps.clock.now();
-    const k8s = new KubeClient({
-        connection: eksConnection(env.eksClusterName, env.eksClusterRegion, credentials, now),
-        timeoutMs: KUBE_TIMEOUT_MS,
-    });
+    const k8s = new KubeClient({ connection, timeoutMs: KUBE_TIMEOUT_MS });
     const platform = createAwsPlatform(env, { functionArn: context.invokedFunctionArn, attempt, now });
     let result: FailoverResult;
     try {

@@ -62,6 +62,7 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
     };
     const cw = () => {
         const { CloudWatchClient } = require("@aws-sdk/client-cloudwatch") as typeof import("@aws-sdk/client-cloudwatch");
+        // The metric and the alarm (components/aws/failover-specs.ts ROUTE53_METRICS_REGION) both live there.
         return cloudwatch ??= new CloudWatchClient(sdkClientConfig(METRIC_REGION));
     };
     const parameters = () => {
@@ -166,6 +167,19 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
                 HealthCheckId: env.primaryHealthCheckId,
                 FullyQualifiedDomainName: LOCKED_FQDN,
                 Inverted: false,
+            })));
+        },
+
+        async clearDegraded(): Promise<void> {
+            const { SetAlarmStateCommand } = require("@aws-sdk/client-cloudwatch") as typeof import("@aws-sdk/client-cloudwatch");
+            // The alarm notifies only on a change to ALARM. Left in ALARM while
+            // the primary flaps, it would stay silent through the final outage;
+            // back at OK, the next failing minute notifies again. If the primary
+            // still fails, that costs one alarm evaluation (a minute).
+            await awsCall("cloudwatch.SetAlarmState", () => cw().send(new SetAlarmStateCommand({
+                AlarmName: env.failoverAlarmName,
+                StateValue: "OK",
+                StateReason: "LogScale DR failover function: the primary's health check is healthy; re-armed so that the next failing minute notifies again",
             })));
         },
 

@@ -81,7 +81,19 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
         cloud: "azure",
 
         async primaryHealth(): Promise<PrimaryHealth> {
-            const state = await o.tm.getEndpoint(o.primaryEndpointId);
+            // The endpoint and the degraded-since annotation are read together:
+            // one round trip instead of two on the failover's critical path. The
+            // annotation only counts when the endpoint is failing, so its read
+            // failing does not turn a healthy (or disabled, or unknown) reading
+            // into an error; allSettled waits for both, so no read outlives the call.
+            const [endpointRead, sinceRead] = await Promise.allSettled([
+                o.tm.getEndpoint(o.primaryEndpointId),
+                annotation(DEGRADED_SINCE_ANNOTATION),
+            ]);
+            if (endpointRead.status === "rejected") {
+                throw endpointRead.reason;
+            }
+            const state = endpointRead.value;
             const cls = classifyEndpoint(state);
             lastClass = cls;
             const detail = `Traffic Manager endpoint ${state.endpointStatus}/${state.endpointMonitorStatus}`;
@@ -94,8 +106,11 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             if (cls === "unknown") {
                 return { healthy: true, failingForSeconds: 0, detail: `${detail}: unknown monitor status, not acted on` };
             }
+            if (sinceRead.status === "rejected") {
+                throw sinceRead.reason;
+            }
             const now = nowSeconds();
-            const since = epochOf(DEGRADED_SINCE_ANNOTATION, await annotation(DEGRADED_SINCE_ANNOTATION));
+            const since = epochOf(DEGRADED_SINCE_ANNOTATION, sinceRead.value);
             if (since === undefined || since > now) {
                 await annotate({ [DEGRADED_SINCE_ANNOTATION]: String(now) });
                 return { healthy: false, failingForSeconds: 0, detail: `${detail}: first seen failing now (${now})` };

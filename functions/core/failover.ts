@@ -13,6 +13,7 @@ type Draft = Omit<FailoverResult, "startedAt" | "durationMs">;
  * The failover, cloud-neutral. Remote calls that do not depend on each other
  * run together, so the critical path is four round trips:
  *   1. observe: cooldown, primary health, secondary health, operator replicas, TLS secret metadata
+ *      (and, where the platform has it, the read the DNS lock needs: prefetchLock)
  *   2. delete the stale TLS secret (only when one exists)
  *   3. scale the operator 0 -> 1 (compare-and-set)
  *   4. lock DNS and record the failover time
@@ -63,17 +64,33 @@ export async function runFailover(
 
     const { namespace, operatorDeployment, humioClusterName } = settings;
 
+    // One attempt, never fatal: the lock reads for itself when this failed.
+    const prefetchLock = (): Promise<void> => {
+        if (!platform.prefetchLock) {
+            return Promise.resolve();
+        }
+        const prefetch = platform.prefetchLock.bind(platform);
+        return new Promise<void>(resolve => resolve(prefetch()))
+            .catch(err => { log("warn", "failover.lock-prefetch-failed", { error: err }); });
+    };
+
     const observe = async (): Promise<Observation> => {
-        const [lastFailoverEpoch, primary, secondaryHealthy, operatorReplicas, tlsSecret] = await allOrFirstError([
-            remote("platform.lastFailoverEpoch", () => platform.lastFailoverEpoch()),
-            remote("platform.primaryHealth", () => platform.primaryHealth()),
-            settings.requireHealthySecondary
-                ? remote("platform.secondaryHealthy", () => platform.secondaryHealthy())
-                : Promise.resolve(undefined),
-            remote("k8s.getDeploymentReplicas", () => k8s.getDeploymentReplicas(namespace, operatorDeployment)),
-            remote("k8s.getSecretMeta", () => k8s.getSecretMeta(namespace, humioClusterName)),
-        ] as const);
-        return { lastFailoverEpoch, primary, secondaryHealthy, operatorReplicas, tlsSecret };
+        const prefetched = prefetchLock();
+        try {
+            const [lastFailoverEpoch, primary, secondaryHealthy, operatorReplicas, tlsSecret] = await allOrFirstError([
+                remote("platform.lastFailoverEpoch", () => platform.lastFailoverEpoch()),
+                remote("platform.primaryHealth", () => platform.primaryHealth()),
+                settings.requireHealthySecondary
+                    ? remote("platform.secondaryHealthy", () => platform.secondaryHealthy())
+                    : Promise.resolve(undefined),
+                remote("k8s.getDeploymentReplicas", () => k8s.getDeploymentReplicas(namespace, operatorDeployment)),
+                remote("k8s.getSecretMeta", () => k8s.getSecretMeta(namespace, humioClusterName)),
+            ] as const);
+            return { lastFailoverEpoch, primary, secondaryHealthy, operatorReplicas, tlsSecret };
+        } finally {
+            // Never rejects; awaited so no call of this round outlives it.
+            await prefetched;
+        }
     };
 
     const deadlineMs = startedAtMs + settings.waitBudgetSeconds * 1000;

@@ -58,7 +58,15 @@ export interface FailoverPlatform {
     recordFailover(epochSeconds: number): Promise<void>;
     /** Make DNS stay on the secondary (AWS FQDN lock, Azure endpoint Disabled, OCI answer isDisabled). */
     lockDns(): Promise<void>;
-    /** Forget holdoff tracking once the primary is healthy again (Azure/OCI annotation); no-op on AWS. */
+    /**
+     * Optional: read ahead what lockDns needs (OCI: the steering policy and
+     * its ETag), in round 1 together with the other reads, so the lock is a
+     * single write in round 4. Best effort: the core makes one attempt and
+     * ignores a failure, and lockDns must still work (reading for itself)
+     * when nothing was prefetched or the prefetched state went stale.
+     */
+    prefetchLock?(): Promise<void>;
+    /** The primary is healthy again: forget holdoff tracking (Azure: the degraded-since annotation) or re-arm the trigger (AWS: set the failover alarm back to OK so the next outage notifies again). */
     clearDegraded?(): Promise<void>;
     /**
      * Called when the wait budget ran out with the failover still waiting (holdoff,

@@ -6,7 +6,7 @@ import { badAnswer, httpError, KubeConnection, kubeRequest, KubeRequest, KubeRes
 
 export interface KubeClientOptions {
     /**
-     * The API server, or a function that finds it (AWS: EKS DescribeCluster).
+     * The API server, or a function that finds it (lazily resolved, e.g. from a cloud API).
      * A function is called once and its answer reused; a failed lookup is
      * retried on the next call.
      */

@@ -18,6 +18,8 @@ export interface OciFunctionConfig {
     steeringPolicyId: string;
     primaryPool: string;
     primaryMonitorId: string;
+    /** resultsUrl of the HTTPS monitor on the primary: its newest probe results say whether the primary answers now. */
+    primaryResultsUrl: string;
     /** resultsUrl of the TCP monitor on the secondary's load balancer (the gate); empty: gate off. */
     secondaryResultsUrl: string;
     /** Seconds of probe results the gate looks at. */
@@ -43,6 +45,7 @@ export const CONFIG_ENV = {
     steeringPolicyId: "DR_STEERING_POLICY_ID",
     primaryPool: "DR_PRIMARY_POOL",
     primaryMonitorId: "DR_PRIMARY_MONITOR_ID",
+    primaryResultsUrl: "DR_PRIMARY_RESULTS_URL",
     secondaryResultsUrl: "DR_SECONDARY_RESULTS_URL",
     secondaryWindowSeconds: "DR_SECONDARY_WINDOW_SECONDS",
     metricLookbackSeconds: "DR_METRIC_LOOKBACK_SECONDS",
@@ -71,6 +74,7 @@ export function toFunctionConfig(c: OciFunctionConfig): Record<string, string> {
         [CONFIG_ENV.steeringPolicyId]: c.steeringPolicyId,
         [CONFIG_ENV.primaryPool]: c.primaryPool,
         [CONFIG_ENV.primaryMonitorId]: c.primaryMonitorId,
+        [CONFIG_ENV.primaryResultsUrl]: c.primaryResultsUrl,
         [CONFIG_ENV.secondaryResultsUrl]: c.secondaryResultsUrl,
         [CONFIG_ENV.secondaryWindowSeconds]: String(c.secondaryWindowSeconds),
         [CONFIG_ENV.metricLookbackSeconds]: String(c.metricLookbackSeconds),
@@ -149,6 +153,7 @@ export function fromFunctionEnv(env: Record<string, string | undefined>): OciFun
         steeringPolicyId: str(CONFIG_ENV.steeringPolicyId, /^ocid1\.[a-z0-9-]+\./, "a steering policy OCID"),
         primaryPool: str(CONFIG_ENV.primaryPool, /^[A-Za-z0-9_-]+$/, "a pool name"),
         primaryMonitorId: str(CONFIG_ENV.primaryMonitorId, /^ocid1\.[a-z0-9]+\./, "a health-check monitor OCID"),
+        primaryResultsUrl: str(CONFIG_ENV.primaryResultsUrl, url, "the primary HTTPS monitor's results URL"),
         secondaryResultsUrl,
         secondaryWindowSeconds: int(CONFIG_ENV.secondaryWindowSeconds, 30),
         metricLookbackSeconds: int(CONFIG_ENV.metricLookbackSeconds, 300),

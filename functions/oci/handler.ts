@@ -61,6 +61,7 @@ export async function handleNotification(body: string, env: Record<string, strin
             steeringPolicyId: cfg.steeringPolicyId,
             primaryPool: cfg.primaryPool,
             primaryMonitorId: cfg.primaryMonitorId,
+            primaryResultsUrl: cfg.primaryResultsUrl,
             secondaryResultsUrl: cfg.secondaryResultsUrl,
             secondaryWindowSeconds: cfg.secondaryWindowSeconds,
             metricLookbackSeconds: cfg.metricLookbackSeconds,

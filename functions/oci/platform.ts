@@ -1,7 +1,7 @@
 import { Clock, FailoverPlatform, FailoverSettings, KubernetesApi, Logger, PrimaryHealth, RemoteError } from "../core/types";
 import type { OciFunctionConfig } from "./config";
-import { healthQuery, primaryHealthFromMetrics, ProbeResult, secondaryHealthyFromProbes, Datapoint } from "./health";
-import { OciCall, ociBadAnswer, ociError, ociRequest, parseJson } from "./http";
+import { Datapoint, healthQuery, PRIMARY_PROBE_WINDOW_SECONDS, primaryHealthFromMetrics, PrimaryProbes, ProbeResult, secondaryHealthyFromProbes } from "./health";
+import { OciAnswer, OciCall, ociBadAnswer, ociError, ociRequest, parseJson } from "./http";
 import { LockRefused, planLock } from "./lock";
 import { OciCredentials } from "./signer";
 
@@ -11,7 +11,7 @@ export const COOLDOWN_ANNOTATION = "logscale.dr/last-failover-epoch";
 /** The function config's fields the platform reads (see OciFunctionConfig), and how to reach the APIs. */
 export interface OciPlatformTarget extends
     Pick<OciFunctionConfig, "region" | "compartmentId" | "steeringPolicyId" | "primaryPool" | "primaryMonitorId"
-        | "secondaryResultsUrl" | "secondaryWindowSeconds" | "metricLookbackSeconds">,
+        | "primaryResultsUrl" | "secondaryResultsUrl" | "secondaryWindowSeconds" | "metricLookbackSeconds">,
     Pick<FailoverSettings, "namespace" | "operatorDeployment"> {
     /** Base URLs, e.g. https://dns.us-ashburn-1.oraclecloud.com */
     endpoints: { dns: string; telemetry: string };
@@ -27,6 +27,16 @@ export function defaultEndpoints(region: string, realmDomain = "oraclecloud.com"
     };
 }
 
+/** Most results one probe-results page returns (ListHttpProbeResults and ListPingProbeResults allow up to 1000). */
+const PROBE_PAGE_LIMIT = 1000;
+
+/** A steering policy as GetSteeringPolicy returned it, with the ETag a later update must match. */
+interface PolicyRead {
+    policy: unknown;
+    etag: string | undefined;
+    call: string;
+}
+
 /**
  * The OCI side of the failover: health from OCI Monitoring and Health
  * Checks, the cooldown in an annotation on the humio-operator Deployment, and
@@ -35,6 +45,8 @@ export function defaultEndpoints(region: string, realmDomain = "oraclecloud.com"
  */
 export class OciPlatform implements FailoverPlatform {
     readonly cloud = "oci" as const;
+    /** Set by prefetchLock in round 1, taken (once) by lockDns in round 4. */
+    private prefetched: PolicyRead | undefined;
 
     constructor(
         private readonly target: OciPlatformTarget,
@@ -42,10 +54,27 @@ export class OciPlatform implements FailoverPlatform {
         private readonly k8s: KubernetesApi,
         private readonly clock: Clock,
         private readonly log: Logger,
-    ) {}
+    ) {
+        // Assigned here, not as a field initializer: serialized handlers drop those.
+        this.prefetched = undefined;
+    }
 
+    /**
+     * The holdoff from Monitoring (whole minutes in which every probe
+     * failed) and "now" from the monitor's newest probe results, read
+     * together: one round trip.
+     */
     async primaryHealth(): Promise<PrimaryHealth> {
         const now = this.clock.now();
+        const [metrics, probes] = await settleBoth(this.primaryMetrics(now), this.primaryProbes(now));
+        try {
+            return primaryHealthFromMetrics(metrics, probes, now);
+        } catch (err) {
+            throw new RemoteError(`platform.primaryHealth: ${(err as Error).message}`, undefined, false, "platform.primaryHealth");
+        }
+    }
+
+    private async primaryMetrics(now: number): Promise<Datapoint[]> {
         const t = this.target;
         const req: OciCall = {
             call: "oci.monitoring.summarizeMetricsData",
@@ -67,34 +96,48 @@ export class OciPlatform implements FailoverPlatform {
         if (series.length > 1) throw ociBadAnswer(req, `expected one series for the grouped query, got ${series.length}`);
         const points = series.length === 0 ? [] : (series[0] as { aggregatedDatapoints?: unknown }).aggregatedDatapoints;
         if (!Array.isArray(points)) throw ociBadAnswer(req, "series has no aggregatedDatapoints list");
-        try {
-            return primaryHealthFromMetrics(points as Datapoint[], now);
-        } catch (err) {
-            throw new RemoteError(`${req.call}: ${(err as Error).message}`, undefined, false, req.call);
-        }
+        return points as Datapoint[];
     }
 
-    async secondaryHealthy(): Promise<boolean> {
-        const t = this.target;
-        if (!t.secondaryResultsUrl) {
-            throw new RemoteError("oci.healthchecks.listPingProbeResults: no secondary monitor is configured", undefined, false, "oci.healthchecks.listPingProbeResults");
-        }
-        const now = this.clock.now();
-        const url = new URL(t.secondaryResultsUrl.replace(/^http:\/\/(?!127\.0\.0\.1|localhost)/, "https://"));
-        url.searchParams.set("startTimeGreaterThanOrEqualTo", String(now - t.secondaryWindowSeconds * 1000));
+    private async primaryProbes(now: number): Promise<PrimaryProbes> {
+        const windowStart = now - PRIMARY_PROBE_WINDOW_SECONDS * 1000;
+        const { req, res, results } = await this.probeResults("oci.healthchecks.listHttpProbeResults", this.target.primaryResultsUrl, windowStart);
+        // A full page (or a next page) means older results were left out:
+        // the results are complete only from the oldest one returned.
+        const truncated = results.length >= PROBE_PAGE_LIMIT || res.headers["opc-next-page"] !== undefined;
+        const oldest = results.reduce((m, r) => (typeof r.startTime === "number" && r.startTime < m ? r.startTime : m), now);
+        if (truncated) this.log("warn", "oci.probe-results-truncated", { call: req.call, results: results.length });
+        return { results, completeFromMs: truncated ? oldest : windowStart };
+    }
+
+    private async probeResults(call: string, resultsUrl: string, sinceMs: number): Promise<{ req: OciCall; res: OciAnswer; results: ProbeResult[] }> {
+        // The monitors' resultsUrl is https; only a loopback test server may stay on http.
+        const url = new URL(resultsUrl.replace(/^http:\/\/(?!127\.0\.0\.1|localhost)/, "https://"));
+        url.searchParams.set("startTimeGreaterThanOrEqualTo", String(sinceMs));
         url.searchParams.set("sortOrder", "DESC");
-        url.searchParams.set("limit", "200");
-        const req: OciCall = { call: "oci.healthchecks.listPingProbeResults", method: "GET", url: url.toString(), timeoutMs: t.timeoutMs };
+        url.searchParams.set("limit", String(PROBE_PAGE_LIMIT));
+        const req: OciCall = { call, method: "GET", url: url.toString(), timeoutMs: this.target.timeoutMs };
         const res = await ociRequest(this.credentials, req);
         if (res.status !== 200) throw ociError(req, res);
         const results = parseJson(req, res);
         if (!Array.isArray(results)) throw ociBadAnswer(req, "expected a list of probe results");
+        return { req, res, results: results as ProbeResult[] };
+    }
+
+    async secondaryHealthy(): Promise<boolean> {
+        const t = this.target;
+        const call = "oci.healthchecks.listPingProbeResults";
+        if (!t.secondaryResultsUrl) {
+            throw new RemoteError(`${call}: no secondary monitor is configured`, undefined, false, call);
+        }
+        const now = this.clock.now();
+        const { results } = await this.probeResults(call, t.secondaryResultsUrl, now - t.secondaryWindowSeconds * 1000);
         try {
-            const verdict = secondaryHealthyFromProbes(results as ProbeResult[], now, t.secondaryWindowSeconds);
+            const verdict = secondaryHealthyFromProbes(results, now, t.secondaryWindowSeconds);
             this.log("info", "oci.secondary-health", { healthy: verdict.healthy, detail: verdict.detail });
             return verdict.healthy;
         } catch (err) {
-            throw new RemoteError(`${req.call}: ${(err as Error).message}`, undefined, false, req.call);
+            throw new RemoteError(`${call}: ${(err as Error).message}`, undefined, false, call);
         }
     }
 
@@ -117,41 +160,52 @@ export class OciPlatform implements FailoverPlatform {
     }
 
     /**
-     * Read-modify-write with the policy's ETag: a concurrent edit (an
-     * operator in the console, a second invocation) makes the PUT fail with
-     * 412 and the lock re-reads instead of overwriting it.
+     * Round 1: GetSteeringPolicy with the other reads, keeping the ETag, so
+     * the lock in round 4 is one PUT. Whatever fails here, lockDns reads again.
+     */
+    async prefetchLock(): Promise<void> {
+        this.prefetched = undefined;
+        const read = await this.readPolicy();
+        // Without an ETag the PUT could not be conditional, and a copy read
+        // seconds earlier must not be written back unconditionally.
+        if (read.etag) this.prefetched = read;
+    }
+
+    /**
+     * Read-modify-write with the policy's ETag (If-Match): the policy read in
+     * round 1 when there is one, else a fresh read. A concurrent edit (an
+     * operator in the console, another invocation) makes the PUT fail with
+     * 412; the lock then re-reads and tries once more instead of overwriting.
      */
     async lockDns(): Promise<void> {
         const t = this.target;
-        const url = `${t.endpoints.dns}/20180115/steeringPolicies/${encodeURIComponent(t.steeringPolicyId)}`;
-        for (let attempt = 1; attempt <= 3; attempt++) {
-            const get: OciCall = { call: "oci.dns.getSteeringPolicy", method: "GET", url, timeoutMs: t.timeoutMs };
-            const got = await ociRequest(this.credentials, get);
-            if (got.status !== 200) throw ociError(get, got);
-            const policy = parseJson(get, got);
+        let read = this.prefetched;
+        this.prefetched = undefined;
+        for (let attempt = 1; attempt <= 2; attempt++) {
+            if (!read) read = await this.readPolicy();
             let plan;
             try {
-                plan = planLock(policy, t.primaryPool);
+                plan = planLock(read.policy, t.primaryPool);
             } catch (err) {
-                if (err instanceof LockRefused) throw new RemoteError(`${get.call}: ${err.message}`, undefined, false, get.call);
+                if (err instanceof LockRefused) throw new RemoteError(`${read.call}: ${err.message}`, undefined, false, read.call);
                 throw err;
             }
             if (!plan.update) {
                 this.log("info", "oci.dns-already-locked", { disabled: plan.primaryAnswers, served: plan.servedAnswers });
                 return;
             }
-            const etag = got.headers.etag;
             const put: OciCall = {
                 call: "oci.dns.updateSteeringPolicy",
                 method: "PUT",
-                url,
+                url: this.policyUrl(),
                 body: plan.update,
-                headers: etag ? { "if-match": etag } : {},
+                headers: read.etag ? { "if-match": read.etag } : {},
                 timeoutMs: t.timeoutMs,
             };
             const res = await ociRequest(this.credentials, put);
             if (res.status === 412) {
-                this.log("warn", "oci.dns-lock-conflict", { attempt });
+                this.log("warn", "oci.dns-lock-conflict", { attempt, etag: read.etag });
+                read = undefined;
                 continue;
             }
             if (res.status !== 200) throw ociError(put, res);
@@ -160,10 +214,22 @@ export class OciPlatform implements FailoverPlatform {
             if (!Array.isArray(after.answers) || stillEnabled.length > 0) {
                 throw ociBadAnswer(put, "the updated policy does not show the primary answers disabled");
             }
-            this.log("info", "oci.dns-locked", { disabled: plan.primaryAnswers, served: plan.servedAnswers });
+            this.log("info", "oci.dns-locked", { disabled: plan.primaryAnswers, served: plan.servedAnswers, attempt });
             return;
         }
-        throw new RemoteError("oci.dns.updateSteeringPolicy: the policy changed under every one of 3 attempts (HTTP 412)", 412, true, "oci.dns.updateSteeringPolicy");
+        // Retryable: the core's backoff spreads the next read-modify-write out.
+        throw new RemoteError("oci.dns.updateSteeringPolicy: the policy changed between read and update twice (HTTP 412)", 412, true, "oci.dns.updateSteeringPolicy");
+    }
+
+    private policyUrl(): string {
+        return `${this.target.endpoints.dns}/20180115/steeringPolicies/${encodeURIComponent(this.target.steeringPolicyId)}`;
+    }
+
+    private async readPolicy(): Promise<PolicyRead> {
+        const get: OciCall = { call: "oci.dns.getSteeringPolicy", method: "GET", url: this.policyUrl(), timeoutMs: this.target.timeoutMs };
+        const got = await ociRequest(this.credentials, get);
+        if (got.status !== 200) throw ociError(get, got);
+        return { policy: parseJson(get, got), etag: got.headers.etag, call: get.call };
     }
 
     /**
@@ -175,4 +241,15 @@ export class OciPlatform implements FailoverPlatform {
     async scheduleRecheck(afterSeconds: number): Promise<void> {
         this.log("info", "oci.recheck-by-alarm-repeat", { afterSeconds });
     }
+}
+
+/**
+ * Both calls of one round: waits for both (no call left running behind the
+ * decision) and fails with the first failure, keeping its classification.
+ */
+async function settleBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+    const [ra, rb] = await Promise.allSettled([a, b]);
+    if (ra.status === "rejected") throw ra.reason;
+    if (rb.status === "rejected") throw rb.reason;
+    return [ra.value, rb.value];
 }

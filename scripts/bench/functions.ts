@@ -3,7 +3,8 @@
 // every call recorded; then the same calls again one after another.
 // AWS SDK calls go through aws-sdk-client-mock; HTTP calls through a
 // latency proxy in front of the fake (AWS's Kubernetes API, reached over
-// TLS through EKS DescribeCluster, gets its latency from the fake itself).
+// TLS at the endpoint and CA the environment carries, gets its latency from
+// the fake itself).
 
 import { performance } from "perf_hooks";
 import * as net from "net";
@@ -50,8 +51,8 @@ async function timed(rec: CallRecorder, run: () => Promise<FailoverResult>): Pro
     };
 }
 
-/** KubernetesApi calls recorded at the client, each starting no earlier than the connection lookup ended. */
-function recordedKube(client: KubeClient, rec: CallRecorder, connectedAt: () => number): KubernetesApi {
+/** KubernetesApi calls recorded at the client. */
+function recordedKube(client: KubeClient, rec: CallRecorder): KubernetesApi {
     return new Proxy(client, {
         get(target, prop, receiver) {
             const value = Reflect.get(target, prop, receiver) as unknown;
@@ -64,7 +65,7 @@ function recordedKube(client: KubeClient, rec: CallRecorder, connectedAt: () => 
                 try {
                     return await fn.apply(target, args);
                 } finally {
-                    rec.add({ name: `k8s.${String(prop)}`, start: Math.max(start, connectedAt()), end: performance.now(), replay: () => fn.apply(target, args) });
+                    rec.add({ name: `k8s.${String(prop)}`, start, end: performance.now(), replay: () => fn.apply(target, args) });
                 }
             };
         },
@@ -72,8 +73,7 @@ function recordedKube(client: KubeClient, rec: CallRecorder, connectedAt: () => 
 }
 
 export async function benchAws(latencyMs: number): Promise<FunctionTiming> {
-    const { CloudWatchClient, GetMetricStatisticsCommand } = await import("@aws-sdk/client-cloudwatch");
-    const { DescribeClusterCommand, EKSClient } = await import("@aws-sdk/client-eks");
+    const { CloudWatchClient, GetMetricStatisticsCommand, SetAlarmStateCommand } = await import("@aws-sdk/client-cloudwatch");
     const { GetHealthCheckStatusCommand, Route53Client, UpdateHealthCheckCommand } = await import("@aws-sdk/client-route-53");
     const { GetParameterCommand, PutParameterCommand, SSMClient } = await import("@aws-sdk/client-ssm");
     const { mockClient } = await import("aws-sdk-client-mock");
@@ -81,6 +81,7 @@ export async function benchAws(latencyMs: number): Promise<FunctionTiming> {
     const { awsFailoverEnvironment, failoverSettingsFromEnv, readAwsFailoverEnv } = await import("../../functions/aws/env");
     const { createAwsPlatform } = await import("../../functions/aws/platform");
     const { eksConnection } = await import("../../functions/aws/eks");
+    const { failoverNames } = await import("../../components/aws/names");
 
     const rec = new CallRecorder();
     const kube = await FakeKubernetes.start({ tls: true });
@@ -89,8 +90,8 @@ export async function benchAws(latencyMs: number): Promise<FunctionTiming> {
     kube.fault({ delayMs: latencyMs, times: Infinity });
     const primary = "0b6f2c3e-1a2b-4c5d-8e9f-0123456789ab";
     const secondary = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d";
-    const mocks = [mockClient(Route53Client), mockClient(CloudWatchClient), mockClient(SSMClient), mockClient(EKSClient)] as const;
-    const [r53, cw, ssm, eks] = mocks;
+    const mocks = [mockClient(Route53Client), mockClient(CloudWatchClient), mockClient(SSMClient)] as const;
+    const [r53, cw, ssm] = mocks;
     /** A mocked SDK call that takes latencyMs and is recorded. */
     const call = <T>(name: string, out: () => T) => {
         const once = async () => { await sleep(latencyMs); return out(); };
@@ -105,7 +106,7 @@ export async function benchAws(latencyMs: number): Promise<FunctionTiming> {
     };
     const checkers = (status: string) => ({ HealthCheckObservations: Array.from({ length: 8 }, () => ({ Region: "us-east-1" as const, StatusReport: { Status: status } })) });
     const latest = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
-    let connectedAt = 0;
+    const names = failoverNames({ clusterName: "logscale", region: "us-east-2" });
     try {
         r53.on(GetHealthCheckStatusCommand, { HealthCheckId: primary }).callsFake(call("route53.GetHealthCheckStatus(primary)", () => checkers("Failure: Connection timed out.")));
         r53.on(GetHealthCheckStatusCommand, { HealthCheckId: secondary }).callsFake(call("route53.GetHealthCheckStatus(secondary)", () => checkers("Success: HTTP Status Code 200, OK")));
@@ -115,22 +116,23 @@ export async function benchAws(latencyMs: number): Promise<FunctionTiming> {
         })));
         ssm.on(GetParameterCommand).callsFake(call("ssm.GetParameter", () => ({ Parameter: { Value: "0" } })));
         ssm.on(PutParameterCommand).callsFake(call("ssm.PutParameter", () => ({ Version: 2 })));
-        eks.on(DescribeClusterCommand).callsFake(call("eks.DescribeCluster", () => ({
-            cluster: { endpoint: kube.url, certificateAuthority: { data: Buffer.from(kube.caPem!).toString("base64") } },
-        })));
+        // Never sent on a failover (the primary is failing); mocked so that a regression shows as a recorded call.
+        cw.on(SetAlarmStateCommand).callsFake(call("cloudwatch.SetAlarmState", () => ({})));
+        // The API server's endpoint and CA arrive in the environment, as the stack writes it.
         const env = readAwsFailoverEnv(awsFailoverEnvironment({
-            eksClusterName: "logscale-secondary", eksClusterRegion: "us-east-2", primaryHealthCheckId: primary, secondaryHealthCheckId: secondary,
-            cooldownParameterName: "/logscale-dr/logscale-secondary/last-failover-epoch", preFailoverFailureSeconds: 180, cooldownSeconds: 300,
+            eksClusterName: "logscale-us-east-2", eksClusterRegion: "us-east-2",
+            eksClusterEndpoint: kube.url, eksClusterCertificateAuthority: Buffer.from(kube.caPem!).toString("base64"),
+            primaryHealthCheckId: primary, secondaryHealthCheckId: secondary,
+            cooldownParameterName: names.parameter, failoverAlarmName: names.alarm, preFailoverFailureSeconds: 180, cooldownSeconds: 300,
             requireHealthySecondary: true, humioClusterName: TLS,
         }));
-        const lookup = eksConnection(env.eksClusterName, env.eksClusterRegion, () => ({ accessKeyId: "AKIDBENCH", secretAccessKey: "bench" }), Date.now);
         const client = new KubeClient({
-            connection: async () => { const c = await lookup(); connectedAt = performance.now(); return c; },
+            connection: eksConnection(env, () => ({ accessKeyId: "AKIDBENCH", secretAccessKey: "bench" }), Date.now),
             timeoutMs: 10_000,
         });
         try {
             const platform = createAwsPlatform(env, { functionArn: "arn:aws:lambda:us-east-2:123456789012:function:bench", attempt: 0, now: Date.now });
-            return await timed(rec, () => runFailover(platform, recordedKube(client, rec, () => connectedAt), failoverSettingsFromEnv(env, 60), systemClock(), quiet));
+            return await timed(rec, () => runFailover(platform, recordedKube(client, rec), failoverSettingsFromEnv(env, 60), systemClock(), quiet));
         } finally {
             client.close();
         }
@@ -205,15 +207,17 @@ export async function benchOci(latencyMs: number): Promise<FunctionTiming> {
     const now = Date.now();
     fake.putPolicy(fx.POLICY, fx.policyDoc());
     fake.datapoints.set(fx.MONITOR, fx.series(now, [0, 0, 0, 0, 0]));
+    fake.httpProbeResults.set(fx.MONITOR, fx.httpProbes(now, false));
     fake.probeResults.set(fx.PING, ["a", "b", "c"].map(vp => ({ startTime: now - 30_000, isHealthy: true, vantagePointName: vp })));
     kube.putDeployment(NS, OPERATOR, { replicas: 0 });
     kube.putSecret(NS, TLS, { creationTimestamp: "2024-06-01T00:00:00Z" });
-    const oci = await LatencyProxy.start(fake.url, latencyMs, rec, (m, p) => `oci ${m} ${/steeringPolicies|pingProbeResults|summarizeMetricsData/.exec(p)?.[0] ?? p}`);
+    const oci = await LatencyProxy.start(fake.url, latencyMs, rec, (m, p) => `oci ${m} ${/steeringPolicies|pingProbeResults|httpProbeResults|summarizeMetricsData/.exec(p)?.[0] ?? p}`);
     const k8sProxy = await LatencyProxy.start(kube.url, latencyMs, rec, (m, p) => `k8s ${m} ${p.split("/").slice(-2).join("/")}`);
     const client = new KubeClient({ connection: { server: k8sProxy.url, token: () => okeToken(fx.REGION, fx.CLUSTER, fx.credentials(), new Date()) } });
     try {
         const platform = new OciPlatform({
             region: fx.REGION, compartmentId: fx.COMPARTMENT, steeringPolicyId: fx.POLICY, primaryPool: "primary", primaryMonitorId: fx.MONITOR,
+            primaryResultsUrl: `${oci.url}/20180501/httpProbeResults/${fx.MONITOR}`,
             secondaryResultsUrl: `${oci.url}/20180501/pingProbeResults/${fx.PING}`, secondaryWindowSeconds: 180, metricLookbackSeconds: 1080,
             namespace: NS, operatorDeployment: OPERATOR, endpoints: { dns: oci.url, telemetry: oci.url }, timeoutMs: 10_000,
         }, fx.credentials, client, systemClock(), quiet);

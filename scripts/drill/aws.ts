@@ -3,12 +3,15 @@
 // HealthCheckStatus metric published once a minute, the us-east-1 alarm
 // (primaryAlarmSpec: notifies on the change to ALARM only), SNS -> Lambda
 // with Lambda's asynchronous retries, the self-invoked recheck bounded by
-// MAX_RECHECKS, the SSM cooldown parameter and the FQDN lock. The decisions
+// MAX_RECHECKS, the SSM cooldown parameter, the FQDN lock, and the function
+// setting the alarm back to OK (SetAlarmState) when it finds the primary
+// healthy, after which the next breaching minute notifies again. The decisions
 // are the real ones: runFailover with the AWS adapter's readings
 // (checkersVerdict, consecutiveFailingSeconds) and its env contract.
 
 import { METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S } from "../../components/dr/rto";
 import { FUNCTION_TIMEOUT_SECONDS, primaryAlarmSpec } from "../../components/aws/failover-specs";
+import { failoverNames } from "../../components/aws/names";
 import { AwsFailoverEnv, awsFailoverEnvironment, failoverSettingsFromEnv, readAwsFailoverEnv } from "../../functions/aws/env";
 import { HANDLER_MARGIN_MS } from "../../functions/aws/handler";
 import { checkersVerdict, CheckerObservation, consecutiveFailingSeconds, MetricDatapoint } from "../../functions/aws/health";
@@ -19,6 +22,9 @@ import { CloudSimBase } from "./cloud";
 import { HUMIO_CLUSTER, NAMESPACE, OPERATOR } from "./world";
 
 const PRIMARY_HC = "0b6f2c3e-1a2b-4c5d-8e9f-0123456789ab";
+const NAMES = failoverNames({ clusterName: "logscale", region: "us-east-2" });
+/** The simulated cluster is never dialled; the env contract still wants the shape EKS reports. */
+const CA_DATA = Buffer.from("-----BEGIN CERTIFICATE-----\nZHJpbGw=\n-----END CERTIFICATE-----\n").toString("base64");
 const SECONDARY_HC = "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d";
 /** Route 53 health checkers per check (the API reports one observation per checker). */
 const CHECKERS = 8;
@@ -73,9 +79,12 @@ export class AwsSim extends CloudSimBase {
         this.env = readAwsFailoverEnv(awsFailoverEnvironment({
             eksClusterName: "logscale-secondary",
             eksClusterRegion: "us-east-2",
+            eksClusterEndpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-2.eks.amazonaws.com",
+            eksClusterCertificateAuthority: CA_DATA,
             primaryHealthCheckId: PRIMARY_HC,
             secondaryHealthCheckId: SECONDARY_HC,
-            cooldownParameterName: "/logscale-dr/logscale-secondary/last-failover-epoch",
+            cooldownParameterName: NAMES.parameter,
+            failoverAlarmName: NAMES.alarm,
             preFailoverFailureSeconds: this.settings.preFailoverFailureSeconds,
             cooldownSeconds: this.settings.cooldownSeconds,
             requireHealthySecondary: this.settings.requireHealthySecondary,
@@ -191,6 +200,14 @@ export class AwsSim extends CloudSimBase {
                 }
                 sim.fqdnLocked = true;
                 sim.world.note(`primary health check FQDN set to ${LOCKED_FQDN} (DNS locked)`);
+            },
+            async clearDegraded(): Promise<void> {
+                // cloudwatch.SetAlarmState(StateValue OK) on env.failoverAlarmName.
+                await sim.call(lat.cloudRead);
+                if (sim.alarm === "ALARM") {
+                    sim.alarm = "OK";
+                    sim.world.note(`CloudWatch alarm ${env.failoverAlarmName} set to OK by the function (primary healthy): the next breaching minute notifies again`);
+                }
             },
             async scheduleRecheck(afterSeconds: number): Promise<void> {
                 const next = attempt + 1;

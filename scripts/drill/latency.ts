@@ -17,7 +17,7 @@ export interface CallLatencyS {
     k8sAnnotate: number;
     deleteSecret: number;
     scale: number;
-    /** One call of the DNS lock (OCI's lock is a GET and a PUT). */
+    /** One call of the DNS lock (OCI: the PUT; its GET runs in round 1 as a cloud read). */
     lockCall: number;
     /** Recording the failover time (AWS SSM; Azure/OCI an annotation). */
     record: number;
@@ -25,8 +25,10 @@ export interface CallLatencyS {
 
 /**
  * Each round of the acting invocation takes its modelled time: AWS reads in
- * one round trip each; Azure's primaryHealth is an ARM read then an
- * annotation read, so each is half the round; OCI's lock is two calls.
+ * one round trip each; Azure's first round is its ARM read, with the
+ * Kubernetes reads (the degraded-since annotation among them) and the TCP
+ * gate running alongside in half the time; OCI reads the steering policy
+ * in round 1, so its lock round is the one PUT.
  */
 export function callLatency(cloud: Cloud): CallLatencyS {
     const r = FUNCTION_ROUNDS_S[cloud];
@@ -34,9 +36,9 @@ export function callLatency(cloud: Cloud): CallLatencyS {
         case "aws":
             return { invoke: r.invoke, cloudRead: r.observe, secondaryCheck: r.observe, k8sRead: r.observe, k8sAnnotate: r.observe, deleteSecret: r.deleteSecret, scale: r.scale, lockCall: r.lock, record: r.lock };
         case "azure":
-            return { invoke: r.invoke, cloudRead: r.observe / 2, secondaryCheck: r.observe / 2, k8sRead: r.observe / 2, k8sAnnotate: r.observe / 2, deleteSecret: r.deleteSecret, scale: r.scale, lockCall: r.lock, record: r.observe / 2 };
+            return { invoke: r.invoke, cloudRead: r.observe, secondaryCheck: r.observe / 2, k8sRead: r.observe / 2, k8sAnnotate: r.observe / 2, deleteSecret: r.deleteSecret, scale: r.scale, lockCall: r.lock, record: r.observe / 2 };
         case "oci":
-            return { invoke: r.invoke, cloudRead: r.observe, secondaryCheck: r.observe, k8sRead: r.observe / 2, k8sAnnotate: r.observe / 2, deleteSecret: r.deleteSecret, scale: r.scale, lockCall: r.lock / 2, record: r.observe / 2 };
+            return { invoke: r.invoke, cloudRead: r.observe, secondaryCheck: r.observe, k8sRead: r.observe / 2, k8sAnnotate: r.observe / 2, deleteSecret: r.deleteSecret, scale: r.scale, lockCall: r.lock, record: r.observe / 2 };
     }
 }
 

@@ -1,20 +1,24 @@
 // OCI as the drill simulates it: the Health Checks HTTP monitor probes the
-// primary from three vantage points, HTTP.isHealthy is averaged per minute,
-// the alarm (alarmQuery, pendingDuration from the holdoff) fires once the
-// breach has persisted, re-sends every REPEAT_NOTIFICATION while FIRING and
+// primary from three vantage points, HTTP.isHealthy is aggregated per minute
+// with max (a minute breaches only when every probe failed), the alarm
+// (alarmQuery, pendingDuration from the holdoff) fires once the breach has
+// persisted, re-sends every REPEAT_NOTIFICATION_SECONDS while FIRING and
 // notifies on the reset to OK; each notification runs the function. The TCP
 // monitor on the standby's load balancer is the secondary gate. The
 // decisions are the real ones: runFailover with the OCI adapter's readings
-// (primaryHealthFromMetrics, secondaryHealthyFromProbes), its config contract
-// (toFunctionConfig/fromFunctionEnv) and its lock (planLock) on an in-memory
-// steering policy.
+// (primaryHealthFromMetrics over the metric and the HTTP monitor's newest
+// probe results, secondaryHealthyFromProbes), its config contract
+// (failoverFunctionConfig, toFunctionConfig/fromFunctionEnv) and its lock
+// (planLock, prefetched in round 1 and written with If-Match in round 4) on
+// an in-memory steering policy with an ETag.
 
 import { METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S, ociPendingSeconds } from "../../components/dr/rto";
+import { failoverFunctionConfig, REPEAT_NOTIFICATION_SECONDS } from "../../components/oci/failover";
 import { PRIMARY_POOL, SECONDARY_POOL } from "../../components/oci/steering";
 import { runFailover } from "../../functions/core/failover";
-import { FailoverPlatform, PrimaryHealth, RemoteError } from "../../functions/core/types";
+import { FailoverPlatform, Logger, PrimaryHealth, RemoteError } from "../../functions/core/types";
 import { fromFunctionEnv, OciFunctionConfig, toFunctionConfig } from "../../functions/oci/config";
-import { Datapoint, primaryHealthFromMetrics, ProbeResult, secondaryHealthyFromProbes, UNHEALTHY_BELOW } from "../../functions/oci/health";
+import { Datapoint, FAILING_MINUTE_MAX_BELOW, PRIMARY_PROBE_WINDOW_SECONDS, primaryHealthFromMetrics, ProbeResult, secondaryHealthyFromProbes } from "../../functions/oci/health";
 import { LockRefused, planLock } from "../../functions/oci/lock";
 import { COOLDOWN_ANNOTATION } from "../../functions/oci/platform";
 import { CloudSimBase } from "./cloud";
@@ -22,25 +26,25 @@ import { HUMIO_CLUSTER, NAMESPACE, OPERATOR } from "./world";
 
 const VANTAGE_POINTS = ["goo-chs", "aws-iad", "azr-ams"];
 const FAKE_CA = "-----BEGIN CERTIFICATE-----\nZHJpbGw=\n-----END CERTIFICATE-----\n";
-/** components/oci/failover.ts REPEAT_NOTIFICATION "PT5M". */
-const REPEAT_NOTIFICATION_S = 300;
-/** components/oci/failover.ts: the function's recheck interval, wait budget and gate window. */
-const RECHECK_S = 15;
-const WAIT_BUDGET_S = 240;
-const SECONDARY_WINDOW_S = 180;
+/** Probe results kept in memory: more than either monitor's results window. */
+const PROBE_HISTORY_S = 900;
 
 interface PolicyAnswer { name: string; rtype: string; rdata: string; pool: string; isDisabled: boolean }
+interface Policy { template: string; ttl: number; answers: PolicyAnswer[]; rules: unknown[] }
 
 export class OciSim extends CloudSimBase {
     readonly cloud = "oci" as const;
     private samples: { atMs: number; value: number }[] = [];
     private readonly datapoints: Datapoint[] = [];
-    private readonly secondaryProbes: ProbeResult[] = [];
+    private primaryProbes: ProbeResult[] = [];
+    private secondaryProbes: ProbeResult[] = [];
     private lastPrimaryProbeOk = true;
     private alarm: "OK" | "FIRING" = "OK";
     private breachSinceMs: number | undefined;
     private firing = 0;
-    private policy: { template: string; ttl: number; answers: PolicyAnswer[]; rules: unknown[] };
+    private policy: Policy;
+    /** The policy's ETag: every write bumps it, as OCI's does. */
+    private policyVersion = 1;
     private readonly config: OciFunctionConfig;
 
     constructor(...args: ConstructorParameters<typeof CloudSimBase>) {
@@ -54,8 +58,8 @@ export class OciSim extends CloudSimBase {
             ],
             rules: [{ ruleType: "FILTER" }, { ruleType: "HEALTH" }, { ruleType: "PRIORITY" }, { ruleType: "LIMIT", defaultCount: 1 }],
         };
-        // The function's config as the component writes it, read back as the handler does.
-        this.config = fromFunctionEnv(toFunctionConfig({
+        // The function's config as the component derives and writes it, read back as the handler does.
+        this.config = fromFunctionEnv(toFunctionConfig(failoverFunctionConfig({
             region: "us-phoenix-1",
             compartmentId: "ocid1.compartment.oc1..aaaadrill",
             clusterId: "ocid1.cluster.oc1.phx.aaaadrill",
@@ -64,9 +68,8 @@ export class OciSim extends CloudSimBase {
             steeringPolicyId: "ocid1.dnspolicy.oc1..aaaadrill",
             primaryPool: PRIMARY_POOL,
             primaryMonitorId: "ocid1.httpmonitor.oc1..aaaadrill",
-            secondaryResultsUrl: this.settings.requireHealthySecondary ? "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/pingProbeResults/ocid1.pingmonitor.oc1..aaaadrill" : "",
-            secondaryWindowSeconds: SECONDARY_WINDOW_S,
-            metricLookbackSeconds: this.settings.preFailoverFailureSeconds + 900,
+            primaryResultsUrl: "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/httpProbeResults/ocid1.httpmonitor.oc1..aaaadrill",
+            secondaryResultsUrl: "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/pingProbeResults/ocid1.pingmonitor.oc1..aaaadrill",
             settings: {
                 namespace: NAMESPACE,
                 operatorDeployment: OPERATOR,
@@ -74,22 +77,25 @@ export class OciSim extends CloudSimBase {
                 preFailoverFailureSeconds: this.settings.preFailoverFailureSeconds,
                 cooldownSeconds: this.settings.cooldownSeconds,
                 requireHealthySecondary: this.settings.requireHealthySecondary,
-                recheckIntervalSeconds: RECHECK_S,
-                waitBudgetSeconds: WAIT_BUDGET_S,
             },
-        }));
+        })));
     }
 
     start(): void {
         const interval = this.settings.healthCheckIntervalSeconds;
         this.every(interval, interval / 2, () => {
             // The monitor probes the primary's own address: the lock does not change what it sees.
+            const now = this.clock.now();
             const ok = this.world.primaryUp();
             this.lastPrimaryProbeOk = ok;
-            this.samples.push({ atMs: this.clock.now(), value: ok ? 1 : 0 });
+            this.samples.push({ atMs: now, value: ok ? 1 : 0 });
             const secondaryOk = this.world.secondaryUp();
+            const keep = (r: ProbeResult) => r.startTime >= now - PROBE_HISTORY_S * 1000;
+            this.primaryProbes = this.primaryProbes.filter(keep);
+            this.secondaryProbes = this.secondaryProbes.filter(keep);
             for (const vp of VANTAGE_POINTS) {
-                this.secondaryProbes.push({ startTime: this.clock.now(), isHealthy: secondaryOk, vantagePointName: vp });
+                this.primaryProbes.push({ startTime: now, isHealthy: ok, vantagePointName: vp });
+                this.secondaryProbes.push({ startTime: now, isHealthy: secondaryOk, vantagePointName: vp });
             }
         });
         this.every(METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S.oci, () => this.publishAndEvaluate());
@@ -107,6 +113,7 @@ export class OciSim extends CloudSimBase {
 
     unlockDns(): void {
         this.policy = { ...this.policy, answers: this.policy.answers.map(a => ({ ...a, isDisabled: false })) };
+        this.policyVersion++;
         this.world.note("runbook: primary steering-policy answer re-enabled (DNS unlocked)");
     }
 
@@ -117,7 +124,7 @@ export class OciSim extends CloudSimBase {
         this.world.note("runbook: alarm suppressed and released (alarm re-armed)");
     }
 
-    /** HTTP.isHealthy mean over the vantage points for the minute that ended, then the alarm's evaluation. */
+    /** HTTP.isHealthy max over the vantage points' probes of the minute that ended, then the alarm's evaluation. */
     private publishAndEvaluate(): void {
         const end = this.clock.now() - METRIC_PUBLISH_DELAY_S.oci * 1000;
         const start = end - METRIC_PERIOD_S * 1000;
@@ -126,10 +133,10 @@ export class OciSim extends CloudSimBase {
         if (values.length === 0) {
             return;
         }
-        const mean = values.reduce((a, b) => a + b, 0) / values.length;
-        this.datapoints.push({ timestamp: new Date(start).toISOString(), value: mean });
+        const max = Math.max(...values);
+        this.datapoints.push({ timestamp: new Date(start).toISOString(), value: max });
 
-        const breaching = mean < UNHEALTHY_BELOW;
+        const breaching = max < FAILING_MINUTE_MAX_BELOW;
         const now = this.clock.now();
         if (!breaching) {
             this.breachSinceMs = undefined;
@@ -147,7 +154,7 @@ export class OciSim extends CloudSimBase {
         if (this.breachSinceMs === undefined) {
             this.breachSinceMs = now;
             this.world.detections.push(now);
-            this.world.note(`alarm condition breached (HTTP.isHealthy mean ${mean.toFixed(2)}); pending for ${ociPendingSeconds(this.settings.preFailoverFailureSeconds)}s`);
+            this.world.note(`alarm condition breached (HTTP.isHealthy max ${max}: every probe failed); pending for ${ociPendingSeconds(this.settings.preFailoverFailureSeconds)}s`);
         }
         if (now - this.breachSinceMs >= ociPendingSeconds(this.settings.preFailoverFailureSeconds) * 1000) {
             this.alarm = "FIRING";
@@ -157,10 +164,10 @@ export class OciSim extends CloudSimBase {
             const repeat = (at: number) => this.clock.schedule(at, () => {
                 if (this.firing === episode && this.alarm === "FIRING") {
                     this.notify("alarm repeat", trigger => this.run(trigger));
-                    repeat(at + REPEAT_NOTIFICATION_S * 1000);
+                    repeat(at + REPEAT_NOTIFICATION_SECONDS * 1000);
                 }
             });
-            repeat(now + REPEAT_NOTIFICATION_S * 1000);
+            repeat(now + REPEAT_NOTIFICATION_SECONDS * 1000);
         }
     }
 
@@ -172,26 +179,39 @@ export class OciSim extends CloudSimBase {
     }
 
     /** OciPlatform's behaviour (functions/oci/platform.ts) over in-memory Monitoring, Health Checks and DNS. */
-    private platform(log: import("../../functions/core/types").Logger): FailoverPlatform {
+    private platform(log: Logger): FailoverPlatform {
         const sim = this;
         const cfg = this.config;
         const k8s = this.world.kube;
         const lat = this.lat;
+        let prefetched: { policy: Policy; etag: number } | undefined;
+        /** GetSteeringPolicy: a copy and its ETag, as the API answers. */
+        const readPolicy = async (latencyS: number) => {
+            await sim.call(latencyS);
+            const err = sim.lockError("oci.dns.getSteeringPolicy");
+            if (err) {
+                throw err;
+            }
+            return { policy: JSON.parse(JSON.stringify(sim.policy)) as Policy, etag: sim.policyVersion };
+        };
         return {
             cloud: "oci",
             async primaryHealth(): Promise<PrimaryHealth> {
+                // SummarizeMetricsData and ListHttpProbeResults run together: one read's time.
                 await sim.call(lat.cloudRead);
                 const now = sim.clock.now();
                 const points = sim.datapoints.filter(p => Date.parse(p.timestamp) >= now - cfg.metricLookbackSeconds * 1000);
+                const completeFromMs = now - PRIMARY_PROBE_WINDOW_SECONDS * 1000;
+                const results = sim.primaryProbes.filter(r => r.startTime >= completeFromMs);
                 try {
-                    return primaryHealthFromMetrics(points, now);
+                    return primaryHealthFromMetrics(points, { results, completeFromMs }, now);
                 } catch (err) {
-                    throw new RemoteError(`oci.monitoring.summarizeMetricsData: ${(err as Error).message}`, undefined, false, "oci.monitoring.summarizeMetricsData");
+                    throw new RemoteError(`platform.primaryHealth: ${(err as Error).message}`, undefined, false, "platform.primaryHealth");
                 }
             },
             async secondaryHealthy(): Promise<boolean> {
                 await sim.call(lat.secondaryCheck);
-                const verdict = secondaryHealthyFromProbes(sim.secondaryProbes.slice(-60), sim.clock.now(), cfg.secondaryWindowSeconds);
+                const verdict = secondaryHealthyFromProbes(sim.secondaryProbes, sim.clock.now(), cfg.secondaryWindowSeconds);
                 log("info", "oci.secondary-health", { healthy: verdict.healthy, detail: verdict.detail });
                 return verdict.healthy;
             },
@@ -202,25 +222,46 @@ export class OciSim extends CloudSimBase {
             async recordFailover(epochSeconds: number): Promise<void> {
                 await k8s.annotateDeployment(NAMESPACE, OPERATOR, { [COOLDOWN_ANNOTATION]: String(epochSeconds) });
             },
+            async prefetchLock(): Promise<void> {
+                prefetched = undefined;
+                prefetched = await readPolicy(lat.cloudRead);
+            },
             async lockDns(): Promise<void> {
-                await sim.call(lat.lockCall);
-                let plan;
-                try {
-                    plan = planLock(JSON.parse(JSON.stringify(sim.policy)), cfg.primaryPool);
-                } catch (err) {
-                    if (err instanceof LockRefused) throw new RemoteError(`oci.dns.getSteeringPolicy: ${err.message}`, undefined, false, "oci.dns.getSteeringPolicy");
-                    throw err;
-                }
-                if (!plan.update) {
+                let read = prefetched;
+                prefetched = undefined;
+                for (let attempt = 1; attempt <= 2; attempt++) {
+                    if (!read) {
+                        read = await readPolicy(lat.lockCall);
+                    }
+                    let plan;
+                    try {
+                        plan = planLock(read.policy, cfg.primaryPool);
+                    } catch (err) {
+                        if (err instanceof LockRefused) {
+                            throw new RemoteError(`oci.dns.getSteeringPolicy: ${err.message}`, undefined, false, "oci.dns.getSteeringPolicy");
+                        }
+                        throw err;
+                    }
+                    if (!plan.update) {
+                        return;
+                    }
+                    await sim.call(lat.lockCall);
+                    const err = sim.lockError("oci.dns.updateSteeringPolicy");
+                    if (err) {
+                        throw err;
+                    }
+                    if (read.etag !== sim.policyVersion) {
+                        // If-Match no longer matches (HTTP 412): re-read once.
+                        log("warn", "oci.dns-lock-conflict", { attempt });
+                        read = undefined;
+                        continue;
+                    }
+                    sim.policy = { ...sim.policy, answers: plan.update.answers as PolicyAnswer[], rules: plan.update.rules };
+                    sim.policyVersion++;
+                    sim.world.note("primary steering-policy answer isDisabled (DNS locked)");
                     return;
                 }
-                await sim.call(lat.lockCall);
-                const err = sim.lockError("oci.dns.updateSteeringPolicy");
-                if (err) {
-                    throw err;
-                }
-                sim.policy = { ...sim.policy, answers: plan.update.answers as PolicyAnswer[], rules: plan.update.rules };
-                sim.world.note("primary steering-policy answer isDisabled (DNS locked)");
+                throw new RemoteError("oci.dns.updateSteeringPolicy: the policy changed between read and update twice (HTTP 412)", 412, true, "oci.dns.updateSteeringPolicy");
             },
             async scheduleRecheck(afterSeconds: number): Promise<void> {
                 log("info", "oci.recheck-by-alarm-repeat", { afterSeconds });

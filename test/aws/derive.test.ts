@@ -147,12 +147,12 @@ describe("aws derivations", () => {
             assert.strictEqual(s.Effect, "Deny");
             assert.deepStrictEqual(s.Condition, { Bool: { "aws:SecureTransport": "false" } });
         });
-        it("gives the failover function exactly its resources, * only for GetMetricStatistics", () => {
+        it("gives the failover function exactly its resources, * only for GetMetricStatistics, nothing on EKS", () => {
             const d = failoverFunctionPolicy({
                 partition: "aws", region: "us-east-2", accountId: "123456789012",
                 primaryHealthCheckId: "p-id", secondaryHealthCheckId: "s-id",
                 functionName: "fn", parameterName: "/logscale-dr/x", logGroupName: "/aws/lambda/fn",
-                eksClusterName: "eks", kmsKeyArn: "arn:aws:kms:us-east-2:123456789012:key/k",
+                alarmName: "fn-primary-unhealthy", alarmRegion: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-2:123456789012:key/k",
             });
             noWildcardActions(d);
             const byAction = (a: string) => d.Statement.filter(s => actions(s).includes(a)).flatMap(resources);
@@ -160,7 +160,11 @@ describe("aws derivations", () => {
             assert.deepStrictEqual(byAction("route53:GetHealthCheckStatus").sort(),
                 ["arn:aws:route53:::healthcheck/p-id", "arn:aws:route53:::healthcheck/s-id"]);
             assert.deepStrictEqual(byAction("ssm:PutParameter"), ["arn:aws:ssm:us-east-2:123456789012:parameter/logscale-dr/x"]);
-            assert.deepStrictEqual(byAction("eks:DescribeCluster"), ["arn:aws:eks:us-east-2:123456789012:cluster/eks"]);
+            // The endpoint and CA come in the environment; Kubernetes access is the namespaced access entry.
+            assert.deepStrictEqual(d.Statement.flatMap(actions).filter(a => a.startsWith("eks:")), []);
+            // Re-arming only its own alarm, which lives in us-east-1 whatever the function's region.
+            assert.deepStrictEqual(byAction("cloudwatch:SetAlarmState"), ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:fn-primary-unhealthy"]);
+            assert.deepStrictEqual(d.Statement.filter(s => actions(s).includes("cloudwatch:SetAlarmState")).flatMap(actions), ["cloudwatch:SetAlarmState"]);
             assert.deepStrictEqual(byAction("lambda:InvokeFunction"), ["arn:aws:lambda:us-east-2:123456789012:function:fn"]);
             assert.deepStrictEqual(byAction("logs:PutLogEvents"), ["arn:aws:logs:us-east-2:123456789012:log-group:/aws/lambda/fn:*"]);
             assert.deepStrictEqual(byAction("kms:Decrypt"), ["arn:aws:kms:us-east-2:123456789012:key/k"]);

@@ -223,6 +223,20 @@ describe("aws stack (mock engine)", function () {
         });
     });
 
+    describe("failover function environment", () => {
+        it("carries the cluster's endpoint and CA (no EKS lookup at run time) and the alarm's name (for the re-arm)", () => {
+            const vars = (one(standby, T.function).rawInputs as any).environment.variables as Record<string, string>;
+            const kc = JSON.parse(String(standby.rawOutputs.kubeconfig)) as { clusters: { cluster: { server: string; "certificate-authority-data": string } }[] };
+            assert.match(vars.EKS_CLUSTER_ENDPOINT, /^https:\/\//);
+            assert.strictEqual(vars.EKS_CLUSTER_ENDPOINT, kc.clusters[0].cluster.server);
+            assert.strictEqual(vars.EKS_CLUSTER_CA_DATA, kc.clusters[0].cluster["certificate-authority-data"]);
+            assert.strictEqual(vars.EKS_CLUSTER_NAME, standby.rawOutputs.eksClusterName);
+            assert.strictEqual(vars.FAILOVER_ALARM_NAME, one(standby, T.alarm).rawInputs.name);
+            assert.strictEqual(vars.FAILOVER_ALARM_NAME, standby.rawOutputs.failoverAlarmName);
+            assert.deepStrictEqual((one(standby, T.function).secretPaths).filter(p => p.startsWith("environment")), [], "nothing secret in the environment");
+        });
+    });
+
     describe("least privilege", () => {
         it("attaches no managed policy to the function role and allows no wildcard action", () => {
             const failover = one(standby, T.failoverComponent);
@@ -238,6 +252,16 @@ describe("aws stack (mock engine)", function () {
             }
             const update = doc.Statement.filter(s => list(s.Action).includes("route53:UpdateHealthCheck")).flatMap(s => list(s.Resource));
             assert.deepStrictEqual(update, [`arn:aws:route53:::healthcheck/${primary.rawOutputs.healthCheckId}`]);
+        });
+        it("lets the function re-arm only its own alarm, and gives it nothing on EKS", () => {
+            const failover = one(standby, T.failoverComponent);
+            const doc = policyOf(all(standby, T.rolePolicy).filter(p => p.parent === failover.urn)[0]);
+            const alarm = one(standby, T.alarm);
+            const rearm = doc.Statement.filter(s => list(s.Action).includes("cloudwatch:SetAlarmState")).flatMap(s => list(s.Resource));
+            assert.deepStrictEqual(rearm, [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${(alarm.rawInputs as any).name}`]);
+            assert.deepStrictEqual(doc.Statement.flatMap(s => list(s.Action)).filter(a => a.startsWith("eks:")), []);
+            // By name, not through the alarm resource: the alarm waits on the topic, which waits on the function and its role.
+            assert.ok(!one(standby, T.function).dependsOn.includes(alarm.urn));
         });
         it("gives nodes only the standard worker policies", () => {
             const nodeRole = one(standby, T.role, "logscale-nodes-node");

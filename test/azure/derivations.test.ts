@@ -93,14 +93,16 @@ describe("azure: storage and recover-from env", () => {
         const env = azureRecoveryEnv({ ...bucket, location: "westus2", objectKeyPrefix: undefined }, "eastus2");
         assert.deepEqual(Object.keys(env).sort(), [
             "AZURE_RECOVER_FROM_ACCOUNTKEY", "AZURE_RECOVER_FROM_ACCOUNTNAME", "AZURE_RECOVER_FROM_BUCKET", "AZURE_RECOVER_FROM_ENCRYPTION_KEY",
-            "AZURE_RECOVER_FROM_ENDPOINT_BASE", "AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX", "AZURE_RECOVER_FROM_REPLACE_REGION",
+            "AZURE_RECOVER_FROM_ENDPOINT_BASE", "AZURE_RECOVER_FROM_REPLACE_REGION",
         ]);
         assert.equal("AZURE_RECOVER_FROM_REPLACE_BUCKET" in env, false);
         assert.deepEqual(env.AZURE_RECOVER_FROM_ACCOUNTKEY, { secret: "ACCOUNT-KEY" });
         assert.deepEqual(env.AZURE_RECOVER_FROM_ENCRYPTION_KEY, { secret: "ENCRYPTION-KEY" });
         assert.equal(await value((env.AZURE_RECOVER_FROM_REPLACE_REGION as { value: pulumi.Input<string> }).value), "westus2/eastus2");
-        assert.equal(await value((env.AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX as { value: pulumi.Input<string> }).value), "");
+        // A peer writing at the container root gets no prefix variable, not an empty one.
+        assert.equal("AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX" in azureRecoveryEnv({ ...bucket, location: "westus2", objectKeyPrefix: "" }, "eastus2"), false);
         const prefixed = azureRecoveryEnv({ ...bucket, location: "westus2", objectKeyPrefix: "p/" }, "eastus2");
+        assert.deepEqual(Object.keys(prefixed).filter(k => !(k in env)), ["AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX"]);
         assert.equal(await value((prefixed.AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX as { value: pulumi.Input<string> }).value), "p/");
     });
 

@@ -2,9 +2,11 @@ import { strict as assert } from "assert";
 import * as net from "net";
 import type { AddressInfo } from "net";
 import type { FailoverResult } from "../../functions/core/types";
+import { trafficManagerApi } from "../../functions/azure/arm";
 import { expiresAtMs } from "../../functions/azure/identity";
+import { KubeClient } from "../../functions/k8s/client";
 import { runAzureFailover, AzureRunResult } from "../../functions/azure/handler";
-import { classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
+import { azurePlatform, classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
 import { AKS_AAD_SERVER_APP_ID, APP_SETTING, appSettingsFor, AzureFunctionConfig, parseAppSettings } from "../../functions/azure/settings";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { FakeAzure } from "./fake-azure";
@@ -239,6 +241,82 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         assert.match((result as FailoverResult).error!, /LOGSCALE_DR_AKS_SERVER is not set/);
         assert.match((result as FailoverResult).error!, /LOGSCALE_DR_PRIMARY_ENDPOINT_ID must be the ARM id of a Traffic Manager external endpoint/);
         assert.equal(replicasOf(w), 0);
+    });
+});
+
+describe("azure primaryHealth: one round trip (fake ARM and fake Kubernetes over real HTTP)", function () {
+    let azure: FakeAzure;
+    let kube: FakeKubernetes;
+    let client: KubeClient;
+
+    beforeEach(async () => {
+        azure = await FakeAzure.start();
+        kube = await FakeKubernetes.start();
+        client = new KubeClient({ connection: { server: kube.url, token: async () => "t" }, timeoutMs: 2000 });
+    });
+    afterEach(async () => {
+        client.close();
+        await Promise.all([azure.stop(), kube.stop()]);
+    });
+
+    const platformAt = (nowMs: number) => azurePlatform({
+        tm: trafficManagerApi({ armEndpoint: azure.url, token: async () => `token-for-${azure.armResource}`, timeoutMs: 2000 }),
+        k8s: client,
+        namespace: NS,
+        operatorDeployment: OPERATOR,
+        primaryEndpointId: ENDPOINT_ID,
+        now: () => nowMs,
+        log: () => undefined,
+    });
+
+    it("reads the endpoint and the degraded-since annotation together, not one after the other", async () => {
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600) } });
+        // ARM answers only once the annotation read has reached the API server:
+        // a sequential read would wait for ARM first, time out and throw.
+        let annotationRequested!: () => void;
+        const requested = new Promise<void>(resolve => { annotationRequested = resolve; });
+        kube.fault({ method: "GET", path: `/deployments/${OPERATOR}`, before: () => annotationRequested() });
+        azure.fault({ method: "GET", path: "/externalEndpoints/", until: requested });
+        const health = await platformAt(T0).primaryHealth();
+        assert.deepEqual({ healthy: health.healthy, failingForSeconds: health.failingForSeconds }, { healthy: false, failingForSeconds: 600 });
+        assert.equal(azure.count("GET", "/externalEndpoints/"), 1);
+        assert.equal(kube.count("GET", `/deployments/${OPERATOR}`), 1);
+        assert.equal(kube.count("PATCH", `/deployments/${OPERATOR}`), 0, "a holdoff already tracked is not written again");
+    });
+
+    it("first failing reading: writes degraded-since after both reads", async () => {
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "CheckingEndpoint" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0 });
+        const health = await platformAt(T0).primaryHealth();
+        assert.equal(health.healthy, false);
+        assert.equal(health.failingForSeconds, 0);
+        assert.equal((kube.deployment(NS, OPERATOR)!.metadata.annotations as Record<string, string>)[DEGRADED_SINCE_ANNOTATION], String(T0 / 1000));
+    });
+
+    it("the annotation only matters when the endpoint fails: its read failing does not turn a healthy reading into an error", async () => {
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Online" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0 });
+        kube.fault({ method: "GET", path: `/deployments/${OPERATOR}`, status: 403 });
+        const health = await platformAt(T0).primaryHealth();
+        assert.equal(health.healthy, true);
+        assert.equal(kube.count("GET", `/deployments/${OPERATOR}`), 1, "the read was made, together with the endpoint's");
+    });
+
+    it("a failing endpoint with an unreadable annotation is an error (never a holdoff of 0), after both reads settle", async () => {
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600) } });
+        kube.fault({ method: "GET", path: `/deployments/${OPERATOR}`, status: 403 });
+        await assert.rejects(platformAt(T0).primaryHealth(), /403/);
+        assert.equal(kube.count("PATCH", `/deployments/${OPERATOR}`), 0, "no degraded-since written on a guess");
+    });
+
+    it("an endpoint read failing is the error reported, even when the annotation read succeeds", async () => {
+        kube.putDeployment(NS, OPERATOR, { replicas: 0 });
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        azure.fault({ method: "GET", path: "/externalEndpoints/", status: 403 });
+        await assert.rejects(platformAt(T0).primaryHealth(), /arm\.getEndpoint.*403|403.*arm\.getEndpoint/);
+        assert.equal(kube.count("GET", `/deployments/${OPERATOR}`), 1);
     });
 });
 

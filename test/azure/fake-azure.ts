@@ -14,6 +14,7 @@
  *
  *   fake.fault({ method: "PATCH", path: "/externalEndpoints/", times: 2, status: 503 })
  *   fake.fault({ path: "/msi/token", reset: true })
+ *   fake.fault({ method: "GET", path: "/externalEndpoints/", until: promise }) // answers once promise settles
  */
 import * as http from "http";
 import { jsonOrText, LocalServer, startLocalServer } from "../support/local-server";
@@ -24,6 +25,8 @@ export interface AzureFault {
     times?: number;
     status?: number;
     reset?: boolean;
+    /** Hold the request until this settles, then apply the rest of the fault (or answer normally). */
+    until?: Promise<unknown>;
 }
 
 export interface AzureRequest {
@@ -109,6 +112,17 @@ export class FakeAzure {
         const fault = this.faults.find(f => f.left > 0 && (!f.method || f.method === record.method) && matches(f.path, record.path));
         if (fault) {
             fault.left--;
+        }
+        if (fault?.until) {
+            const held = fault;
+            void held.until!.then(() => undefined, () => undefined).then(() => this.respond(req, record, answer, held));
+            return;
+        }
+        this.respond(req, record, answer, fault);
+    }
+
+    private respond(req: http.IncomingMessage, record: AzureRequest, answer: (s: number, p: unknown) => void, fault: AzureFault | undefined): void {
+        if (fault) {
             if (fault.reset) {
                 req.socket.destroy();
                 return;

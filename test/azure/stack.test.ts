@@ -92,7 +92,7 @@ describe("azure stacks under the mock engine", function () {
         assert.deepEqual(env.AZURE_RECOVER_FROM_BUCKET, { value: primary.outputs.storageBucket });
         assert.deepEqual(env.AZURE_RECOVER_FROM_ACCOUNTNAME, { value: primary.outputs.storageAccountName });
         assert.deepEqual(env.AZURE_RECOVER_FROM_ENDPOINT_BASE, { value: primary.outputs.storageEndpointBase });
-        assert.deepEqual(env.AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX, { value: "" });
+        assert.equal("AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX" in env, false, "the primary writes at the container root: no prefix variable");
         assert.deepEqual(env.AZURE_RECOVER_FROM_REPLACE_REGION, { value: "westus2/eastus2" });
         assert.notEqual(env.AZURE_STORAGE_ACCOUNTNAME.value, primary.outputs.storageAccountName, "writes go to its own account");
         assert.deepEqual(env.BUCKET_STORAGE_MULTIPLE_ENDPOINTS, { value: "true" });
@@ -301,6 +301,41 @@ describe("azure stacks under the mock engine", function () {
         assert.deepEqual(env.AZURE_RECOVER_FROM_REPLACE_REGION, { value: "eastus2/westus2" });
         assert.equal("AZURE_RECOVER_FROM_REPLACE_BUCKET" in env, false);
         assert.equal(envSecretData(run).AZURE_RECOVER_FROM_ACCOUNTKEY, promoted.rawOutputs.storageAccountKey);
+        assert.equal("AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX" in env, false);
+    });
+
+    it("a primary with an object key prefix: the standby recovers under it (StackReference and fallback config)", async () => {
+        const prefixedPrimary = await plan("primary", { ...PRIMARY, "logscale-dr:storageObjectKeyPrefix": "cluster-a/" });
+        assert.equal(messages(prefixedPrimary), "");
+        assert.equal(prefixedPrimary.outputs.storageObjectKeyPrefix, "cluster-a/");
+        assert.deepEqual(humioEnv(prefixedPrimary).AZURE_STORAGE_OBJECT_KEY_PREFIX, { value: "cluster-a/" });
+        const run = await plan("secondary", STANDBY, { primary: prefixedPrimary });
+        assert.equal(messages(run), "");
+        assert.deepEqual(humioEnv(run).AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX, { value: "cluster-a/" });
+        assert.equal("AZURE_STORAGE_OBJECT_KEY_PREFIX" in humioEnv(run), false, "the standby's own writes go to its container root");
+
+        const fallback: Record<string, string> = {
+            ...BASE,
+            "azure-native:location": "eastus2",
+            "logscale-dr:dr": "standby",
+            "logscale-dr:drUseDedicatedRouting": "false",
+            "logscale-dr:dnsZoneId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns/providers/Microsoft.Network/dnszones/example.com",
+            "logscale-dr:primaryRegion": "westus2",
+            "logscale-dr:primaryStorageBucket": "logscale",
+            "logscale-dr:primaryStorageEncryptionKey": "enc",
+            "logscale-dr:primaryStorageAccountName": "primaryacct",
+            "logscale-dr:primaryStorageAccountKey": "key",
+            "logscale-dr:primaryStorageEndpointBase": "https://primaryacct.blob.core.windows.net",
+            "logscale-dr:primaryTrafficManagerProfileName": "logscale-tm",
+            "logscale-dr:primaryTrafficManagerResourceGroup": "logscale-westus2",
+            "logscale-dr:primaryLoadBalancerAddress": "198.51.100.10",
+        };
+        const byHand = await plan("secondary", { ...fallback, "logscale-dr:primaryStorageObjectKeyPrefix": "cluster-a/" });
+        assert.equal(messages(byHand), "");
+        assert.deepEqual(humioEnv(byHand).AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX, { value: "cluster-a/" });
+        const rootByHand = await plan("secondary", fallback);
+        assert.equal(messages(rootByHand), "");
+        assert.equal("AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX" in humioEnv(rootByHand), false);
     });
 });
 

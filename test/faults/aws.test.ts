@@ -1,21 +1,23 @@
 // Fault matrix, AWS: every remote call of the Lambda's adapter (SDK calls
 // through aws-sdk-client-mock, Kubernetes calls to the fake API server over
-// TLS, found through a mocked EKS DescribeCluster) failed four ways, one
-// call at a time; and N concurrent invocations.
+// TLS, reached through the endpoint and CA in the environment) failed four
+// ways, one call at a time; the alarm re-arm when the primary is healthy;
+// N concurrent invocations; and the bench's critical path.
 import * as assert from "assert";
-import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import { CloudWatchClient, GetMetricStatisticsCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetHealthCheckStatusCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { eksConnection } from "../../functions/aws/eks";
-import { AwsFailoverEnv, failoverSettingsFromEnv } from "../../functions/aws/env";
+import { AwsFailoverEnv, AwsFailoverEnvSettings, awsFailoverEnvironment, failoverSettingsFromEnv, readAwsFailoverEnv } from "../../functions/aws/env";
 import { createAwsPlatform } from "../../functions/aws/platform";
 import { runFailover } from "../../functions/core/failover";
 import { FailoverResult } from "../../functions/core/types";
 import { KubeClient } from "../../functions/k8s/client";
-import { ARN, awsEnv, minutes, observations, PRIMARY, SECONDARY } from "../functions/aws-fixtures";
+import { benchAws } from "../../scripts/bench/functions";
+import { TARGETS } from "../../scripts/bench/cli";
+import { ALARM, ARN, awsEnvSettings, kubeAt, minutes, observations, PRIMARY, SECONDARY } from "../functions/aws-fixtures";
 import { memoryLogger } from "../functions/fakes";
 import { FakeKubernetes, FaultSpec } from "../support/fake-k8s";
 import { CLIENT_TIMEOUT_MS, FAULT_KINDS, FaultKind, SLOW_MS } from "./fault-proxy";
@@ -24,10 +26,9 @@ import { assertOutcome, CallRole, EXPECTED, instantClock } from "./matrix";
 const NS = "logging";
 const OPERATOR = "humio-operator";
 const TLS = "logscale";
-const CLUSTER = "logscale-secondary";
 
 type SdkCall = "route53.GetHealthCheckStatus(primary)" | "route53.GetHealthCheckStatus(secondary)" | "cloudwatch.GetMetricStatistics"
-    | "ssm.GetParameter" | "ssm.PutParameter" | "route53.UpdateHealthCheck" | "lambda.Invoke" | "eks.DescribeCluster";
+    | "ssm.GetParameter" | "ssm.PutParameter" | "route53.UpdateHealthCheck" | "lambda.Invoke" | "cloudwatch.SetAlarmState";
 
 /** Every remote call and what it is for. SDK calls are failed in the mock, Kubernetes calls in the fake API server. */
 const CALLS: { call: string; role: CallRole; sdk?: SdkCall; k8s?: Omit<FaultSpec, "times" | "status" | "hang" | "delayMs"> }[] = [
@@ -35,7 +36,6 @@ const CALLS: { call: string; role: CallRole; sdk?: SdkCall; k8s?: Omit<FaultSpec
     { call: "cloudwatch.GetMetricStatistics", role: "read", sdk: "cloudwatch.GetMetricStatistics" },
     { call: "route53.GetHealthCheckStatus(secondary)", role: "read", sdk: "route53.GetHealthCheckStatus(secondary)" },
     { call: "ssm.GetParameter", role: "read", sdk: "ssm.GetParameter" },
-    { call: "eks.DescribeCluster", role: "read", sdk: "eks.DescribeCluster" },
     { call: "k8s GET deployment", role: "read", k8s: { method: "GET", path: `/deployments/${OPERATOR}` } },
     { call: "k8s GET secret (metadata)", role: "read", k8s: { method: "GET", path: `/secrets/${TLS}` } },
     { call: "k8s DELETE secret", role: "deleteSecret", k8s: { method: "DELETE", path: `/secrets/${TLS}` } },
@@ -54,22 +54,20 @@ describe("fault matrix: AWS adapter (aws-sdk-client-mock, fake Kubernetes API ov
     let cw: AwsClientStub<CloudWatchClient>;
     let ssm: AwsClientStub<SSMClient>;
     let lambda: AwsClientStub<LambdaClient>;
-    let eks: AwsClientStub<EKSClient>;
     let kube: FakeKubernetes;
     let clients: KubeClient[];
     /** Injected SDK faults: each call's fault, consumed as the fault kind says. */
     let faults: Map<SdkCall, { kind: FaultKind; left: number; hits: number }>;
-    let state: { parameter: string; locked: number; puts: number; invokes: number };
+    let state: { parameter: string; locked: number; puts: number; invokes: number; alarm: string };
 
     before(() => {
         r53 = mockClient(Route53Client);
         cw = mockClient(CloudWatchClient);
         ssm = mockClient(SSMClient);
         lambda = mockClient(LambdaClient);
-        eks = mockClient(EKSClient);
     });
     after(() => {
-        for (const m of [r53, cw, ssm, lambda, eks]) m.restore();
+        for (const m of [r53, cw, ssm, lambda]) m.restore();
     });
 
     /** The SDK answer, after the injected fault for this call if one is left. */
@@ -92,9 +90,9 @@ describe("fault matrix: AWS adapter (aws-sdk-client-mock, fake Kubernetes API ov
     }
 
     beforeEach(async () => {
-        for (const m of [r53, cw, ssm, lambda, eks]) m.reset();
+        for (const m of [r53, cw, ssm, lambda]) m.reset();
         faults = new Map();
-        state = { parameter: "0", locked: 0, puts: 0, invokes: 0 };
+        state = { parameter: "0", locked: 0, puts: 0, invokes: 0, alarm: "ALARM" };
         kube = await FakeKubernetes.start({ tls: true });
         clients = [];
         kube.putDeployment(NS, OPERATOR, { replicas: 0 });
@@ -122,9 +120,11 @@ describe("fault matrix: AWS adapter (aws-sdk-client-mock, fake Kubernetes API ov
             state.invokes++;
             return { StatusCode: 202 };
         });
-        eks.on(DescribeClusterCommand).callsFake(answer("eks.DescribeCluster", () => ({
-            cluster: { name: CLUSTER, endpoint: kube.url.replace("http://", "https://"), certificateAuthority: { data: Buffer.from(kube.caPem!).toString("base64") } },
-        })));
+        cw.on(SetAlarmStateCommand).callsFake(async (input: { StateValue?: string }) => {
+            await answer("cloudwatch.SetAlarmState", () => undefined)();
+            state.alarm = input.StateValue ?? "";
+            return {};
+        });
     });
 
     afterEach(async () => {
@@ -132,14 +132,18 @@ describe("fault matrix: AWS adapter (aws-sdk-client-mock, fake Kubernetes API ov
         await kube.stop();
     });
 
+    /** The environment as the stack writes it, pointing at this test's API server. */
+    const awsEnv = (o: Partial<AwsFailoverEnvSettings> = {}): AwsFailoverEnv =>
+        readAwsFailoverEnv(awsFailoverEnvironment(awsEnvSettings({ ...kubeAt(kube), ...o })));
+
     /** One invocation as the handler composes it, with a short Kubernetes deadline so a hung request costs milliseconds. */
-    async function invoke(env: AwsFailoverEnv = awsEnv(), waitBudgetSeconds = 0): Promise<FailoverResult> {
+    async function invoke(env: AwsFailoverEnv = awsEnv(), waitBudgetSeconds = 0, log = memoryLogger().log): Promise<FailoverResult> {
         const clock = instantClock();
         const credentials = () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" });
-        const k8s = new KubeClient({ connection: eksConnection(CLUSTER, env.eksClusterRegion, credentials, clock.now), timeoutMs: CLIENT_TIMEOUT_MS });
+        const k8s = new KubeClient({ connection: eksConnection(env, credentials, clock.now), timeoutMs: CLIENT_TIMEOUT_MS });
         clients.push(k8s);
         const platform = createAwsPlatform(env, { functionArn: ARN, attempt: 0, now: clock.now });
-        return runFailover(platform, k8s, failoverSettingsFromEnv(env, waitBudgetSeconds), clock, memoryLogger().log, { random: () => 0.5 });
+        return runFailover(platform, k8s, failoverSettingsFromEnv(env, waitBudgetSeconds), clock, log, { random: () => 0.5 });
     }
 
     const world = () => ({
@@ -180,6 +184,25 @@ describe("fault matrix: AWS adapter (aws-sdk-client-mock, fake Kubernetes API ov
         }
     }
 
+    // The re-arm runs only when the primary is healthy, which no matrix role
+    // covers: it must never turn "healthy" into an error or a change.
+    for (const kind of FAULT_KINDS) {
+        const settles = kind !== "permanent";
+        it(`cloudwatch.SetAlarmState (re-arm, primary healthy) / ${kind}: primary-healthy, ${settles ? "alarm re-armed" : "failure logged, alarm left in ALARM"}`, async () => {
+            r53.on(GetHealthCheckStatusCommand, { HealthCheckId: PRIMARY })
+                .callsFake(answer("route53.GetHealthCheckStatus(primary)", () => ({ HealthCheckObservations: observations(8, 0) })));
+            faults.set("cloudwatch.SetAlarmState", { kind, left: kind === "permanent" ? Number.POSITIVE_INFINITY : 1, hits: 0 });
+            const { log, lines } = memoryLogger();
+            const result = await invoke(awsEnv(), 0, log);
+            assert.strictEqual(faults.get("cloudwatch.SetAlarmState")!.hits, 1, `the ${kind} fault was hit once${kind === "permanent" ? " (403 is not retried)" : ""}`);
+            assert.strictEqual(result.decision, "primary-healthy", `${result.decision}: ${result.reason} ${result.error ?? ""}`);
+            assert.strictEqual(state.alarm, settles ? "OK" : "ALARM");
+            assert.strictEqual(lines.some(l => l.level === "warn" && l.event === "failover.clear-degraded-failed"), !settles);
+            assert.deepStrictEqual(world(), { replicas: 0, tlsSecretPresent: true, dnsLocked: false, cooldownRecorded: false });
+            assert.deepStrictEqual(cw.commandCalls(SetAlarmStateCommand).map(c => c.args[0].input.AlarmName).filter((n, i, a) => a.indexOf(n) === i), [ALARM]);
+        });
+    }
+
     it("N concurrent invocations: one scale-up, one lock, one cooldown record", async () => {
         const results = await Promise.all(Array.from({ length: 6 }, () => invoke()));
         // The losers find the operator running (or, if they read after the winner's record, the cooldown): no change either way.
@@ -189,5 +212,18 @@ describe("fault matrix: AWS adapter (aws-sdk-client-mock, fake Kubernetes API ov
         assert.strictEqual(kube.deployment(NS, OPERATOR)!.spec.replicas, 1);
         assert.strictEqual(state.locked, 1);
         assert.strictEqual(state.puts, 1);
+    });
+});
+
+// Separate from the matrix: the bench mocks the same SDK client prototypes itself.
+describe("critical path: AWS failover (scripts/bench with the real adapter)", () => {
+    it(`critical path (bench, real adapter): at most ${TARGETS.criticalPathCalls} round trips, no EKS lookup before the first Kubernetes call`, async function () {
+        this.timeout(20_000);
+        // Counted from which calls overlapped, not from how long they took.
+        const timing = await benchAws(20);
+        assert.strictEqual(timing.decision, "failed-over");
+        assert.ok(timing.criticalPathCalls <= TARGETS.criticalPathCalls, `${timing.criticalPathCalls} round trips: ${JSON.stringify(timing.rounds)}`);
+        assert.ok(!timing.rounds.flat().some(c => /eks\./i.test(c)), JSON.stringify(timing.rounds));
+        assert.ok(timing.rounds[0].some(c => c.startsWith("k8s.")), `the first round already reads Kubernetes: ${JSON.stringify(timing.rounds[0])}`);
     });
 });

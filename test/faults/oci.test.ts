@@ -1,7 +1,8 @@
 // Fault matrix, OCI: every HTTP call of the Function's adapter (Monitoring,
 // Health Checks, DNS steering policy, the OKE API) through a fault proxy in
 // front of the OCI and Kubernetes test fakes (signatures still verified),
-// failed four ways, one call at a time; and N concurrent invocations.
+// failed four ways, one call at a time; N concurrent invocations; and the
+// round trips of one failover (the bench's OCI run).
 import * as assert from "assert";
 import { runFailover } from "../../functions/core/failover";
 import { FailoverResult } from "../../functions/core/types";
@@ -10,7 +11,8 @@ import { okeToken } from "../../functions/oci/oke";
 import { COOLDOWN_ANNOTATION, OciPlatform } from "../../functions/oci/platform";
 import { memoryLogger, settings } from "../functions/fakes";
 import { FakeOci } from "../oci/fake-oci";
-import { CLUSTER, COMPARTMENT, credentials, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, series, testKeys } from "../oci/fixtures";
+import { TARGETS } from "../../scripts/bench/cli";
+import { CLUSTER, COMPARTMENT, credentials, httpProbes, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, series, testKeys } from "../oci/fixtures";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { CLIENT_TIMEOUT_MS, FAULT_KINDS, FaultProxy, ProxiedRequest } from "./fault-proxy";
 import { assertOutcome, CallRole, EXPECTED, instantClock } from "./matrix";
@@ -21,11 +23,13 @@ const TLS = "logscale";
 
 const CALLS: { call: string; role: CallRole; to: "oci" | "k8s"; match: (r: ProxiedRequest) => boolean }[] = [
     { call: "oci.monitoring.summarizeMetricsData", role: "read", to: "oci", match: r => r.path.endsWith("/summarizeMetricsData") },
+    { call: "oci.healthchecks.listHttpProbeResults", role: "read", to: "oci", match: r => r.path.includes("/httpProbeResults/") },
     { call: "oci.healthchecks.listPingProbeResults", role: "read", to: "oci", match: r => r.path.includes("/pingProbeResults/") },
     { call: "k8s GET deployment (cooldown annotation, replicas)", role: "read", to: "k8s", match: r => r.method === "GET" && r.path.endsWith(`/deployments/${OPERATOR}`) },
     { call: "k8s GET secret (metadata)", role: "read", to: "k8s", match: r => r.method === "GET" && r.path.endsWith(`/secrets/${TLS}`) },
     { call: "k8s DELETE secret", role: "deleteSecret", to: "k8s", match: r => r.method === "DELETE" },
     { call: "k8s PATCH deployment (scale)", role: "scale", to: "k8s", match: r => r.method === "PATCH" && r.contentType.startsWith("application/json-patch+json") },
+    // Read in round 1 (prefetchLock) and again by the lock when that read failed: a lock call either way.
     { call: "oci.dns.getSteeringPolicy", role: "lock", to: "oci", match: r => r.method === "GET" && r.path.includes("/steeringPolicies/") },
     { call: "oci.dns.updateSteeringPolicy", role: "lock", to: "oci", match: r => r.method === "PUT" && r.path.includes("/steeringPolicies/") },
     { call: "k8s PATCH deployment (last-failover)", role: "record", to: "k8s", match: r => r.method === "PATCH" && r.contentType.startsWith("application/merge-patch+json") },
@@ -49,6 +53,7 @@ describe("fault matrix: OCI adapter (fault proxy in front of the fake OCI APIs a
         const now = instantClock().now();
         fake.putPolicy(POLICY, policyDoc());
         fake.datapoints.set(MONITOR, series(now, [0, 0, 0, 0, 0]));
+        fake.httpProbeResults.set(MONITOR, httpProbes(now, false));
         fake.probeResults.set(PING, ["a", "b", "c"].map(vp => ({ startTime: now - 30_000, isHealthy: true, vantagePointName: vp })));
         kube.putDeployment(NS, OPERATOR, { replicas: 0 });
         kube.putSecret(NS, TLS, { creationTimestamp: "2024-06-01T00:00:00Z" });
@@ -74,6 +79,7 @@ describe("fault matrix: OCI adapter (fault proxy in front of the fake OCI APIs a
             steeringPolicyId: POLICY,
             primaryPool: "primary",
             primaryMonitorId: MONITOR,
+            primaryResultsUrl: `${ociProxy.url}/20180501/httpProbeResults/${MONITOR}`,
             secondaryResultsUrl: `${ociProxy.url}/20180501/pingProbeResults/${PING}`,
             secondaryWindowSeconds: 180,
             metricLookbackSeconds: 1080,
@@ -114,5 +120,24 @@ describe("fault matrix: OCI adapter (fault proxy in front of the fake OCI APIs a
         assert.strictEqual(kube.requests.filter(r => r.method === "PATCH" && r.contentType?.startsWith("application/json-patch") && r.status === 200).length, 1);
         assert.strictEqual(fake.count("PUT", "/steeringPolicies/"), 1);
         assert.ok(primaryDisabled());
+    });
+});
+
+describe("round trips of one OCI failover (scripts/bench benchOci: the real adapter against the fakes, behind a latency proxy)", function () {
+    it("reads the steering policy with the other reads and locks with one conditional PUT: four round trips", async () => {
+        const { benchOci } = await import("../../scripts/bench/functions");
+        // The rounds come from which calls overlapped, not from how long they took.
+        const timing = await benchOci(50);
+        assert.strictEqual(timing.decision, "failed-over");
+        assert.strictEqual(timing.criticalPathCalls, 4, JSON.stringify(timing.rounds));
+        assert.ok(timing.criticalPathCalls <= TARGETS.criticalPathCalls);
+        assert.deepStrictEqual(timing.rounds.map(r => [...r].sort()), [
+            ["k8s GET deployments/humio-operator", "k8s GET deployments/humio-operator", "k8s GET secrets/logscale",
+                "oci GET httpProbeResults", "oci GET pingProbeResults", "oci GET steeringPolicies", "oci POST summarizeMetricsData"],
+            ["k8s DELETE secrets/logscale"],
+            ["k8s PATCH deployments/humio-operator"],
+            ["k8s PATCH deployments/humio-operator", "oci PUT steeringPolicies"],
+        ]);
+        assert.strictEqual(timing.totalCalls, 11);
     });
 });

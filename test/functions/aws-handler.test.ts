@@ -1,6 +1,5 @@
 import * as assert from "assert";
-import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
+import { CloudWatchClient, CloudWatchServiceException, GetMetricStatisticsCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetHealthCheckStatusCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -10,7 +9,7 @@ import { awsFailoverEnvironment, AwsFailoverEnvSettings } from "../../functions/
 import { HANDLER_MARGIN_MS, LambdaContextLike, runAwsFailover } from "../../functions/aws/handler";
 import { LOCKED_FQDN } from "../../functions/aws/platform";
 import { FakeKubernetes } from "../support/fake-k8s";
-import { ARN, awsEnvSettings, minutes, observations, PRIMARY, SECONDARY } from "./aws-fixtures";
+import { ALARM, ARN, awsEnvSettings, kubeAt, minutes, observations, PRIMARY, SECONDARY } from "./aws-fixtures";
 import { FakeClock, k8sTime, memoryLogger } from "./fakes";
 
 const CREDS = { accessKeyId: "ASIATESTTESTTEST", secretAccessKey: "test/secret/key", sessionToken: "session-token" };
@@ -41,12 +40,11 @@ function context(remainingMs: number): LambdaContextLike {
     return { awsRequestId: "req-1", functionName: "logscale-secondary-dr-failover", invokedFunctionArn: ARN, getRemainingTimeInMillis: () => remainingMs };
 }
 
-describe("AWS failover handler end to end (SDK mocks + fake EKS API server over TLS)", () => {
+describe("AWS failover handler end to end (SDK mocks + fake EKS API server over TLS, reached through the environment)", () => {
     let r53: AwsClientStub<Route53Client>;
     let cw: AwsClientStub<CloudWatchClient>;
     let ssm: AwsClientStub<SSMClient>;
     let lambda: AwsClientStub<LambdaClient>;
-    let eks: AwsClientStub<EKSClient>;
     let kube: FakeKubernetes;
     let clock: FakeClock;
 
@@ -55,12 +53,11 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
         cw = mockClient(CloudWatchClient);
         ssm = mockClient(SSMClient);
         lambda = mockClient(LambdaClient);
-        eks = mockClient(EKSClient);
     });
-    after(() => [r53, cw, ssm, lambda, eks].forEach(m => m.restore()));
+    after(() => [r53, cw, ssm, lambda].forEach(m => m.restore()));
 
     beforeEach(async () => {
-        [r53, cw, ssm, lambda, eks].forEach(m => m.reset());
+        [r53, cw, ssm, lambda].forEach(m => m.reset());
         clock = new FakeClock();
         // The API server accepts exactly the token our presigner makes for this
         // cluster and role at the signing time the token states: proof of the
@@ -69,20 +66,18 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
         kube.putDeployment("logging", "humio-operator", { replicas: 0 });
         kube.putSecret("logging", "logscale", { creationTimestamp: k8sTime(clock.now() - 86400_000) });
 
-        eks.on(DescribeClusterCommand, { name: CLUSTER }).resolves({
-            cluster: { name: CLUSTER, endpoint: kube.url, certificateAuthority: { data: Buffer.from(kube.caPem!).toString("base64") } },
-        });
         r53.on(GetHealthCheckStatusCommand, { HealthCheckId: PRIMARY }).resolves({ HealthCheckObservations: observations(0, 8) });
         r53.on(GetHealthCheckStatusCommand, { HealthCheckId: SECONDARY }).resolves({ HealthCheckObservations: observations(8, 0) });
         r53.on(UpdateHealthCheckCommand).resolves({});
         ssm.on(GetParameterCommand).rejects(new ParameterNotFound({ message: "not found", $metadata: { httpStatusCode: 400 } }));
         ssm.on(PutParameterCommand).resolves({ Version: 1 });
         lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+        cw.on(SetAlarmStateCommand).resolves({});
     });
     afterEach(() => kube.stop());
 
     const latestMinute = () => Math.floor(clock.now() / 60_000) * 60_000 - 60_000;
-    const env = (o: Partial<AwsFailoverEnvSettings> = {}) => awsFailoverEnvironment(awsEnvSettings(o));
+    const env = (o: Partial<AwsFailoverEnvSettings> = {}) => awsFailoverEnvironment(awsEnvSettings({ ...kubeAt(kube), ...o }));
     const run = (event: unknown, remainingMs: number, e = env()) => {
         const { log, lines } = memoryLogger();
         const promise = runAwsFailover(event, context(remainingMs), { env: e, clock, log, random: () => 0.5, credentials: () => CREDS });
@@ -101,7 +96,7 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
         assert.strictEqual(kube.deployment("logging", "humio-operator")!.spec.replicas, 1);
         assert.strictEqual(kube.secret("logging", "logscale"), undefined);
         assert.ok(kube.requests.length > 0 && kube.requests.every(r => r.status !== 401), "every Kubernetes call authenticated");
-        assert.strictEqual(eks.commandCalls(DescribeClusterCommand).length, 1);
+        assert.strictEqual(cw.commandCalls(SetAlarmStateCommand).length, 0, "the alarm stays in ALARM after a failover");
         assert.deepStrictEqual(r53.commandCalls(UpdateHealthCheckCommand).map(c => c.args[0].input),
             [{ HealthCheckId: PRIMARY, FullyQualifiedDomainName: LOCKED_FQDN, Inverted: false }]);
         assert.deepStrictEqual(ssm.commandCalls(PutParameterCommand).map(c => c.args[0].input.Value), [String(Math.floor(clock.now() / 1000))]);
@@ -122,6 +117,42 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
         assert.strictEqual(JSON.parse(Buffer.from(call.args[0].input.Payload as Uint8Array).toString()).logscaleDrRecheck.attempt, 1);
         assert.strictEqual(kube.requests.filter(r => r.method !== "GET").length, 0);
         assert.strictEqual(r53.commandCalls(UpdateHealthCheckCommand).length, 0);
+        assert.strictEqual(cw.commandCalls(SetAlarmStateCommand).length, 0, "a pending holdoff leaves the alarm in ALARM");
+    });
+
+    it("sets the failover alarm back to OK when the primary is healthy, so the next failure notifies again", async () => {
+        r53.on(GetHealthCheckStatusCommand, { HealthCheckId: PRIMARY }).resolves({ HealthCheckObservations: observations(8, 0) });
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 1]) });
+        const result = await run(alarmEvent, 900_000).promise;
+        assert.strictEqual(result.decision, "primary-healthy");
+        assert.deepStrictEqual(cw.commandCalls(SetAlarmStateCommand).map(c => [c.args[0].input.AlarmName, c.args[0].input.StateValue]), [[ALARM, "OK"]]);
+        assert.strictEqual(kube.requests.filter(r => r.method !== "GET").length, 0);
+        assert.strictEqual(r53.commandCalls(UpdateHealthCheckCommand).length, 0);
+    });
+
+    it("a failed re-arm is logged and retried when transient, never fatal: the decision stays primary-healthy", async () => {
+        r53.on(GetHealthCheckStatusCommand, { HealthCheckId: PRIMARY }).resolves({ HealthCheckObservations: observations(8, 0) });
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: [] });
+        cw.on(SetAlarmStateCommand).rejects(new CloudWatchServiceException({
+            name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "not authorized to perform cloudwatch:SetAlarmState",
+        }));
+        const denied = run(alarmEvent, 900_000);
+        const result = await denied.promise;
+        assert.strictEqual(result.decision, "primary-healthy");
+        assert.strictEqual(cw.commandCalls(SetAlarmStateCommand).length, 1, "403 is final: not retried");
+        const warned = denied.lines.find(l => l.event === "failover.clear-degraded-failed");
+        assert.strictEqual(warned?.level, "warn");
+        assert.match(JSON.stringify(warned?.fields.error), /cloudwatch.SetAlarmState: HTTP 403 AccessDenied/);
+
+        cw.reset();
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: [] });
+        cw.on(SetAlarmStateCommand)
+            .rejectsOnce(new CloudWatchServiceException({ name: "ServiceUnavailable", $fault: "server", $metadata: { httpStatusCode: 503 }, message: "" }))
+            .resolves({});
+        const retried = run(alarmEvent, 900_000);
+        assert.strictEqual((await retried.promise).decision, "primary-healthy");
+        assert.strictEqual(cw.commandCalls(SetAlarmStateCommand).length, 2);
+        assert.ok(!retried.lines.some(l => l.event === "failover.clear-degraded-failed"));
     });
 
     it("waits inside the invocation when its time allows, then fails over (recheck event)", async () => {
@@ -154,10 +185,25 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
         assert.ok(lines.some(l => l.event === "failover.config-invalid" && l.level === "error"));
     });
 
-    it("reports an EKS cluster without a usable CA as an error, before any Kubernetes call", async () => {
+    it("reports a CA in the environment that is not a PEM certificate, naming the variable, before any remote call", async () => {
         cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
-        eks.on(DescribeClusterCommand).resolves({ cluster: { name: CLUSTER, endpoint: kube.url, certificateAuthority: { data: "bm90IGEgY2VydA==" } } });
-        await assert.rejects(run(alarmEvent, 900_000).promise, /certificateAuthority.data of logscale-secondary is not a base64 PEM certificate/);
+        const { promise, lines } = run(alarmEvent, 900_000, env({ eksClusterCertificateAuthority: "bm90IGEgY2VydA==" }));
+        await assert.rejects(promise, /EKS_CLUSTER_CA_DATA does not decode to a PEM certificate/);
+        assert.ok(lines.some(l => l.event === "failover.config-invalid" && l.level === "error"));
         assert.strictEqual(kube.requests.length, 0);
+        assert.strictEqual(r53.calls().length + cw.calls().length + ssm.calls().length, 0);
+    });
+
+    it("trusts only the CA it was given: another API server's certificate is a final error", async () => {
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+        const other = await FakeKubernetes.start({ tls: true });
+        try {
+            const result = run(alarmEvent, 900_000, env({ eksClusterCertificateAuthority: Buffer.from(other.caPem!).toString("base64") }));
+            await assert.rejects(result.promise, /failover failed: could not read the state the decision needs/);
+            assert.strictEqual(kube.deployment("logging", "humio-operator")!.spec.replicas, 0);
+            assert.ok(!result.lines.some(l => l.event === "retry.scheduled" && /k8s\./.test(String(l.fields.call))), "a certificate that does not verify is not retried");
+        } finally {
+            await other.stop();
+        }
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, CloudWatchServiceException, GetMetricStatisticsCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import {
     GetHealthCheckStatusCommand, InvalidInput, Route53Client, Route53ServiceException, ThrottlingException, UpdateHealthCheckCommand,
@@ -10,7 +10,7 @@ import { awsRemoteError } from "../../functions/aws/errors";
 import { consecutiveFailingSeconds } from "../../functions/aws/health";
 import { createAwsPlatform, LOCKED_FQDN, recheckAttempt } from "../../functions/aws/platform";
 import { RemoteError } from "../../functions/core/types";
-import { ARN, awsEnv, minutes, observations, PRIMARY, SECONDARY } from "./aws-fixtures";
+import { ALARM, ARN, awsEnv, minutes, observations, PRIMARY, SECONDARY } from "./aws-fixtures";
 
 const NOW = Date.UTC(2025, 0, 15, 12, 0, 30);
 
@@ -126,6 +126,33 @@ describe("AWS platform adapter (functions/aws/platform) with SDK-level mocks", (
         const [call] = r53.commandCalls(UpdateHealthCheckCommand);
         assert.deepStrictEqual(call.args[0].input, { HealthCheckId: PRIMARY, FullyQualifiedDomainName: LOCKED_FQDN, Inverted: false });
         assert.strictEqual(LOCKED_FQDN, "failover-locked.invalid");
+    });
+
+    it("re-arms the failover alarm: SetAlarmState OK on the alarm named in the environment, in us-east-1, no SDK retries", async () => {
+        cw.on(SetAlarmStateCommand).resolves({});
+        await platform().clearDegraded!();
+        const calls = cw.commandCalls(SetAlarmStateCommand);
+        assert.strictEqual(calls.length, 1);
+        const input = calls[0].args[0].input;
+        assert.strictEqual(input.AlarmName, ALARM);
+        assert.strictEqual(input.StateValue, "OK");
+        assert.match(input.StateReason ?? "", /healthy/);
+        assert.ok((input.StateReason ?? "").length <= 1023, "CloudWatch's StateReason limit");
+        const client = calls[0].thisValue as CloudWatchClient;
+        assert.strictEqual(await client.config.region(), "us-east-1");
+        assert.strictEqual(await client.config.maxAttempts(), 1);
+    });
+
+    it("classifies a refused SetAlarmState as a final RemoteError and a throttled one as retryable", async () => {
+        cw.on(SetAlarmStateCommand).rejects(new CloudWatchServiceException({
+            name: "AccessDenied", $fault: "client", $metadata: { httpStatusCode: 403 }, message: "not authorized to perform cloudwatch:SetAlarmState",
+        }));
+        await assert.rejects(platform().clearDegraded!(), (err: RemoteError) =>
+            err instanceof RemoteError && err.status === 403 && !err.retryable && err.call === "cloudwatch.SetAlarmState");
+        cw.on(SetAlarmStateCommand).rejects(new CloudWatchServiceException({
+            name: "Throttling", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "Rate exceeded",
+        }));
+        await assert.rejects(platform().clearDegraded!(), (err: RemoteError) => err instanceof RemoteError && err.retryable);
     });
 
     it("schedules a recheck by invoking itself asynchronously with a marked event", async () => {

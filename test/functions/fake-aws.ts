@@ -1,7 +1,8 @@
-// A local stand-in for the five AWS APIs the failover Lambda calls, speaking
+// A local stand-in for the four AWS APIs the failover Lambda calls, speaking
 // each one's wire protocol (Route 53 REST-XML, CloudWatch and SSM JSON RPC,
-// EKS and Lambda REST-JSON), so the serialized function can run unmodified in
-// a child process with AWS_ENDPOINT_URL pointing here.
+// Lambda REST-JSON), so the serialized function can run unmodified in a child
+// process with AWS_ENDPOINT_URL pointing here. The EKS API server is not
+// looked up: its endpoint and CA come in the function's environment.
 import * as http from "http";
 import { LocalServer, startLocalServer } from "../support/local-server";
 
@@ -12,11 +13,12 @@ export interface FakeAwsState {
     failingMinutes: number;
     /** SSM parameter values by name. */
     parameters: Record<string, string>;
-    cluster: { name: string; endpoint: string; caPem: string };
+    /** CloudWatch alarm states by name, as SetAlarmState leaves them. */
+    alarms: Record<string, string>;
 }
 
 export interface FakeAwsCall {
-    service: "route53" | "cloudwatch" | "ssm" | "eks" | "lambda";
+    service: "route53" | "cloudwatch" | "ssm" | "lambda";
     operation: string;
     path: string;
     body: string;
@@ -49,7 +51,7 @@ export class FakeAws {
         };
         const json = (status: number, value: unknown, type = "application/x-amz-json-1.1") => send(status, type, JSON.stringify(value));
 
-        let m = /^\/2013-04-01\/healthcheck\/([^/]+)(\/status)?$/.exec(path);
+        const m = /^\/2013-04-01\/healthcheck\/([^/]+)(\/status)?$/.exec(path);
         if (m) {
             const id = decodeURIComponent(m[1]);
             if (m[2] && req.method === "GET") {
@@ -75,6 +77,13 @@ export class FakeAws {
             json(200, { Label: "HealthCheckStatus", Datapoints: datapoints }, "application/x-amz-json-1.0");
             return;
         }
+        if (target === "GraniteServiceVersion20100801.SetAlarmState") {
+            this.calls.push({ service: "cloudwatch", operation: "SetAlarmState", path, body });
+            const input = JSON.parse(body) as { AlarmName: string; StateValue: string };
+            this.state.alarms[input.AlarmName] = input.StateValue;
+            json(200, {}, "application/x-amz-json-1.0");
+            return;
+        }
         if (target === "AmazonSSM.GetParameter") {
             this.calls.push({ service: "ssm", operation: "GetParameter", path, body });
             const name = (JSON.parse(body) as { Name: string }).Name;
@@ -91,17 +100,6 @@ export class FakeAws {
             const input = JSON.parse(body) as { Name: string; Value: string };
             this.state.parameters[input.Name] = input.Value;
             json(200, { Version: 2, Tier: "Standard" });
-            return;
-        }
-        m = /^\/clusters\/([^/]+)$/.exec(path);
-        if (m && req.method === "GET") {
-            this.calls.push({ service: "eks", operation: "DescribeCluster", path, body });
-            const c = this.state.cluster;
-            if (decodeURIComponent(m[1]) !== c.name) {
-                json(404, { message: "No cluster found" }, "application/json");
-                return;
-            }
-            json(200, { cluster: { name: c.name, endpoint: c.endpoint, status: "ACTIVE", certificateAuthority: { data: Buffer.from(c.caPem).toString("base64") } } }, "application/json");
             return;
         }
         if (/^\/2015-03-31\/functions\/[^/]+\/invocations$/.test(path)) {

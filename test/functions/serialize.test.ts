@@ -10,7 +10,7 @@ import { awsFailoverEnvironment } from "../../functions/aws/env";
 import { awsFailoverHandler } from "../../functions/aws/handler";
 import { FailoverResult } from "../../functions/core/types";
 import { FakeKubernetes } from "../support/fake-k8s";
-import { ARN, awsEnvSettings, PRIMARY, SECONDARY } from "./aws-fixtures";
+import { ALARM, ARN, awsEnvSettings, kubeAt, PRIMARY, SECONDARY } from "./aws-fixtures";
 import { FakeAws } from "./fake-aws";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -77,7 +77,7 @@ describe("failover function packaging (pulumi closure serialization)", () => {
         assert.match(closure.text, /require\("@aws-sdk\/client-route-53"\)/);
     });
 
-    it("runs in a fresh node process: fails over against local AWS and EKS stand-ins", async function () {
+    it("runs in a fresh node process: fails over against local AWS and EKS stand-ins, then re-arms the alarm once the primary is back", async function () {
         this.timeout(60_000);
         const creds = { accessKeyId: "ASIAFAKEFAKEFAKE", secretAccessKey: "fake/secret", sessionToken: "fake-session" };
         const kube = await FakeKubernetes.start({
@@ -98,7 +98,7 @@ describe("failover function packaging (pulumi closure serialization)", () => {
             healthy: { [PRIMARY]: false, [SECONDARY]: true },
             failingMinutes: 5,
             parameters: {},
-            cluster: { name: "logscale-secondary", endpoint: kube.url, caPem: kube.caPem! },
+            alarms: {},
         });
         try {
             fs.writeFileSync(path.join(dir, "invoke.js"), [
@@ -117,7 +117,7 @@ describe("failover function packaging (pulumi closure serialization)", () => {
                 AWS_ACCESS_KEY_ID: creds.accessKeyId,
                 AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
                 AWS_SESSION_TOKEN: creds.sessionToken,
-                ...awsFailoverEnvironment(awsEnvSettings()),
+                ...awsFailoverEnvironment(awsEnvSettings(kubeAt(kube))),
             };
             const out = await runNode(dir, "invoke.js", env);
             const resultLine = out.stdout.split("\n").find(l => l.startsWith("RESULT ") || l.startsWith("FAILED "));
@@ -140,6 +140,16 @@ describe("failover function packaging (pulumi closure serialization)", () => {
             assert.match(lock.body, /<FullyQualifiedDomainName>failover-locked\.invalid<\/FullyQualifiedDomainName>/);
             assert.match(lock.body, /<Inverted>false<\/Inverted>/);
             assert.match(aws.state.parameters["/logscale-dr/secondary/last-failover-epoch"] ?? "", /^\d{10}$/);
+            assert.deepStrictEqual(aws.calls.map(c => c.service).filter(s => s === "cloudwatch").length, 1, "one metric read; the alarm is left alone");
+
+            // The primary back: the bundled SetAlarmState re-arms the alarm.
+            aws.state.healthy[PRIMARY] = true;
+            aws.state.parameters = {};
+            kube.putDeployment("logging", "humio-operator", { replicas: 0 });
+            const healthy = await runNode(dir, "invoke.js", env);
+            const healthyLine = healthy.stdout.split("\n").find(l => l.startsWith("RESULT ") || l.startsWith("FAILED "));
+            assert.strictEqual(JSON.parse((healthyLine ?? "RESULT {}").slice("RESULT ".length)).decision, "primary-healthy", healthy.stdout + healthy.stderr);
+            assert.deepStrictEqual(aws.state.alarms, { [ALARM]: "OK" });
         } finally {
             await aws.stop();
             await kube.stop();

@@ -97,7 +97,6 @@ const CASES: CloudCase[] = [
             AZURE_RECOVER_FROM_ACCOUNTNAME: SEC.accountName,
             AZURE_RECOVER_FROM_ACCOUNTKEY: SEC.accountKey,
             AZURE_RECOVER_FROM_ENDPOINT_BASE: `https://${SEC.accountName}.blob.core.windows.net`,
-            AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX: "",
             AZURE_RECOVER_FROM_ENCRYPTION_KEY: SEC.encryptionKey,
             AZURE_RECOVER_FROM_REPLACE_REGION: "eastus2/westus2",
         }),
@@ -214,7 +213,6 @@ describe("reverseRecoveryEnvVars: the shared helper", () => {
             AZURE_RECOVER_FROM_BUCKET: "c-sec",
             AZURE_RECOVER_FROM_ENCRYPTION_KEY: "k-sec",
             AZURE_RECOVER_FROM_ENDPOINT_BASE: "https://asec.blob.core.windows.net",
-            AZURE_RECOVER_FROM_OBJECT_KEY_PREFIX: "",
             AZURE_RECOVER_FROM_REPLACE_REGION: "eastus2/westus2",
         });
         assert.deepEqual(run.rawOutputs.oci, {

@@ -10,7 +10,7 @@ import { CONFIG_ENV, OciFunctionConfig, toFunctionConfig } from "../../functions
 import { COOLDOWN_ANNOTATION } from "../../functions/oci/platform";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { FakeOci } from "./fake-oci";
-import { CLUSTER, COMPARTMENT, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, RPST, series, testKeys } from "./fixtures";
+import { CLUSTER, COMPARTMENT, httpProbes, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, RPST, series, testKeys } from "./fixtures";
 
 function k8sTime(ms: number): string {
     return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
@@ -115,6 +115,7 @@ describe("OCI failover function bundle (serialized handler in an Fn http-stream 
                 steeringPolicyId: POLICY,
                 primaryPool: "primary",
                 primaryMonitorId: MONITOR,
+                primaryResultsUrl: `${fake.url}/20180501/httpProbeResults/${MONITOR}`,
                 secondaryResultsUrl: `${fake.url}/20180501/pingProbeResults/${PING}`,
                 secondaryWindowSeconds: 180,
                 metricLookbackSeconds: 1080,
@@ -143,6 +144,7 @@ describe("OCI failover function bundle (serialized handler in an Fn http-stream 
 
         it("an alarm notification with the primary down for the holdoff fails over end to end", async () => {
             fake.datapoints.set(MONITOR, series(Date.now(), [1, 0, 0, 0, 0]));
+            fake.httpProbeResults.set(MONITOR, httpProbes(Date.now(), false));
             fake.probeResults.set(PING, [{ startTime: Date.now() - 5000, isHealthy: true, vantagePointName: "aws-iad" }]);
             await start();
             const notification = JSON.stringify({ type: "OK_TO_FIRING", title: "logscale-us-phoenix-1-primary-unhealthy", dedupeKey: "d1", timestampEpochMillis: Date.now() });

@@ -8,12 +8,13 @@ import { caFromKubeconfig } from "../../components/oci/oke";
 import { evaluateSteering, steeringAnswers, steeringRules } from "../../components/oci/steering";
 import { pickKubernetesVersion, pickNodeImage } from "../../components/oci/versions";
 import { clusterLayout } from "../../components/logscale/sizing";
+import { failoverFunctionConfig, FUNCTION_TIMEOUT_SECONDS, RECHECK_INTERVAL_SECONDS, REPEAT_NOTIFICATION, REPEAT_NOTIFICATION_SECONDS, WAIT_BUDGET_SECONDS } from "../../components/oci/failover";
 import { fromFunctionEnv, MAX_CONFIG_BYTES, OciFunctionConfig, toFunctionConfig } from "../../functions/oci/config";
-import { alarmQuery, pendingDuration, primaryHealthFromMetrics, secondaryHealthyFromProbes } from "../../functions/oci/health";
+import { alarmQuery, failingRun, pendingDuration, PRIMARY_PROBE_WINDOW_SECONDS, primaryHealthFromMetrics, primaryNowFromProbes, secondaryHealthyFromProbes } from "../../functions/oci/health";
 import { LockRefused, planLock } from "../../functions/oci/lock";
 import { decodeOkeToken, okeToken } from "../../functions/oci/oke";
 import { parseSignatureHeader, resourcePrincipal, signRequest } from "../../functions/oci/signer";
-import { CLUSTER, credentials, KEY_ID, okeTokenIsValid, policyDoc, REGION, RPST, series, testKeys } from "./fixtures";
+import { CLUSTER, credentials, httpProbes, KEY_ID, okeTokenIsValid, policyDoc, REGION, RPST, series, testKeys } from "./fixtures";
 
 /** Resolves every Input in an EnvSet to plain {value}/{secret} strings. */
 async function plain(env: Record<string, { value?: unknown; secret?: unknown }>): Promise<Record<string, { value?: string; secret?: string }>> {
@@ -129,18 +130,117 @@ describe("OCI derivations (pure)", () => {
         });
     });
 
-    describe("health", () => {
+    describe("health: the holdoff counts only minutes in which every probe failed", () => {
         const now = Date.UTC(2025, 0, 15, 12, 0, 30);
-        it("a gap in the series ends the failing run", () => {
-            const pts = series(now, [0, 0, 0, 0]);
-            pts.splice(1, 1);
-            assert.equal(primaryHealthFromMetrics(pts, now).failingForSeconds, 120);
-        });
-        it("alarm: majority-failing query and the holdoff as pending duration (rounded up, PT1M at least)", () => {
-            assert.equal(alarmQuery("ocid1.httpmonitor.oc1..x"), 'HTTP.isHealthy[1m]{resourceId = "ocid1.httpmonitor.oc1..x"}.grouping().mean() < 0.5');
+        const MIN = 60_000;
+        const down = (from: number, to = Infinity) => (t: number) => t >= from && t < to;
+        /**
+         * What the function reads at `at` when the primary is down as `isDown`
+         * says: 10 s probes from three vantage points, the minute's max
+         * published `delayS` after the minute ends, and the probe results of
+         * the last PRIMARY_PROBE_WINDOW_SECONDS.
+         */
+        function readings(isDown: (t: number) => boolean, at: number, delayS = 0) {
+            const points: { timestamp: string; value: number }[] = [];
+            for (let m = Math.floor((at - 20 * MIN) / MIN) * MIN; m + MIN + delayS * 1000 <= at; m += MIN) {
+                const probes = [5, 15, 25, 35, 45, 55].map(s => m + s * 1000);
+                points.push({ timestamp: new Date(m).toISOString(), value: probes.some(t => !isDown(t)) ? 1 : 0 });
+            }
+            const results = httpProbes(at, t => !isDown(t), { windowS: PRIMARY_PROBE_WINDOW_SECONDS });
+            return { points, probes: { results, completeFromMs: at - PRIMARY_PROBE_WINDOW_SECONDS * 1000 } };
+        }
+        const health = (isDown: (t: number) => boolean, at: number, delayS = 0) => {
+            const r = readings(isDown, at, delayS);
+            return primaryHealthFromMetrics(r.points, r.probes, at);
+        };
+        /** Seconds the primary has really been down without a break at `at`. */
+        const trulyDownFor = (isDown: (t: number) => boolean, at: number) => {
+            let t = at;
+            while (isDown(t - 1000) && at - t < 3600_000) t -= 1000;
+            return (at - t) / 1000;
+        };
+
+        it("query and alarm: the minute's max over every vantage point, breaching below 1 (no probe answered)", () => {
+            assert.equal(alarmQuery("ocid1.httpmonitor.oc1..x"), 'HTTP.isHealthy[1m]{resourceId = "ocid1.httpmonitor.oc1..x"}.grouping().max() < 1');
             assert.throws(() => alarmQuery('x"} || 1'), /not an OCID/);
             assert.deepEqual([0, 59, 60, 180, 181, 3600].map(pendingDuration), ["PT1M", "PT1M", "PT1M", "PT3M", "PT4M", "PT60M"]);
         });
+
+        it("counts the consecutive all-failed minutes ending at the newest; one minute with a healthy probe resets the run", () => {
+            assert.deepEqual(failingRun(series(now, [0, 0, 0, 0]), now).minutes, 4);
+            assert.deepEqual(failingRun(series(now, [0, 0, 0, 1, 0, 0]), now).minutes, 2);
+            assert.deepEqual(failingRun(series(now, [0, 0, 0, 0, 1]), now).minutes, 0);
+            // A minute where one probe of one vantage point answered has max 1: not a failed minute.
+            assert.deepEqual(failingRun(series(now, [0, 0, 1, 0, 0, 0]), now).minutes, 3);
+        });
+
+        it("a gap in the series ends the run: an unobserved minute is not a failed one", () => {
+            const pts = series(now, [0, 0, 0, 0]);
+            pts.splice(1, 1);
+            assert.equal(failingRun(pts, now).minutes, 2);
+        });
+
+        it("flapping (down 105 s, up 40 s, 10 s probes) never reaches a 180 s holdoff, checked every 5 s for 20 minutes", () => {
+            const t0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+            const flapping = (t: number) => t >= t0 && (t - t0) % 145_000 < 105_000;
+            let worst = 0;
+            for (let at = t0 + 5_000; at < t0 + 20 * MIN; at += 5_000) {
+                for (const delayS of [0, 30]) {
+                    const h = health(flapping, at, delayS);
+                    worst = Math.max(worst, h.failingForSeconds);
+                    assert.ok(h.failingForSeconds <= trulyDownFor(flapping, at), `t+${(at - t0) / 1000}s: ${h.failingForSeconds}s claimed, down ${trulyDownFor(flapping, at)}s`);
+                }
+            }
+            assert.ok(worst < 180, `flapping reached ${worst}s`);
+            assert.equal(worst, 60, "one whole minute fits in 105 s down, never two");
+        });
+
+        it("never claims more than the primary was really down, even when it came back between the newest minute and now", () => {
+            const t0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+            // Down 4 whole minutes, up for 20 s in the minute not published yet, down again.
+            const isDown = (t: number) => t >= t0 && !(t >= t0 + 4 * MIN && t < t0 + 4 * MIN + 20_000);
+            const at = t0 + 4 * MIN + 50_000;
+            const h = health(isDown, at);
+            assert.equal(h.healthy, false);
+            assert.ok(h.failingForSeconds <= trulyDownFor(isDown, at), `${h.failingForSeconds}s > ${trulyDownFor(isDown, at)}s`);
+            assert.ok(h.failingForSeconds < 60, h.detail);
+            assert.match(h.detail ?? "", /after the run began/);
+        });
+
+        it("a continuous outage reaches the holdoff once three whole minutes failed, and keeps growing", () => {
+            const t0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+            const isDown = down(t0);
+            assert.equal(health(isDown, t0 + 3 * MIN - 1000).failingForSeconds, 120);
+            // Three whole minutes, and three minutes since the first failed probe (t0 + 5 s).
+            assert.equal(health(isDown, t0 + 3 * MIN + 1000).failingForSeconds, 176);
+            assert.equal(health(isDown, t0 + 3 * MIN + 6000).failingForSeconds, 180);
+            assert.equal(health(isDown, t0 + 10 * MIN + 6000).failingForSeconds, 600);
+            // An outage that starts mid-minute: that minute had healthy probes, so it does not count.
+            const mid = down(t0 + 30_000);
+            assert.equal(health(mid, t0 + 3 * MIN + 6000).failingForSeconds, 120);
+            assert.equal(health(mid, t0 + 4 * MIN + 6000).failingForSeconds, 180);
+        });
+
+        it("healthy now when any vantage point's newest probe reached the primary, whatever the minutes say", () => {
+            const t0 = Date.UTC(2025, 0, 15, 12, 0, 0);
+            const backAt = t0 + 5 * MIN + 30_000;
+            const h = health(down(t0, backAt), backAt + 6_000);
+            assert.deepEqual([h.healthy, h.failingForSeconds], [true, 0]);
+            const results = httpProbes(now, false);
+            results.find(r => r.vantagePointName === "aws-iad")!.isHealthy = true;
+            assert.equal(primaryNowFromProbes({ results, completeFromMs: now - 300_000 }, now).healthy, true);
+        });
+
+        it("missing or stale data is an error, never a verdict", () => {
+            const probes = { results: httpProbes(now, false), completeFromMs: now - 300_000 };
+            assert.throws(() => primaryHealthFromMetrics([], probes, now), /no HTTP.isHealthy datapoints/);
+            assert.throws(() => primaryHealthFromMetrics(series(now - 600_000, [0, 0, 0, 0]), probes, now), /stale/);
+            assert.throws(() => primaryHealthFromMetrics(series(now, [0, 0, 0, 0]), { results: [], completeFromMs: now - 300_000 }, now), /no probe results for the primary/);
+            assert.throws(() => primaryHealthFromMetrics(series(now, [0, 0, 0, 0]), { results: httpProbes(now - 600_000, true), completeFromMs: now - 300_000 }, now), /no probe results for the primary/);
+            // Results that do not reach back to the newest minute's end (a truncated page) leave a gap.
+            assert.throws(() => primaryHealthFromMetrics(series(now - 120_000, [0, 0, 0, 0]), { results: httpProbes(now, false, { windowS: 30 }), completeFromMs: now - 30_000 }, now), /not deciding on a gap/);
+        });
+
         it("secondary gate: no recent results is an error, not a pass", () => {
             assert.throws(() => secondaryHealthyFromProbes([{ startTime: now - 600_000, isHealthy: true }], now, 180), /no probe results/);
         });
@@ -197,6 +297,7 @@ describe("OCI derivations (pure)", () => {
             steeringPolicyId: "ocid1.dnspolicy.oc1..aaaaaaaaexamplepolicyexamplepolicyexamplepolicyexamplepolicyexa",
             primaryPool: "primary",
             primaryMonitorId: "ocid1.httpmonitor.oc1..aaaaaaaaexamplemonitorexamplemonitorexamplemonitorexamplemonit",
+            primaryResultsUrl: "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/httpProbeResults/ocid1.httpmonitor.oc1..aaaaaaaaexamplemonitorexamplemonitorexamplemonitorexamplemonit",
             secondaryResultsUrl: "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/pingProbeResults/ocid1.pingmonitor.oc1..aaaaaaaaexamplepingexamplepingexamplepingexampleping",
             secondaryWindowSeconds: 180,
             metricLookbackSeconds: 1080,
@@ -212,6 +313,29 @@ describe("OCI derivations (pure)", () => {
 
         it("refuses a config over 4 KB", () => {
             assert.throws(() => toFunctionConfig({ ...cfg, kubernetesCaPem: "x".repeat(4000) }), /OCI Functions allows 4096 bytes/);
+        });
+
+        it("names a missing primary results URL (the function cannot tell whether the primary answers now without it)", () => {
+            const env = toFunctionConfig(cfg);
+            delete env.DR_PRIMARY_RESULTS_URL;
+            assert.throws(() => fromFunctionEnv(env), /DR_PRIMARY_RESULTS_URL is not set \(the primary HTTPS monitor's results URL\)/);
+        });
+
+        it("the component's derivation: recheck interval, wait budget and repeat fit the function timeout; the gate's URL only with the gate on", () => {
+            const values = {
+                region: cfg.region, compartmentId: cfg.compartmentId, clusterId: cfg.clusterId, kubernetesServer: cfg.kubernetesServer,
+                kubernetesCaPem: cfg.kubernetesCaPem, steeringPolicyId: cfg.steeringPolicyId, primaryPool: "primary", primaryMonitorId: cfg.primaryMonitorId,
+                primaryResultsUrl: cfg.primaryResultsUrl, secondaryResultsUrl: cfg.secondaryResultsUrl,
+                settings: { namespace: "logging", operatorDeployment: "humio-operator", humioClusterName: "logscale", preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: true },
+            };
+            const derived = failoverFunctionConfig(values);
+            assert.deepStrictEqual(derived, cfg);
+            assert.strictEqual(WAIT_BUDGET_SECONDS + 60, FUNCTION_TIMEOUT_SECONDS);
+            assert.strictEqual(REPEAT_NOTIFICATION, "PT5M");
+            assert.strictEqual(REPEAT_NOTIFICATION_SECONDS, FUNCTION_TIMEOUT_SECONDS, "one notification's run ends before the next repeat");
+            assert.ok(RECHECK_INTERVAL_SECONDS < 60, "a newly published minute is seen within the minute");
+            const ungated = failoverFunctionConfig({ ...values, settings: { ...values.settings, requireHealthySecondary: false, preFailoverFailureSeconds: 0 } });
+            assert.deepStrictEqual([ungated.secondaryResultsUrl, ungated.metricLookbackSeconds], ["", 900]);
         });
     });
 

@@ -4,9 +4,10 @@
  *
  *   GET|PUT /20180115/steeringPolicies/{id}        DNS (ETag / If-Match, 412 on a stale ETag)
  *   POST    /20180401/metrics/actions/summarizeMetricsData?compartmentId=...   Monitoring
- *   GET     /20180501/pingProbeResults/{id}        Health Checks
+ *   GET     /20180501/httpProbeResults/{id}        Health Checks (the primary's HTTPS monitor)
+ *   GET     /20180501/pingProbeResults/{id}        Health Checks (the secondary's TCP monitor)
  *
- * State is set directly (policies, datapoints, probeResults); faults answer a
+ * State is set directly (policies, datapoints, probe results); faults answer a
  * status for matching requests; every request is recorded.
  */
 import * as crypto from "crypto";
@@ -39,7 +40,10 @@ export class FakeOci {
     readonly policies = new Map<string, { doc: Record<string, unknown>; version: number }>();
     /** Datapoints SummarizeMetricsData returns for queries naming this monitor. */
     readonly datapoints = new Map<string, { timestamp: string; value: number }[]>();
+    /** ListPingProbeResults per monitor. */
     readonly probeResults = new Map<string, { startTime: number; isHealthy: boolean; vantagePointName: string }[]>();
+    /** ListHttpProbeResults per monitor. */
+    readonly httpProbeResults = new Map<string, { startTime: number; isHealthy: boolean; vantagePointName: string }[]>();
     private faults: (OciFault & { left: number })[] = [];
     private server!: LocalServer;
     url = "";
@@ -141,11 +145,16 @@ export class FakeOci {
             const points = monitor ? this.datapoints.get(monitor) : undefined;
             return answer(200, points ? [{ namespace: "oci_healthchecks", name: "HTTP.isHealthy", dimensions: { resourceId: monitor }, aggregatedDatapoints: points }] : []);
         }
-        const probeMatch = /^\/20180501\/pingProbeResults\/([^/]+)$/.exec(url.pathname);
+        const probeMatch = /^\/20180501\/(ping|http)ProbeResults\/([^/]+)$/.exec(url.pathname);
         if (probeMatch && req.method === "GET") {
             const since = Number(url.searchParams.get("startTimeGreaterThanOrEqualTo") ?? 0);
-            const results = (this.probeResults.get(decodeURIComponent(probeMatch[1])) ?? []).filter(r => r.startTime >= since);
-            return answer(200, results.sort((a, b) => b.startTime - a.startTime));
+            const limit = Number(url.searchParams.get("limit") ?? 1000);
+            if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return answer(400, { code: "InvalidParameter", message: `limit ${url.searchParams.get("limit")}` });
+            const store = probeMatch[1] === "ping" ? this.probeResults : this.httpProbeResults;
+            const results = (store.get(decodeURIComponent(probeMatch[2])) ?? []).filter(r => r.startTime >= since);
+            const sorted = results.sort((a, b) => (url.searchParams.get("sortOrder") === "DESC" ? b.startTime - a.startTime : a.startTime - b.startTime));
+            // A page of `limit`; the rest behind opc-next-page, as OCI pages lists.
+            return answer(200, sorted.slice(0, limit), sorted.length > limit ? { "opc-next-page": `page-${limit}` } : {});
         }
         return answer(404, { code: "NotFound", message: `${req.method} ${url.pathname}` });
     }

@@ -52,10 +52,30 @@ export function policyDoc(overrides: Record<string, unknown> = {}): Record<strin
     };
 }
 
-/** Minutes ending at `endMs` (newest last) with the given healthy fractions. */
+/** Minutes ending at `endMs` (newest last) with the given per-minute values (HTTP.isHealthy max: 0 when every probe failed). */
 export function series(endMs: number, values: number[]): { timestamp: string; value: number }[] {
     const newest = Math.floor(endMs / 60000) * 60000 - 60000;
     return values.map((value, i) => ({ timestamp: new Date(newest - (values.length - 1 - i) * 60000).toISOString(), value }));
+}
+
+export const VANTAGE_POINTS = ["goo-chs", "aws-iad", "azr-ams"];
+
+/**
+ * ListHttpProbeResults of the primary's HTTPS monitor: one result per
+ * vantage point every intervalS (at half an interval past each multiple of
+ * it, as the drill probes) over the last windowS before nowMs, healthy as
+ * `healthy` says (for every probe, or per probe start time).
+ */
+export function httpProbes(nowMs: number, healthy: boolean | ((startTime: number) => boolean), opts: { intervalS?: number; windowS?: number } = {}): { startTime: number; isHealthy: boolean; vantagePointName: string }[] {
+    const intervalMs = (opts.intervalS ?? 10) * 1000;
+    const windowMs = (opts.windowS ?? 300) * 1000;
+    const out: { startTime: number; isHealthy: boolean; vantagePointName: string }[] = [];
+    const phase = intervalMs / 2;
+    for (let t = Math.floor((nowMs - phase) / intervalMs) * intervalMs + phase; t >= nowMs - windowMs; t -= intervalMs) {
+        const ok = typeof healthy === "function" ? healthy(t) : healthy;
+        VANTAGE_POINTS.forEach((vp, i) => out.push({ startTime: t + i * 100, isHealthy: ok, vantagePointName: vp }));
+    }
+    return out;
 }
 
 /**

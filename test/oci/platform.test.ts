@@ -7,7 +7,7 @@ import { COOLDOWN_ANNOTATION, OciPlatform, OciPlatformTarget } from "../../funct
 import { FakeClock, k8sTime, memoryLogger, settings } from "../functions/fakes";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { FakeOci } from "./fake-oci";
-import { CLUSTER, COMPARTMENT, credentials, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, series, testKeys } from "./fixtures";
+import { CLUSTER, COMPARTMENT, credentials, httpProbes, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, series, testKeys } from "./fixtures";
 
 const NS = "logging";
 const OPERATOR = "humio-operator";
@@ -25,6 +25,7 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
         steeringPolicyId: POLICY,
         primaryPool: "primary",
         primaryMonitorId: MONITOR,
+        primaryResultsUrl: `${fake.url}/20180501/httpProbeResults/${MONITOR}`,
         secondaryResultsUrl: `${fake.url}/20180501/pingProbeResults/${PING}`,
         secondaryWindowSeconds: 180,
         metricLookbackSeconds: 1200,
@@ -97,6 +98,60 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
             assert.equal((after.answers as { isDisabled: boolean }[])[0].isDisabled, true);
         });
 
+        it("with the policy prefetched (round 1), the lock is one PUT carrying the prefetched ETag", async () => {
+            const p = platform();
+            await p.prefetchLock();
+            assert.equal(fake.count("GET", "/steeringPolicies/"), 1);
+            await p.lockDns();
+            assert.equal(fake.count("GET", "/steeringPolicies/"), 1, "no second read");
+            const put = fake.requests.filter(r => r.method === "PUT");
+            assert.deepEqual(put.map(r => [r.headers["if-match"], r.status]), [['"v1"', 200]]);
+            assert.equal((fake.policy(POLICY).answers as { isDisabled: boolean }[])[0].isDisabled, true);
+            // The prefetched copy is used once: a later lock reads again (and finds it locked).
+            await p.lockDns();
+            assert.equal(fake.count("GET", "/steeringPolicies/"), 2);
+            assert.equal(fake.count("PUT", "/steeringPolicies/"), 1);
+        });
+
+        it("a policy edited after the prefetch: 412, one re-read, and the edit is kept", async () => {
+            const p = platform();
+            await p.prefetchLock();
+            fake.editPolicy(POLICY, d => { d.ttl = 30; });
+            await p.lockDns();
+            assert.deepEqual(fake.requests.filter(r => r.method === "PUT").map(r => [r.headers["if-match"], r.status]), [['"v1"', 412], ['"v2"', 200]]);
+            assert.equal(fake.count("GET", "/steeringPolicies/"), 2);
+            const after = fake.policy(POLICY);
+            assert.equal(after.ttl, 30);
+            assert.equal((after.answers as { isDisabled: boolean }[])[0].isDisabled, true);
+            assert.ok(logger.lines.some(l => l.event === "oci.dns-lock-conflict"));
+        });
+
+        it("changed again after the re-read: gives up after the one retry with a retryable 412, never writing blind", async () => {
+            fake.fault({ method: "PUT", path: "/steeringPolicies/", status: 0, times: 2, before: f => f.editPolicy(POLICY, d => { d.ttl = Number(d.ttl) - 1; }) });
+            await assert.rejects(platform().lockDns(), (e: RemoteError) => e.retryable && e.status === 412);
+            assert.deepEqual(fake.requests.filter(r => r.method === "PUT").map(r => r.status), [412, 412]);
+            assert.ok(fake.requests.filter(r => r.method === "PUT").every(r => typeof r.headers["if-match"] === "string"));
+            assert.equal((fake.policy(POLICY).answers as { isDisabled: boolean }[])[0].isDisabled, false);
+        });
+
+        it("a prefetch that failed leaves nothing behind: the lock reads for itself", async () => {
+            const p = platform();
+            fake.fault({ method: "GET", path: "/steeringPolicies/", status: 503 });
+            await assert.rejects(p.prefetchLock(), (e: RemoteError) => e.retryable && e.status === 503);
+            await p.lockDns();
+            assert.equal(fake.count("GET", "/steeringPolicies/"), 2);
+            assert.deepEqual(fake.requests.filter(r => r.method === "PUT").map(r => r.status), [200]);
+        });
+
+        it("an already locked policy seen by the prefetch: no write at all", async () => {
+            fake.editPolicy(POLICY, d => { (d.answers as { isDisabled: boolean }[])[0].isDisabled = true; });
+            const p = platform();
+            await p.prefetchLock();
+            await p.lockDns();
+            assert.equal(fake.count("GET", "/steeringPolicies/"), 1);
+            assert.equal(fake.count("PUT", "/steeringPolicies/"), 0);
+        });
+
         it("refuses, without retry, a policy with no primary pool or with no other enabled answer", async () => {
             fake.editPolicy(POLICY, d => { (d.answers as { pool: string }[])[0].pool = "blue"; });
             await assert.rejects(platform().lockDns(), (e: RemoteError) => e instanceof RemoteError && !e.retryable && /no answer in pool "primary"/.test(e.message));
@@ -116,26 +171,63 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
         });
     });
 
-    describe("primaryHealth (Monitoring SummarizeMetricsData over the monitor's HTTP.isHealthy)", () => {
-        it("counts the consecutive unhealthy minutes that end at the newest one", async () => {
-            fake.datapoints.set(MONITOR, series(clock.now(), [1, 1, 0.2, 1, 0, 0.1, 0.4, 0]));
+    describe("primaryHealth (SummarizeMetricsData max per minute, and ListHttpProbeResults for now)", () => {
+        // Half a minute into the minute after the newest published one, as a published metric lags.
+        beforeEach(() => { clock.nowMs += 30_000; });
+
+        it("counts the consecutive minutes in which every probe failed, ending at the newest", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [1, 1, 0, 1, 0, 0, 0, 0]));
+            fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), false));
             const h = await platform().primaryHealth();
             assert.deepEqual([h.healthy, h.failingForSeconds], [false, 240]);
             const req = fake.requests.find(r => r.path.endsWith("/summarizeMetricsData"))!;
             assert.equal(req.query.compartmentId, COMPARTMENT);
-            assert.equal((req.body as { query: string }).query, `HTTP.isHealthy[1m]{resourceId = "${MONITOR}"}.grouping().mean()`);
+            assert.equal((req.body as { query: string }).query, `HTTP.isHealthy[1m]{resourceId = "${MONITOR}"}.grouping().max()`);
             assert.equal((req.body as { startTime: string }).startTime, new Date(clock.now() - 1200_000).toISOString());
+            const probes = fake.requests.find(r => r.path.includes("/httpProbeResults/"))!;
+            assert.deepEqual([probes.query.startTimeGreaterThanOrEqualTo, probes.query.sortOrder, probes.query.limit], [String(clock.now() - 300_000), "DESC", "1000"]);
+            assert.ok(fake.requests.every(r => r.signatureValid));
         });
 
-        it("healthy when most vantage points reached the primary in the newest minute", async () => {
-            fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0.75]));
+        it("a minute in which any vantage point reached the primary breaks the run (the flapping case)", async () => {
+            // Most probes failed in every minute, but none of the last three minutes failed entirely.
+            fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 1, 0, 1, 0]));
+            fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), false));
+            assert.deepEqual(await platform().primaryHealth().then(h => [h.healthy, h.failingForSeconds]), [false, 60]);
+        });
+
+        it("healthy when a vantage point's newest probe reaches the primary, even while the metric still shows failed minutes", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0]));
+            const t = clock.now();
+            // Down for minutes; the newest probe of every vantage point (5 s ago) reached it again.
+            fake.httpProbeResults.set(MONITOR, httpProbes(t, s => s >= t - 8_000));
             assert.deepEqual(await platform().primaryHealth().then(h => [h.healthy, h.failingForSeconds]), [true, 0]);
         });
 
-        it("no data or stale data is a non-retryable error, never a verdict", async () => {
+        it("no data, stale data or no probe results is a non-retryable error, never a verdict", async () => {
+            fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), false));
             await assert.rejects(platform().primaryHealth(), (e: RemoteError) => !e.retryable && /no HTTP.isHealthy datapoints/.test(e.message));
             fake.datapoints.set(MONITOR, series(clock.now() - 600_000, [0, 0, 0]));
             await assert.rejects(platform().primaryHealth(), (e: RemoteError) => !e.retryable && /stale/.test(e.message));
+            fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0]));
+            fake.httpProbeResults.set(MONITOR, []);
+            await assert.rejects(platform().primaryHealth(), (e: RemoteError) => !e.retryable && /no probe results for the primary/.test(e.message));
+        });
+
+        it("a truncated page of probe results counts as complete only from its oldest result", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now() - 120_000, [0, 0, 0, 0]));
+            const t = clock.now();
+            // 1001 results in the last minute: the page of the 1000 newest does not reach back to the newest metric minute.
+            const many = Array.from({ length: 1001 }, (_, i) => ({ startTime: t - 1000 - i * 50, isHealthy: false, vantagePointName: `vp${i % 7}` }));
+            fake.httpProbeResults.set(MONITOR, many);
+            await assert.rejects(platform().primaryHealth(), (e: RemoteError) => !e.retryable && /not deciding on a gap/.test(e.message));
+            assert.ok(logger.lines.some(l => l.event === "oci.probe-results-truncated"));
+        });
+
+        it("classifies a failed probe-results read like any OCI call", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0]));
+            fake.fault({ method: "GET", path: "/httpProbeResults/", status: 503 });
+            await assert.rejects(platform().primaryHealth(), (e: RemoteError) => e.retryable && e.status === 503 && e.call === "oci.healthchecks.listHttpProbeResults");
         });
     });
 
@@ -176,10 +268,15 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
             kube.putSecret(NS, "logscale", { creationTimestamp: k8sTime(clock.now() - 86400_000) });
             const t = clock.now();
             fake.probeResults.set(PING, [{ startTime: t - 10_000, isHealthy: true, vantagePointName: "aws-iad" }]);
+            fake.httpProbeResults.set(MONITOR, httpProbes(t, false));
         });
 
         it("primary down past the holdoff: deletes the TLS secret, scales 0 -> 1, disables the primary answer, records the time", async () => {
             fake.datapoints.set(MONITOR, series(clock.now(), [1, 0, 0, 0, 0]));
+            const replicasWhen: Record<string, number> = {};
+            for (const method of ["GET", "PUT"]) {
+                fake.fault({ method, path: "/steeringPolicies/", status: 0, before: () => { replicasWhen[method] = kube.deployment(NS, OPERATOR)!.spec.replicas ?? 0; } });
+            }
             const result = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180 }), clock, logger.log);
             assert.equal(result.decision, "failed-over", result.reason);
             assert.deepEqual([result.tlsSecret, result.operatorScaled, result.dnsLocked], ["deleted", true, true]);
@@ -188,6 +285,10 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
             assert.equal((fake.policy(POLICY).answers as { isDisabled: boolean }[])[0].isDisabled, true);
             assert.equal(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], String(Math.floor(clock.now() / 1000)));
             assert.ok(fake.requests.every(r => r.signatureValid));
+            // The policy was read with the round-1 reads, before anything changed; after the scale-up only the conditional PUT.
+            const policyCalls = fake.requests.filter(r => r.path.includes("/steeringPolicies/")).map(r => `${r.method} ${r.headers["if-match"] ?? ""}`.trim());
+            assert.deepEqual(policyCalls, ["GET", 'PUT "v1"']);
+            assert.deepEqual(replicasWhen, { GET: 0, PUT: 1 }, "read before the scale-up, written after it");
 
             // The alarm's repeat notification: nothing more is written.
             const again = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180 }), clock, logger.log);

@@ -5,6 +5,7 @@ import * as assert from "assert";
 import { PEER_OUTPUTS } from "../../components/dr/contract";
 import { loadConfig } from "../../config/load";
 import { createStack } from "../../components/stack";
+import { RECHECK_INTERVAL_SECONDS, WAIT_BUDGET_SECONDS } from "../../components/oci/failover";
 import { isConfigError } from "../../config/errors";
 import { NewResourceArgs, RecordedResource, RunResult, runProgram, StackSnapshot } from "../../scripts/mock/engine";
 
@@ -259,6 +260,8 @@ describe("oci stack (mock engine)", function () {
             assert.match(fn.image, /^us-phoenix-1\.ocir\.io\/axaxnpcrorw5\/logscale\/us-phoenix-1\/dr-failover:[0-9a-f]{16}$/);
             assert.strictEqual(fn.config.DR_STEERING_POLICY_ID, one(standby, T.policy).id);
             assert.strictEqual(fn.config.DR_PRIMARY_MONITOR_ID, one(standby, T.httpMonitor).id);
+            assert.ok(String(fn.config.DR_PRIMARY_RESULTS_URL).endsWith(`/20180501/httpProbeResults/${one(standby, T.httpMonitor).id}`), fn.config.DR_PRIMARY_RESULTS_URL);
+            assert.deepStrictEqual([fn.config.DR_RECHECK_SECONDS, fn.config.DR_WAIT_BUDGET_SECONDS], [String(RECHECK_INTERVAL_SECONDS), String(WAIT_BUDGET_SECONDS)]);
             assert.strictEqual(fn.config.DR_SECONDARY_RESULTS_URL, raw(one(standby, T.pingMonitor)).resultsUrl ?? fn.config.DR_SECONDARY_RESULTS_URL);
             assert.strictEqual(fn.config.DR_PRIMARY_POOL, "primary");
             assert.strictEqual(fn.config.DR_HOLDOFF_SECONDS, "180");
@@ -272,7 +275,7 @@ describe("oci stack (mock engine)", function () {
         it("alarm: the primary monitor's metric, the holdoff as pending duration, repeats while firing, notifies the topic", () => {
             const alarm = raw(one(standby, T.alarm));
             assert.strictEqual(alarm.namespace, "oci_healthchecks");
-            assert.strictEqual(alarm.query, `HTTP.isHealthy[1m]{resourceId = "${one(standby, T.httpMonitor).id}"}.grouping().mean() < 0.5`);
+            assert.strictEqual(alarm.query, `HTTP.isHealthy[1m]{resourceId = "${one(standby, T.httpMonitor).id}"}.grouping().max() < 1`);
             assert.strictEqual(alarm.pendingDuration, "PT3M");
             assert.strictEqual(alarm.repeatNotificationDuration, "PT5M");
             assert.deepStrictEqual(alarm.destinations, [one(standby, T.topic).id]);
