@@ -40,20 +40,10 @@ export function metricLookbackSeconds(holdoffSeconds: number): number {
     return holdoffSeconds + 900;
 }
 
-/** What the function's config is derived from, as plain values. */
-export interface FailoverFunctionValues {
-    region: string;
-    compartmentId: string;
-    clusterId: string;
-    kubernetesServer: string;
-    kubernetesCaPem: string;
-    steeringPolicyId: string;
-    primaryPool: string;
-    primaryMonitorId: string;
-    primaryResultsUrl: string;
-    secondaryResultsUrl: string;
-    settings: StackFailoverSettings;
-}
+/** What the function's config is derived from, as plain values: the stack's part of OciFunctionConfig. */
+export type FailoverFunctionValues = Pick<OciFunctionConfig,
+    "region" | "compartmentId" | "clusterId" | "kubernetesServer" | "kubernetesCaPem" | "steeringPolicyId"
+    | "primaryPool" | "primaryMonitorId" | "primaryResultsUrl" | "secondaryResultsUrl"> & { settings: StackFailoverSettings };
 
 /** The function's configuration (functions/oci/config.ts), the one place the timing constants above meet the stack's settings. */
 export function failoverFunctionConfig(v: FailoverFunctionValues): OciFunctionConfig {
