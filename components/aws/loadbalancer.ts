@@ -87,7 +87,8 @@ export class IngressLoadBalancer extends pulumi.ComponentResource {
                 protocol: "TCP",
                 targetType: "instance",
                 deregistrationDelay: 30,
-                healthCheck: { protocol: "TCP", port: "traffic-port", interval: 10, healthyThreshold: 3, unhealthyThreshold: 3 },
+                // Explicit timeout: the TCP default (10 s) is not below a 10 s interval, which the API rejects.
+                healthCheck: { protocol: "TCP", port: "traffic-port", interval: 10, timeout: 5, healthyThreshold: 3, unhealthyThreshold: 3 },
                 tags: args.tags,
             }, { parent: this });
             new aws.lb.Listener(`${name}-${l.key}`, {

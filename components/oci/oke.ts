@@ -6,6 +6,9 @@ import { NETWORK } from "./network-plan";
 import { nodePoolPlans } from "./nodepools";
 import { pickKubernetesVersion, pickNodeImage } from "./versions";
 
+/** The endpoint Pulumi's kubeconfig targets: the public one (endpointConfig.isPublicIpEnabled). */
+export const OKE_KUBECONFIG_ENDPOINT = "PUBLIC_ENDPOINT";
+
 export interface OkeClusterArgs {
     compartmentId: pulumi.Input<string>;
     tenancyId: pulumi.Input<string>;
@@ -86,7 +89,8 @@ export class OkeCluster extends pulumi.ComponentResource {
                 },
             }, child));
 
-        const kubeconfig = oci.containerengine.getClusterKubeConfigOutput({ clusterId: cluster.id, tokenVersion: "2.0.0" }, child).content;
+        // Pulumi runs outside the VCN; unset, OKE targets its legacy endpoint, which a VCN-native cluster does not have.
+        const kubeconfig = oci.containerengine.getClusterKubeConfigOutput({ clusterId: cluster.id, tokenVersion: "2.0.0", endpoint: OKE_KUBECONFIG_ENDPOINT }, child).content;
         this.caPem = kubeconfig.apply(caFromKubeconfig);
         this.privateServer = cluster.endpoints.apply(eps => {
             const ep = eps?.[0]?.privateEndpoint;

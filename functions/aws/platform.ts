@@ -107,14 +107,24 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
         cloud: "aws",
 
         async primaryHealth(): Promise<PrimaryHealth> {
-            // Both in one round trip; the metric is only used when the checkers say failing.
-            const [live, failing] = await Promise.all([
+            // Both in one round trip; the metric is only used when the checkers
+            // say failing, so its read failing must not turn a healthy verdict
+            // into an error (that would also skip re-arming the alarm).
+            const [liveRead, failingRead] = await Promise.allSettled([
                 checkerStatus("route53.GetHealthCheckStatus(primary)", env.primaryHealthCheckId),
                 failingSeconds(),
             ]);
+            if (liveRead.status === "rejected") {
+                throw liveRead.reason;
+            }
+            const live = liveRead.value;
             if (live.healthy) {
                 return { healthy: true, failingForSeconds: 0, detail: live.detail };
             }
+            if (failingRead.status === "rejected") {
+                throw failingRead.reason;
+            }
+            const failing = failingRead.value;
             return { healthy: false, failingForSeconds: failing, detail: `${live.detail}; HealthCheckStatus failing for ${failing}s` };
         },
 

@@ -131,8 +131,10 @@ export interface FunctionsContext {
 /**
  * The exported function of the package, shared by both functions of the app
  * (their function.json point at the same script); which one runs is told by
- * the function name. HTTP answers 500 only when the run ended in "error", so
- * the action group's retry covers a failure that may succeed on a second try.
+ * the function name. HTTP answers 503 only when the run ended in "error": the
+ * action group retries 408, 429, 503 and 504 (twice, after 10 s and 100 s) but
+ * not 500, so 503 is what lets its retry cover a failure that may succeed on
+ * a second try.
  */
 export async function functionsEntry(context: FunctionsContext, input: unknown): Promise<unknown> {
     const trigger: Trigger = context?.executionContext?.functionName === FUNCTION_NAMES.timer ? "timer" : "http";
@@ -149,7 +151,7 @@ export async function functionsEntry(context: FunctionsContext, input: unknown):
         return undefined;
     }
     return {
-        status: result.decision === "error" ? 500 : 200,
+        status: result.decision === "error" ? 503 : 200,
         headers: { "content-type": "application/json" },
         body: JSON.stringify(result),
     };

@@ -1,5 +1,5 @@
 import { judge, Observation, tlsSecretIsStale, validateSettings, WaitingFor } from "./decide";
-import { DEFAULT_RETRY, errorMessage, validateRetryPolicy, withRetry } from "./retry";
+import { DEFAULT_RETRY, errorMessage, isRetryable, validateRetryPolicy, withRetry } from "./retry";
 import { Clock, FailoverPlatform, FailoverResult, FailoverSettings, KubernetesApi, Logger, RemoteError } from "./types";
 
 export interface RunOptions {
@@ -101,6 +101,15 @@ export async function runFailover(
         try {
             obs = await observe();
         } catch (err) {
+            // A transient failure that outlasted the retries (an API leader
+            // change, a throttling burst) must not drop a failover whose alarm
+            // notifies only once: read again while the wait budget allows.
+            const retrySleepMs = settings.recheckIntervalSeconds * 1000;
+            if (isRetryable(err) && clock.now() + retrySleepMs <= deadlineMs) {
+                log("warn", "failover.observe-failed", { check: checks, error: err, sleepMs: retrySleepMs });
+                await clock.sleep(retrySleepMs);
+                continue;
+            }
             return finish("error", "could not read the state the decision needs", { error: errorMessage(err), checks });
         }
         Object.assign(draft, {

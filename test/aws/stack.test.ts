@@ -309,6 +309,14 @@ describe("aws stack (mock engine)", function () {
             }
             assert.strictEqual(all(standby, T.asgAttachment).length, 2);
         });
+
+        it("health-checks the node ports over TCP with a timeout below the interval (AWS rejects timeout >= interval)", () => {
+            for (const tg of all(standby, T.targetGroup)) {
+                const hc = (tg.inputs as any).healthCheck;
+                assert.strictEqual(hc.protocol, "TCP");
+                assert.ok(Number.isInteger(hc.timeout) && hc.timeout >= 2 && hc.timeout < hc.interval, `${tg.name}: timeout ${hc.timeout}, interval ${hc.interval}`);
+            }
+        });
     });
 
     describe("secrets", () => {

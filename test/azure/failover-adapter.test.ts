@@ -5,9 +5,9 @@ import type { FailoverResult } from "../../functions/core/types";
 import { trafficManagerApi } from "../../functions/azure/arm";
 import { expiresAtMs } from "../../functions/azure/identity";
 import { KubeClient } from "../../functions/k8s/client";
-import { runAzureFailover, AzureRunResult } from "../../functions/azure/handler";
+import { functionsEntry, runAzureFailover, AzureRunResult } from "../../functions/azure/handler";
 import { azurePlatform, classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
-import { AKS_AAD_SERVER_APP_ID, APP_SETTING, appSettingsFor, AzureFunctionConfig, parseAppSettings } from "../../functions/azure/settings";
+import { AKS_AAD_SERVER_APP_ID, APP_SETTING, appSettingsFor, AzureFunctionConfig, FUNCTION_NAMES, parseAppSettings } from "../../functions/azure/settings";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { FakeAzure } from "./fake-azure";
 
@@ -356,5 +356,19 @@ describe("azure failover adapter: pure parts", () => {
         assert.equal(expiresAtMs({ expires_on: "1700000000" }, 0), 1_700_000_000_000);
         assert.equal(expiresAtMs({ expires_in: 3600 }, 1000), 3_601_000);
         assert.equal(expiresAtMs({}, 5), 5);
+    });
+});
+
+describe("azure functions entry: the answer the action group sees", () => {
+    it("an invocation that ended in error answers 503, a status the action group retries (it does not retry 500)", async () => {
+        // The test process has none of the app settings, so the run ends in "error" before any remote call.
+        const lines: string[] = [];
+        const answer = await functionsEntry(
+            { executionContext: { functionName: FUNCTION_NAMES.http }, log: (line: unknown) => { lines.push(String(line)); } },
+            { body: {} },
+        ) as { status: number; body: string };
+        assert.equal((JSON.parse(answer.body) as { decision: string }).decision, "error");
+        assert.equal(answer.status, 503);
+        assert.ok(lines.some(l => l.includes("failover.result")));
     });
 });

@@ -83,6 +83,19 @@ describe("AWS platform adapter (functions/aws/platform) with SDK-level mocks", (
         assert.deepStrictEqual([healthy.healthy, healthy.failingForSeconds], [true, 0], "2 of 8 is 25%");
     });
 
+    it("a healthy live verdict stands when the metric read fails (no error, so the alarm is still re-armed)", async () => {
+        r53.on(GetHealthCheckStatusCommand, { HealthCheckId: PRIMARY }).resolves({ HealthCheckObservations: observations(8, 0) });
+        cw.on(GetMetricStatisticsCommand).rejects(new CloudWatchServiceException({ name: "InternalFailure", $fault: "server", $metadata: { httpStatusCode: 500 }, message: "internal" }));
+        const health = await platform().primaryHealth();
+        assert.deepStrictEqual([health.healthy, health.failingForSeconds], [true, 0]);
+    });
+
+    it("a failing live verdict with an unreadable metric is an error, never a holdoff of 0 or a guess", async () => {
+        r53.on(GetHealthCheckStatusCommand, { HealthCheckId: PRIMARY }).resolves({ HealthCheckObservations: observations(0, 8) });
+        cw.on(GetMetricStatisticsCommand).rejects(new CloudWatchServiceException({ name: "InternalFailure", $fault: "server", $metadata: { httpStatusCode: 500 }, message: "internal" }));
+        await assert.rejects(platform().primaryHealth(), (err: RemoteError) => err instanceof RemoteError && err.retryable && /GetMetricStatistics/.test(err.message));
+    });
+
     it("refuses to judge a health check nobody has reported on", async () => {
         cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: [] });
         r53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: [] });

@@ -334,6 +334,28 @@ describe("failover core (fake Kubernetes API over HTTP, fake platform, fake cloc
         assert.strictEqual(replicas(), 0);
     });
 
+    it("does not drop the failover when a read fails past its retries: reads again within the wait budget, then fails over", async () => {
+        const platform = new FakePlatform(clock);
+        failingPrimary(platform, 600);
+        // Two whole rounds of 503s from the metric read (5 attempts each), then it answers.
+        const outage = Array.from({ length: 10 }, () => transient("cloudwatch.GetMetricStatistics", 503));
+        platform.failNext("primaryHealth", ...outage);
+        const { result, lines } = await run(platform, settings({ recheckIntervalSeconds: 30, waitBudgetSeconds: 600 }));
+        assert.strictEqual(result.decision, "failed-over", result.reason);
+        assert.strictEqual(result.checks, 3);
+        assert.strictEqual(replicas(), 1);
+        assert.strictEqual(lines.filter(l => l.event === "failover.observe-failed").length, 2);
+    });
+
+    it("a read failing past its retries with no wait budget left is still an error (the handler's retry runs it again)", async () => {
+        const platform = new FakePlatform(clock);
+        failingPrimary(platform, 600);
+        platform.failNext("primaryHealth", ...Array.from({ length: 5 }, () => transient("cloudwatch.GetMetricStatistics", 503)));
+        const { result } = await run(platform, settings({ waitBudgetSeconds: 0 }));
+        assert.strictEqual(result.decision, "error");
+        assert.strictEqual(replicas(), 0);
+    });
+
     it("gives up after maxAttempts on a persistent 503", async () => {
         const platform = new FakePlatform(clock);
         failingPrimary(platform, 600);

@@ -47,6 +47,9 @@ function clean(c: Record<string, string | undefined>): Record<string, string> {
     return Object.fromEntries(Object.entries(c).filter((e): e is [string, string] => e[1] !== undefined));
 }
 
+/** Every data-source call of every run, with its inputs. */
+const invokes: { stack: string; token: string; inputs: Record<string, any> }[] = [];
+
 function run(stack: string, config: Record<string, string>, peers: Record<string, StackSnapshot> = {},
     resourceState?: (args: NewResourceArgs) => Record<string, unknown> | undefined): Promise<RunResult> {
     return runProgram({
@@ -55,6 +58,7 @@ function run(stack: string, config: Record<string, string>, peers: Record<string
         secretKeys: ["logscale-dr:logscaleLicense"],
         stackOutputs: name => peers[name],
         resourceState,
+        invoke: (token, inputs) => { invokes.push({ stack, token, inputs }); return undefined; },
         program: () => createStack(loadConfig(config, stack)),
     });
 }
@@ -129,6 +133,12 @@ describe("oci stack (mock engine)", function () {
         noErrors(primary);
         noErrors(standby);
         noErrors(promoted);
+    });
+
+    it("builds Pulumi's kubeconfig for the cluster's public endpoint (a VCN-native cluster has no legacy one)", () => {
+        const calls = invokes.filter(i => i.token === "oci:ContainerEngine/getClusterKubeConfig:getClusterKubeConfig");
+        assert.ok(calls.length >= 3, `expected a kubeconfig lookup per run, got ${calls.length}`);
+        for (const c of calls) assert.strictEqual(c.inputs.endpoint, "PUBLIC_ENDPOINT", `${c.stack}: kubeconfig endpoint ${c.inputs.endpoint}`);
     });
 
     describe("outputs", () => {
