@@ -24,27 +24,15 @@ export async function resolveRecovery(peer: PeerStack, partition: pulumi.Input<s
     const encryptionKey = peer.output("storageEncryptionKey");
     const bucketArn = pulumi.all([peer.optionalOutput("bucketArn"), bucket, partition])
         .apply(([arn, b, p]) => arn ?? `arn:${p}:s3:::${b}`);
-    const prefix = await settled(peer.optionalOutput("storageObjectKeyPrefix"));
+    const prefix = await peer.optionalValue("storageObjectKeyPrefix");
     return {
         stack: peer.name,
         bucket,
         region,
         encryptionKey,
         bucketArn,
-        objectKeyPrefix: prefix.known ? prefix.value : (peer.optionalOutput("storageObjectKeyPrefix") as pulumi.Output<string>),
+        objectKeyPrefix: prefix as RecoverySource["objectKeyPrefix"],
     };
-}
-
-/**
- * An Output's value when it is known. Unknown happens only in a preview whose
- * peer is itself being created; the caller then keeps the Output.
- */
-async function settled<T>(o: pulumi.Output<T>): Promise<{ known: boolean; value?: T }> {
-    // `isKnown` and `promise` are the SDK's own accessors (Output's public
-    // interface has no awaitable form); the mock engine reads stack outputs the same way.
-    const impl = o as unknown as { isKnown: Promise<boolean>; promise(withUnknowns?: boolean): Promise<T> };
-    const [known, value] = await Promise.all([impl.isKnown, impl.promise(true)]);
-    return known ? { known, value } : { known };
 }
 
 /**

@@ -10,8 +10,7 @@ import type { RecoverySource } from "./env";
  * known in previews too); everything else stays an Output.
  */
 export async function peerRecoverySource(peer: PeerStack, location: pulumi.Output<string>): Promise<RecoverySource> {
-    const prefixOutput = peer.optionalOutput("storageObjectKeyPrefix");
-    const prefix = await settled(prefixOutput);
+    const prefix = await peer.optionalValue("storageObjectKeyPrefix");
     return {
         container: peer.output("storageBucket"),
         accountName: peer.output("storageAccountName"),
@@ -20,16 +19,7 @@ export async function peerRecoverySource(peer: PeerStack, location: pulumi.Outpu
         encryptionKey: peer.output("storageEncryptionKey"),
         // Unknown only in a preview whose peer is itself being created: the
         // variable is shown then, with the value the update will resolve.
-        objectKeyPrefix: prefix.known ? prefix.value : prefixOutput.apply(p => p ?? ""),
+        objectKeyPrefix: pulumi.Output.isInstance(prefix) ? prefix.apply(p => p ?? "") : prefix,
         location,
     };
-}
-
-async function settled<T>(o: pulumi.Output<T>): Promise<{ known: boolean; value?: T }> {
-    // `isKnown` and `promise` are the SDK's own accessors (Output's public
-    // interface has no awaitable form); components/aws/recovery.ts reads the
-    // peer's prefix the same way.
-    const impl = o as unknown as { isKnown: Promise<boolean>; promise(withUnknowns?: boolean): Promise<T> };
-    const [known, value] = await Promise.all([impl.isKnown, impl.promise(true)]);
-    return known ? { known, value } : { known };
 }

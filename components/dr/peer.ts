@@ -8,6 +8,13 @@ export interface PeerStack {
     readonly name: string;
     output(name: string): pulumi.Output<string>;
     optionalOutput(name: string): pulumi.Output<string | undefined>;
+    /**
+     * An optional output whose presence decides whether a resource or env var
+     * exists at all: its value when known (a StackReference's outputs and
+     * fallback config are known in previews too), else the Output, which stays
+     * unknown only in a preview whose peer is itself being created.
+     */
+    optionalValue(name: string): Promise<string | undefined | pulumi.Output<string | undefined>>;
 }
 
 export class PeerOutputError extends Error {
@@ -36,6 +43,9 @@ export function stackPeer(name: string, cloud: Cloud, opts?: pulumi.CustomResour
             return v;
         })),
         optionalOutput: (out) => secretOf(out, ref.getOutput(out).apply(v => (v === undefined || v === null || v === "" ? undefined : String(v)))),
+        optionalValue(out) {
+            return settledValue(this.optionalOutput(out));
+        },
     };
 }
 
@@ -51,5 +61,16 @@ export function fallbackPeer(values: Record<string, pulumi.Input<string> | undef
             return pulumi.output(v);
         },
         optionalOutput: (out) => pulumi.output(values[out]),
+        optionalValue(out) {
+            return settledValue(this.optionalOutput(out));
+        },
     };
+}
+
+async function settledValue<T>(o: pulumi.Output<T>): Promise<T | pulumi.Output<T>> {
+    // `isKnown` and `promise` are the SDK's own accessors: Output's public
+    // interface has no awaitable form.
+    const impl = o as unknown as { isKnown: Promise<boolean>; promise(withUnknowns?: boolean): Promise<T> };
+    const [known, value] = await Promise.all([impl.isKnown, impl.promise(true)]);
+    return known ? value : o;
 }

@@ -56,7 +56,7 @@ function primaryPeer(cfg: StackConfig, peers: Peers, role: PairRole): PeerStack 
  * this stack's own region (the pair would share bucket, user and policy
  * names, and a region outage would take both), before LogScale sees a value.
  */
-function recoverySource(peer: PeerStack, ownRegion: string, prefixExpected: boolean): OciRecoverySource {
+async function recoverySource(peer: PeerStack, ownRegion: string): Promise<OciRecoverySource> {
     const cloud = peer.output("cloud");
     const region = peer.output("region");
     const checked = (v: pulumi.Output<string>) => pulumi.all([cloud, region, v]).apply(([c, r, x]) => {
@@ -71,7 +71,7 @@ function recoverySource(peer: PeerStack, ownRegion: string, prefixExpected: bool
         accessKeyId: peer.output("storageAccessKeyId"),
         secretAccessKey: peer.output("storageSecretAccessKey"),
         encryptionKey: peer.output("storageEncryptionKey"),
-        objectKeyPrefix: prefixExpected ? peer.optionalOutput("storageObjectKeyPrefix") : undefined,
+        objectKeyPrefix: await peer.optionalValue("storageObjectKeyPrefix"),
     };
 }
 
@@ -88,7 +88,7 @@ function zoneOf(cfg: StackConfig, primary: PeerStack | undefined): RegionalDnsAr
  * LogScale layer, and by pair role and DR mode the steering policy
  * (secondary) and the failover function (standby).
  */
-export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
+export async function deployOci(cfg: StackConfig, peers: Peers): Promise<StackOutputs> {
     const { compartmentId, tenancyId, objectStorageNamespace } = cfg.oci;
     if (!compartmentId || !tenancyId || !objectStorageNamespace) {
         throw new Error(`stack "${cfg.stack}": cloud oci needs logscale-dr:ociCompartmentId, logscale-dr:ociTenancyId and logscale-dr:ociObjectStorageNamespace`);
@@ -130,16 +130,15 @@ export function deployOci(cfg: StackConfig, peers: Peers): StackOutputs {
         displayName: names.loadBalancerIp,
     });
 
-    const prefixExpected = cfg.storageObjectKeyPrefix !== undefined || cfg.primaryFallback.storageObjectKeyPrefix !== undefined;
     const ownTarget = { bucket: storage.bucket, region: cfg.region };
     // Failback: the set that points this primary at its secondary's bucket,
     // exported whenever the pair names the secondary and used on recoverFrom: secondary.
     const reverseEnv = peers.secondary
-        ? ociRecoveryEnv(recoverySource(peers.secondary, cfg.region, cfg.storageObjectKeyPrefix !== undefined), ownTarget)
+        ? ociRecoveryEnv(await recoverySource(peers.secondary, cfg.region), ownTarget)
         : undefined;
     let recoveryEnv: EnvSet | undefined;
     if (cfg.dr === "standby") {
-        recoveryEnv = ociRecoveryEnv(recoverySource(primary!, cfg.region, prefixExpected), ownTarget);
+        recoveryEnv = ociRecoveryEnv(await recoverySource(primary!, cfg.region), ownTarget);
     } else if (cfg.recoverFrom === "secondary" && reverseEnv) {
         recoveryEnv = reverseEnv;
     }
