@@ -19,7 +19,7 @@ import { LOCKED_FQDN } from "../../functions/aws/platform";
 import { runFailover } from "../../functions/core/failover";
 import { FailoverPlatform, PrimaryHealth, RemoteError } from "../../functions/core/types";
 import { CloudSimBase } from "./cloud";
-import { HUMIO_CLUSTER, NAMESPACE, OPERATOR } from "./world";
+import { drillStackSettings } from "./world";
 
 const PRIMARY_HC = "0b6f2c3e-1a2b-4c5d-8e9f-0123456789ab";
 const NAMES = failoverNames({ clusterName: "logscale", region: "us-east-2" });
@@ -85,12 +85,7 @@ export class AwsSim extends CloudSimBase {
             secondaryHealthCheckId: SECONDARY_HC,
             cooldownParameterName: NAMES.parameter,
             failoverAlarmName: NAMES.alarm,
-            preFailoverFailureSeconds: this.settings.preFailoverFailureSeconds,
-            cooldownSeconds: this.settings.cooldownSeconds,
-            requireHealthySecondary: this.settings.requireHealthySecondary,
-            humioClusterName: HUMIO_CLUSTER,
-            namespace: NAMESPACE,
-            operatorDeployment: OPERATOR,
+            ...drillStackSettings(this.settings),
         }));
     }
 

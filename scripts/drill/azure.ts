@@ -14,7 +14,7 @@ import { appSettingsFor, ARM_PUBLIC_ENDPOINT, AzureFunctionConfig, parseAppSetti
 import { runFailover } from "../../functions/core/failover";
 import { DEFAULT_RETRY, withRetry } from "../../functions/core/retry";
 import { CloudSimBase } from "./cloud";
-import { HUMIO_CLUSTER, NAMESPACE, OPERATOR } from "./world";
+import { drillStackSettings, NAMESPACE, OPERATOR } from "./world";
 
 const ENDPOINT_ID = "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/logscale-westus2/providers/Microsoft.Network/trafficManagerProfiles/logscale-global/externalEndpoints/primary";
 const FAKE_CA = "-----BEGIN CERTIFICATE-----\nZHJpbGw=\n-----END CERTIFICATE-----\n";
@@ -36,12 +36,7 @@ export class AzureSim extends CloudSimBase {
         // The Function App's settings as the component writes them, read back as the handler does.
         this.config = parseAppSettings(appSettingsFor({
             failover: {
-                namespace: NAMESPACE,
-                operatorDeployment: OPERATOR,
-                humioClusterName: HUMIO_CLUSTER,
-                preFailoverFailureSeconds: this.settings.preFailoverFailureSeconds,
-                cooldownSeconds: this.settings.cooldownSeconds,
-                requireHealthySecondary: this.settings.requireHealthySecondary,
+                ...drillStackSettings(this.settings),
                 // components/azure/index.ts: the probe interval (nothing changes faster).
                 recheckIntervalSeconds: this.settings.healthCheckIntervalSeconds,
             },

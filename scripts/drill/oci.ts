@@ -22,7 +22,7 @@ import { Datapoint, FAILING_MINUTE_MAX_BELOW, PRIMARY_PROBE_WINDOW_SECONDS, prim
 import { LockRefused, planLock } from "../../functions/oci/lock";
 import { COOLDOWN_ANNOTATION } from "../../functions/oci/platform";
 import { CloudSimBase } from "./cloud";
-import { HUMIO_CLUSTER, NAMESPACE, OPERATOR } from "./world";
+import { drillStackSettings, NAMESPACE, OPERATOR } from "./world";
 
 const VANTAGE_POINTS = ["goo-chs", "aws-iad", "azr-ams"];
 const FAKE_CA = "-----BEGIN CERTIFICATE-----\nZHJpbGw=\n-----END CERTIFICATE-----\n";
@@ -70,14 +70,7 @@ export class OciSim extends CloudSimBase {
             primaryMonitorId: "ocid1.httpmonitor.oc1..aaaadrill",
             primaryResultsUrl: "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/httpProbeResults/ocid1.httpmonitor.oc1..aaaadrill",
             secondaryResultsUrl: "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/pingProbeResults/ocid1.pingmonitor.oc1..aaaadrill",
-            settings: {
-                namespace: NAMESPACE,
-                operatorDeployment: OPERATOR,
-                humioClusterName: HUMIO_CLUSTER,
-                preFailoverFailureSeconds: this.settings.preFailoverFailureSeconds,
-                cooldownSeconds: this.settings.cooldownSeconds,
-                requireHealthySecondary: this.settings.requireHealthySecondary,
-            },
+            settings: drillStackSettings(this.settings),
         })));
     }
 

@@ -4,6 +4,8 @@
 // operator is scaled up (durations from the RTO model).
 
 import type { Cloud } from "../../config/load";
+import type { StackFailoverSettings } from "../../components/dr/failover-settings";
+import { LOGSCALE_NAMESPACE, OPERATOR_DEPLOYMENT_NAME } from "../../components/logscale/names";
 import { RECOVERY_S } from "../../components/dr/rto";
 import type { FailoverResult, LogLevel } from "../../functions/core/types";
 import { KubeCall, ScaleEvent, SimKubernetes } from "./k8s";
@@ -20,9 +22,21 @@ export interface DrillSettings {
     dnsTtlSeconds: number;
 }
 
-export const NAMESPACE = "logging";
-export const OPERATOR = "humio-operator";
+export const NAMESPACE = LOGSCALE_NAMESPACE;
+export const OPERATOR = OPERATOR_DEPLOYMENT_NAME;
 export const HUMIO_CLUSTER = "logscale";
+
+/** What a stack of these settings tells its failover function (components/dr/failover-settings.ts). */
+export function drillStackSettings(s: DrillSettings): StackFailoverSettings {
+    return {
+        namespace: NAMESPACE,
+        operatorDeployment: OPERATOR,
+        humioClusterName: HUMIO_CLUSTER,
+        preFailoverFailureSeconds: s.preFailoverFailureSeconds,
+        cooldownSeconds: s.cooldownSeconds,
+        requireHealthySecondary: s.requireHealthySecondary,
+    };
+}
 
 /** Down intervals of one region (ms since the epoch, until exclusive). */
 export class Availability {
