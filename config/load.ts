@@ -92,8 +92,12 @@ const HEALTH_CHECK_INTERVALS: Record<Cloud, number[]> = {
     oci: [10, 30, 60],
 };
 
-/** Env vars a user must never supply (seed 000, "Kafka Epoch Key"). */
-export const FORBIDDEN_ENV_VARS = ["ALLOW_KAFKA_RESET_UNTIL_TIMESTAMP_MS", "AZURE_RECOVER_FROM_REPLACE_BUCKET"] as const;
+/** Env vars nothing may ever set, and why; the config loader and the LogScale env builder both refuse them. */
+export const FORBIDDEN_ENV_REASONS = {
+    ALLOW_KAFKA_RESET_UNTIL_TIMESTAMP_MS: "it overrides the Kafka reset LogScale enables by itself when recovering from a bucket (seed 000, Kafka Epoch Key)",
+    AZURE_RECOVER_FROM_REPLACE_BUCKET: "each Azure storage account has its own endpoint, so replacing the bucket makes reads fail with 403",
+} as const;
+export const FORBIDDEN_ENV_VARS = Object.keys(FORBIDDEN_ENV_REASONS) as (keyof typeof FORBIDDEN_ENV_REASONS)[];
 
 export const MIN_LOGSCALE_VERSION = "1.130.0";
 export const MIN_LOGSCALE_VERSION_DR = "1.235.0";
@@ -314,10 +318,8 @@ function parseExtraEnvVars(items: unknown[], fail: (value: unknown, allowed: str
         const name = item.slice(0, eq);
         const value = item.slice(eq + 1);
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) fail(item, "env var names are letters, digits and '_', not starting with a digit");
-        if ((FORBIDDEN_ENV_VARS as readonly string[]).includes(name)) {
-            fail(name, name === "ALLOW_KAFKA_RESET_UNTIL_TIMESTAMP_MS"
-                ? "ALLOW_KAFKA_RESET_UNTIL_TIMESTAMP_MS must never be set: it overrides the automatic Kafka reset of a recovering standby (seed 000, Kafka Epoch Key)"
-                : "AZURE_RECOVER_FROM_REPLACE_BUCKET must never be set: each storage account has its own endpoint and it causes 403s");
+        if (name in FORBIDDEN_ENV_REASONS) {
+            fail(name, `${name} must never be set: ${FORBIDDEN_ENV_REASONS[name as keyof typeof FORBIDDEN_ENV_REASONS]}`);
         }
         if (seen.has(name)) fail(name, `duplicate env var name ${name}: each name may appear once (the operator rejects duplicates)`);
         seen.add(name);

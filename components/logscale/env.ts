@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config/errors";
-import { FORBIDDEN_ENV_VARS, type DrMode } from "../../config/load";
+import { FORBIDDEN_ENV_REASONS, FORBIDDEN_ENV_VARS, type DrMode } from "../../config/load";
 import { KAFKA_TRUSTSTORE_DIR, kafkaBootstrapServers, kafkaCaSecretName } from "./names";
 import type { EnvSet, EnvValue } from "./types";
 
@@ -126,9 +126,7 @@ function assertAllowed(name: string, source: string): void {
 }
 
 function forbiddenReason(name: string): string {
-    return name === "ALLOW_KAFKA_RESET_UNTIL_TIMESTAMP_MS"
-        ? "it overrides the Kafka reset LogScale enables by itself when recovering from a bucket (seed 000, Kafka Epoch Key)"
-        : "each Azure storage account has its own endpoint, so replacing the bucket makes reads fail with 403";
+    return FORBIDDEN_ENV_REASONS[name as keyof typeof FORBIDDEN_ENV_REASONS];
 }
 
 /** A Kubernetes EnvVar as the HumioCluster takes it. */
