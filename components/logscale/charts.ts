@@ -11,8 +11,8 @@ export const CHARTS = {
     certManager: { chart: "cert-manager", version: "v1.17.1", repo: "https://charts.jetstack.io" },
     strimzi: { chart: "strimzi-kafka-operator", version: "0.47.0", repo: "https://strimzi.io/charts/" },
     ingressNginx: { chart: "ingress-nginx", version: "4.12.1", repo: "https://kubernetes.github.io/ingress-nginx" },
-    // 0.31.1: the newest release whose publication we could confirm (humio/humio-operator#1019).
-    humioOperator: { chart: "humio-operator", version: "0.31.1", repo: "https://humio.github.io/humio-operator" },
+    // 0.34.1 (2026-02-19): the newest release on the chart index, which lists 0.32.0 to 0.34.1 after 0.31.1.
+    humioOperator: { chart: "humio-operator", version: "0.34.1", repo: "https://humio.github.io/humio-operator" },
 } as const satisfies Record<string, ChartPin>;
 
 /** Kafka version Strimzi 0.47 runs (it supports 3.9.0, 3.9.1 and 4.0.0). */
