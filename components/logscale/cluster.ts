@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CHARTS, type ChartPin } from "./charts";
+import { CHARTS, chartRef, type ChartPin } from "./charts";
 import { buildLogScaleEnv, envSecretData } from "./env";
 import { CERT_MANAGER_VALUES, clusterIssuerResource, ingressNginxValues, ingressSpec } from "./ingress";
 import { kafkaNodePoolResource, kafkaResource } from "./kafka";
@@ -71,9 +71,8 @@ export class LogScaleCluster extends pulumi.ComponentResource {
             extra?: pulumi.CustomResourceOptions) =>
             new k8s.helm.v3.Release(`${name}-${id}`, {
                 name: r.name,
-                chart: pin.chart,
+                ...chartRef(pin),
                 version: pin.version,
-                repositoryOpts: { repo: pin.repo },
                 namespace: r.namespace,
                 createNamespace: r.createNamespace ?? false,
                 values: r.values,
