@@ -328,7 +328,7 @@ describe("oci stack (mock engine)", function () {
             const digest = all(standby, T.nodePool).find(x => raw(x).initialNodeLabels[0].value === "logscale-digest")!;
             assert.strictEqual(raw(digest).nodeConfigDetails.size, 1);
             assert.strictEqual(raw(digest).nodeConfigDetails.placementConfigs.length, 3);
-            assert.match(raw(digest).nodeSourceDetails.imageId, /oke1331813$/);
+            assert.match(raw(digest).nodeSourceDetails.imageId, /oke13521367$/);
         });
 
         it("ingress-nginx sits behind a flexible OCI load balancer on the reserved IP, security lists left to Pulumi", () => {
