@@ -20,7 +20,6 @@ export function chartRef(pin: ChartPin): { chart: string; repositoryOpts?: { rep
 export const CHARTS = {
     certManager: { chart: "cert-manager", version: SOFTWARE_PINS.certManager.version, repo: "https://charts.jetstack.io" },
     strimzi: { chart: "strimzi-kafka-operator", version: SOFTWARE_PINS.strimzi.version, repo: "https://strimzi.io/charts/" },
-    ingressNginx: { chart: "ingress-nginx", version: "4.12.1", repo: "https://kubernetes.github.io/ingress-nginx" },
     // Published only as an OCI chart. It bundles the Gateway API v1.6.1 CRDs (experimental channel, a superset of standard).
     envoyGateway: { chart: "gateway-helm", version: SOFTWARE_PINS.envoyGateway.version, repo: "oci://docker.io/envoyproxy" },
     humioOperator: { chart: "humio-operator", version: SOFTWARE_PINS.humioOperator.version, repo: "https://humio.github.io/humio-operator" },

@@ -331,9 +331,9 @@ describe("oci stack (mock engine)", function () {
             assert.match(raw(digest).nodeSourceDetails.imageId, /oke13521367$/);
         });
 
-        it("ingress-nginx sits behind a flexible OCI load balancer on the reserved IP, security lists left to Pulumi", () => {
-            const rel = all(primary, T.release).find(r => raw(r).name === "ingress-nginx")!;
-            const svc = raw(rel).values.controller.service;
+        it("the Envoy Gateway proxy sits behind a flexible OCI load balancer on the reserved IP, security lists left to Pulumi", () => {
+            const proxy = primary.resources.find(r => r.type === "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy")!;
+            const svc = raw(proxy).spec.provider.kubernetes.envoyService;
             assert.strictEqual(svc.type, "LoadBalancer");
             assert.strictEqual(svc.loadBalancerIP, primary.rawOutputs.loadBalancerAddress);
             assert.strictEqual(svc.annotations["oci.oraclecloud.com/security-rule-management-mode"], "None");
