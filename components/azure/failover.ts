@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ARM_PUBLIC_ENDPOINT, appSettingsFor, AzureFunctionConfig, FUNCTION_NAMES } from "../../functions/azure/settings";
 import type { StackFailoverSettings } from "../dr/failover-settings";
 import { failoverPackage } from "./failover-package";
+import { withoutNetFrameworkVersion } from "./site-config";
 import type { AksEndpoint } from "./kubeconfig";
 import { ACTION_GROUP_SHORT_NAME, failoverActionGroupName, failoverAlertName, functionAppName, storageAccountName } from "./names";
 import { RUNTIMES } from "../../config/support";
@@ -241,6 +242,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             // The app starts by fetching its package and its host storage with
             // this identity, then acts with the other two roles.
             dependsOn: [storageRole, lockAssignment, aksAssignment],
+            transformations: [withoutNetFrameworkVersion],
         });
 
         // No basic-auth publishing (Kudu/FTP passwords): the only code the app

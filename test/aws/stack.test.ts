@@ -172,6 +172,10 @@ describe("aws stack (mock engine)", function () {
             const primaryDoc = policyOf(one(primary, T.rolePolicy, "logscale-storage-irsa"));
             assert.strictEqual(primaryDoc.Statement.length, 2, "an active primary reads no other bucket");
         });
+        it("encrypts the bucket with SSE-S3 and sets no Bucket Key (Bucket Keys apply to SSE-KMS only)", () => {
+            const sse = primary.resources.find(r => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")!;
+            assert.deepStrictEqual(sse.rawInputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+        });
         it("keeps the read-only grant on the primary's bucket after promotion", () => {
             // The promoted cluster's snapshot still lists the primary's bucket until every segment is copied.
             assert.deepStrictEqual(policyOf(one(promoted, T.rolePolicy, "logscale-storage-irsa")),

@@ -214,6 +214,8 @@ describe("azure stacks under the mock engine", function () {
         assert.equal(settings.LOGSCALE_DR_COOLDOWN_SECONDS, "300");
         assert.match(settings.LOGSCALE_DR_AKS_SERVER, /^https:\/\/logscale-eastus2-mock\.hcp\.azmk8s\.io:443$/);
         assert.equal((app.rawInputs.siteConfig as Record<string, unknown>).linuxFxVersion, "NODE|22");
+        // The SDK's .NET default means nothing on a Linux Node app and is stripped (components/azure/site-config.ts).
+        assert.equal("netFrameworkVersion" in (app.rawInputs.siteConfig as Record<string, unknown>), false);
         assert.equal(app.rawInputs.httpsOnly, true);
         assert.ok(app.dependsOn.length >= 3, "the app waits for its role assignments");
         for (const t of ["azure-native:web:WebAppScmAllowed", "azure-native:web:WebAppFtpAllowed"]) {
