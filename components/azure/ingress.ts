@@ -4,7 +4,7 @@ import type { IngressExposure } from "../logscale/types";
 export const AKS_STORAGE_CLASS = "managed-csi-premium";
 
 /**
- * The ingress-nginx Service as an Azure Standard load balancer on the static
+ * The Envoy Gateway proxy Service as an Azure Standard load balancer on the static
  * public IP this stack owns (in the stack's resource group, not the node
  * resource group, so it survives the Service and the cluster).
  */
@@ -14,8 +14,9 @@ export function aksIngressExposure(publicIpName: string, publicIpResourceGroup: 
         annotations: {
             "service.beta.kubernetes.io/azure-pip-name": publicIpName,
             "service.beta.kubernetes.io/azure-load-balancer-resource-group": publicIpResourceGroup,
-            // The Azure LB probes HTTP ports with GET /; ingress-nginx answers 404 there and would be taken out of rotation.
-            "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/healthz",
+            // A TCP probe of each port: an HTTP GET / on port 80 meets the HTTPS redirect and on 443 needs TLS,
+            // so an HTTP probe would take healthy proxies out of rotation.
+            "service.beta.kubernetes.io/azure-load-balancer-health-probe-protocol": "Tcp",
         },
     };
 }

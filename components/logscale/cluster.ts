@@ -3,10 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CHARTS, chartRef, type ChartPin } from "./charts";
 import { buildLogScaleEnv, envSecretData } from "./env";
-import { CERT_MANAGER_VALUES, clusterIssuerResource, ingressNginxValues, ingressSpec } from "./ingress";
+import {
+    backendTlsPolicyResource, CERT_MANAGER_VALUES, clusterIssuerResource, ENVOY_GATEWAY_VALUES, envoyProxyResource, gatewayClassResource,
+    gatewayResource, httpRouteResources,
+} from "./gateway";
 import { kafkaNodePoolResource, kafkaResource } from "./kafka";
 import {
-    envSecretName, humioServiceAccountName, INGRESS_SERVICE_NAME, ingestServiceName, kafkaBootstrapServers, LICENSE_SECRET_KEY,
+    envSecretName, GATEWAY_SERVICE_NAME, humioServiceAccountName, ingestServiceName, kafkaBootstrapServers, LICENSE_SECRET_KEY,
     licenseSecretName, LOGSCALE_NAMESPACE, LOGSCALE_PORT, OPERATOR_DEPLOYMENT_NAME, uiServiceName,
 } from "./names";
 import { HUMIO_OPERATOR_VALUES, operatorPlan } from "./operator";
@@ -14,21 +17,21 @@ import { serviceSelectors } from "./selectors";
 import { humioClusterSpec } from "./spec";
 import type { LogScaleClusterArgs } from "./types";
 
-/** Pulumi waits for Service endpoints and Ingress addresses by default; a standby has no LogScale pods to wait for. */
+/** Pulumi waits for Service endpoints and Gateway addresses by default; a standby has no LogScale pods to wait for. */
 const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
 
 /**
  * The cloud-neutral LogScale layer on a regional Kubernetes cluster: cert-manager
- * and a Let's Encrypt issuer, Strimzi Kafka, ingress-nginx, humio-operator held
+ * and a Let's Encrypt issuer, Strimzi Kafka, Envoy Gateway, humio-operator held
  * at the replicas the DR mode needs, the license and env Secrets, the
- * HumioCluster, and the Services and Ingress in front of it.
+ * HumioCluster, and the Services, Gateway and HTTPRoutes in front of it.
  */
 export class LogScaleCluster extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
     public readonly humioClusterName: pulumi.Output<string>;
     public readonly operatorDeploymentName: pulumi.Output<string>;
-    /** ingress-nginx Service (in `namespace`) that the cloud's load balancer fronts. */
-    public readonly ingressServiceName: pulumi.Output<string>;
+    /** Envoy proxy Service (in `namespace`) that the cloud's load balancer fronts. */
+    public readonly gatewayServiceName: pulumi.Output<string>;
     public readonly humioServiceAccountName: pulumi.Output<string>;
     public readonly kafkaBootstrapServers: pulumi.Output<string>;
     /** Password of the static `admin` user (secret). */
@@ -36,7 +39,8 @@ export class LogScaleCluster extends pulumi.ComponentResource {
     public readonly humioCluster: k8s.apiextensions.CustomResource;
     public readonly operatorRelease: k8s.helm.v3.Release;
     public readonly operatorPatch: k8s.apps.v1.DeploymentPatch;
-    public readonly ingressRelease: k8s.helm.v3.Release;
+    public readonly gatewayRelease: k8s.helm.v3.Release;
+    public readonly gateway: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: LogScaleClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("logscale:logscale:Cluster", name, {}, opts);
@@ -84,11 +88,12 @@ export class LogScaleCluster extends pulumi.ComponentResource {
         const certManager = release("cert-manager", CHARTS.certManager,
             // cert-manager is cluster infrastructure with its own namespace, not part of LogScale's.
             { name: "cert-manager", namespace: "cert-manager", createNamespace: true, values: CERT_MANAGER_VALUES });
-        const issuerSpec = clusterIssuerResource(args.acmeEmail);
+        const issuerSpec = clusterIssuerResource(args.acmeEmail, c);
         const issuer = new k8s.apiextensions.CustomResource(`${name}-cluster-issuer`, issuerSpec, child({ dependsOn: [certManager] }));
 
-        this.ingressRelease = release("ingress-nginx", CHARTS.ingressNginx,
-            { name: "ingress-nginx", namespace, values: ingressNginxValues(args.ingress, args.layout.ingress) });
+        // The controller and its CRDs (Gateway API and Envoy Gateway's own) come from the chart.
+        this.gatewayRelease = release("envoy-gateway", CHARTS.envoyGateway,
+            { name: "envoy-gateway", namespace, values: ENVOY_GATEWAY_VALUES });
         const strimzi = release("strimzi", CHARTS.strimzi,
             { name: "strimzi-kafka-operator", namespace, values: { watchNamespaces: [] } });
         const kafka = new k8s.apiextensions.CustomResource(`${name}-kafka`, kafkaResource(c, args.layout.kafka), child({ dependsOn: [strimzi] }));
@@ -149,16 +154,26 @@ export class LogScaleCluster extends pulumi.ComponentResource {
         const uiService = routeService("ui-service", uiServiceName(c), selectors.ui);
         const ingestService = routeService("ingest-service", ingestServiceName(c), selectors.ingest);
 
-        const ing = ingressSpec({ clusterName: c, hostname: args.hostname, globalHostname: args.globalHostname, dr: args.dr });
-        new k8s.networking.v1.Ingress(`${name}-ingress`, {
-            metadata: { name: c, namespace, annotations: { ...ing.metadata.annotations, ...SKIP_AWAIT } },
-            spec: ing.spec,
-        }, child({ dependsOn: [this.ingressRelease, issuer, uiService, ingestService] }));
+        const onGateway = (extra: pulumi.Resource[] = []) => child({ dependsOn: [this.gatewayRelease, ...extra] });
+        const proxyConfig = new k8s.apiextensions.CustomResource(`${name}-envoy-proxy`,
+            envoyProxyResource(args.ingress, args.layout.ingress), onGateway());
+        const gatewayClass = new k8s.apiextensions.CustomResource(`${name}-gateway-class`, gatewayClassResource(), onGateway([proxyConfig]));
+        const gatewayInput = { clusterName: c, hostname: args.hostname, globalHostname: args.globalHostname, dr: args.dr };
+        const gw = gatewayResource(gatewayInput);
+        this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, {
+            ...gw,
+            metadata: { ...gw.metadata, annotations: { ...gw.metadata.annotations, ...SKIP_AWAIT } },
+        }, onGateway([gatewayClass, issuer]));
+        const routes = httpRouteResources(gatewayInput);
+        new k8s.apiextensions.CustomResource(`${name}-route-ingest`, routes.ingest, onGateway([this.gateway, ingestService]));
+        new k8s.apiextensions.CustomResource(`${name}-route-ui`, routes.ui, onGateway([this.gateway, uiService]));
+        new k8s.apiextensions.CustomResource(`${name}-route-https-redirect`, routes.redirect, onGateway([this.gateway]));
+        new k8s.apiextensions.CustomResource(`${name}-backend-tls`, backendTlsPolicyResource(c), onGateway([uiService, ingestService]));
 
         this.namespace = namespace;
         this.humioClusterName = this.humioCluster.urn.apply(() => c);
         this.operatorDeploymentName = pulumi.output(OPERATOR_DEPLOYMENT_NAME);
-        this.ingressServiceName = this.ingressRelease.urn.apply(() => INGRESS_SERVICE_NAME);
+        this.gatewayServiceName = this.gateway.urn.apply(() => GATEWAY_SERVICE_NAME);
         this.humioServiceAccountName = serviceAccount.metadata.name;
         this.kafkaBootstrapServers = pulumi.output(kafkaBootstrapServers(c));
         this.adminPassword = pulumi.secret(this.adminPasswordOf(name, args));
@@ -166,7 +181,7 @@ export class LogScaleCluster extends pulumi.ComponentResource {
             namespace: this.namespace,
             humioClusterName: this.humioClusterName,
             operatorDeploymentName: this.operatorDeploymentName,
-            ingressServiceName: this.ingressServiceName,
+            gatewayServiceName: this.gatewayServiceName,
             humioServiceAccountName: this.humioServiceAccountName,
             kafkaBootstrapServers: this.kafkaBootstrapServers,
             adminPassword: this.adminPassword,

@@ -9,7 +9,10 @@ export {
 export { humioClusterSpec, type HumioClusterSpecInput } from "./spec";
 export { ANY_LOGSCALE_POD, serviceSelectors, type ServiceSelectors } from "./selectors";
 export { KAFKA_NODE_POOL, kafkaNodePoolResource, kafkaReplication, kafkaResource, type KafkaReplication } from "./kafka";
-export { CERT_MANAGER_VALUES, clusterIssuerResource, INGEST_PATHS, ingressNginxValues, ingressSpec, type IngressSpecInput } from "./ingress";
+export {
+    backendTlsPolicyResource, CERT_MANAGER_VALUES, clusterIssuerResource, envoyProxyResource, ENVOY_GATEWAY_VALUES, gatewayClassResource,
+    gatewayResource, httpRouteResources, INGEST_PATHS, type GatewayInput,
+} from "./gateway";
 export { HUMIO_OPERATOR_VALUES, operatorPlan, type OperatorPlan } from "./operator";
 export { CHARTS, KAFKA_VERSION, type ChartPin } from "./charts";
 export * from "./names";

@@ -2,17 +2,27 @@
 // function, DNS health checks) must know before the LogScale layer exists, so
 // they are pure functions of the cluster name rather than resource outputs.
 
-/** Namespace of LogScale, its operators, Kafka and the ingress controller. */
+/** Namespace of LogScale, its operators, Kafka and the Gateway (controller, proxy and routes). */
 export const LOGSCALE_NAMESPACE = "logging";
 
 /** The humio-operator Deployment the failover function scales 0 -> 1 (Helm release name = Deployment name). */
 export const OPERATOR_DEPLOYMENT_NAME = "humio-operator";
 
-/** IngressClass served by ingress-nginx; cert-manager's HTTP-01 solver uses it too. */
-export const INGRESS_CLASS_NAME = "nginx";
+/** GatewayClass served by Envoy Gateway. */
+export const GATEWAY_CLASS_NAME = "logscale";
 
-/** ingress-nginx Service that each cloud's load balancer fronts (fullnameOverride "ingress-nginx"). */
-export const INGRESS_SERVICE_NAME = "ingress-nginx-controller";
+/** EnvoyProxy resource that shapes the proxy Deployment and Service of the GatewayClass. */
+export const GATEWAY_PROXY_CONFIG_NAME = "logscale-proxy";
+
+/** Envoy proxy Service (named by the EnvoyProxy resource) that each cloud's load balancer fronts. */
+export const GATEWAY_SERVICE_NAME = "logscale-gateway";
+
+/** The Gateway of a cluster. */
+export const gatewayName = (cluster: string) => cluster;
+
+/** humio-operator's CA keypair Secret (no tls.caSecretName set) and a name every node certificate carries. */
+export const humioCaSecretName = (cluster: string) => `${cluster}-ca-keypair`;
+export const humioInternalHostname = (cluster: string) => `${cluster}-internal.${LOGSCALE_NAMESPACE}`;
 
 /** Let's Encrypt production ClusterIssuer. */
 export const CLUSTER_ISSUER_NAME = "letsencrypt-prod";

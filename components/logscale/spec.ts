@@ -65,7 +65,7 @@ export function humioClusterSpec(input: HumioClusterSpecInput): Record<string, u
         ...shared,
         license: { secretKeyRef: { name: licenseSecretName(clusterName), key: LICENSE_SECRET_KEY } },
         tls: { enabled: true },
-        // Our own Services and Ingress route traffic; the operator's nginx-only ingress stays off.
+        // Our own Services, Gateway and HTTPRoutes route traffic; the operator's nginx-only ingress stays off.
         ingress: { enabled: false },
         targetReplicationFactor: layout.targetReplicationFactor,
         digestPartitionsCount: layout.digestPartitionsCount,

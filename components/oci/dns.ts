@@ -98,7 +98,7 @@ export class GlobalSteering extends pulumi.ComponentResource {
             port: 443,
             path: HEALTH_PATH,
             method: "GET",
-            // The target is an IP: without the Host header ingress-nginx answers 404 from its default backend.
+            // The target is an IP: without the Host header no HTTPRoute matches and the Gateway answers 404.
             headers: { Host: args.globalHostname },
             intervalInSeconds: interval,
             timeoutInSeconds: Math.min(PROBE_TIMEOUT_SECONDS, interval),

@@ -24,8 +24,8 @@ import { OciStorage } from "./storage";
 export const STORAGE_CLASS = "oci-bv";
 
 /**
- * ingress-nginx behind an OCI flexible load balancer on the reserved public
- * IP, TCP pass-through so TLS ends at ingress-nginx (cert-manager's
+ * The Envoy Gateway proxy behind an OCI flexible load balancer on the reserved public
+ * IP, TCP pass-through so TLS ends at the Gateway (cert-manager's
  * certificates). The cloud controller is told to leave security lists
  * alone: the network component opens exactly the node ports it needs, and
  * two writers of the same list would fight on every `pulumi up`.

@@ -12,7 +12,7 @@ export const NETWORK = {
     vcnCidr: "10.0.0.0/16",
     /** Kubernetes API endpoint (public IP, reachable by `pulumi up`). */
     apiCidr: "10.0.0.0/28",
-    /** Load balancers of `type: LoadBalancer` Services (ingress-nginx). */
+    /** Load balancers of `type: LoadBalancer` Services (the Envoy Gateway proxy). */
     lbCidr: "10.0.1.0/24",
     /** Worker nodes and the failover function (private, NAT + service gateway egress). */
     workerCidr: "10.0.16.0/20",

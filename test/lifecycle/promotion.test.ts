@@ -26,7 +26,9 @@ const T = {
     humio: "kubernetes:core.humio.com/v1alpha1:HumioCluster",
     secret: "kubernetes:core/v1:Secret",
     service: "kubernetes:core/v1:Service",
-    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    envoyProxy: "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy",
     patch: "kubernetes:apps/v1:DeploymentPatch",
     release: "kubernetes:helm.sh/v3:Release",
 } as const;
@@ -240,10 +242,12 @@ for (const cloud of ["aws", "azure", "oci"] as const) {
                 key(T.humio, "logscale-humiocluster"),
                 key(T.secret, ENV_SECRET),
                 key(T.patch, "logscale-operator-replicas"),
-                key(T.ingress, "logscale-ingress"),
+                key(T.gateway, "logscale-gateway"),
+                key(T.route, "logscale-route-ingest"),
+                key(T.route, "logscale-route-ui"),
                 // The ingress tier grows only where the production table says so.
                 ...(activeLayout.ingress.nodeCount !== standbyLayout.ingress.nodeCount
-                    ? [key(spec.pool.type, spec.pool.name("ingress")), key(T.release, "logscale-ingress-nginx")] : []),
+                    ? [key(spec.pool.type, spec.pool.name("ingress")), key(T.envoyProxy, "logscale-envoy-proxy")] : []),
             ].sort();
             assert.deepEqual(keysOf(toPhase1.changes, "update"), expected);
             assert.deepEqual(toPhase1.changes.filter(c => c.replace).map(c => key(c.type, c.name)), [], "promotion replaces nothing");
@@ -255,8 +259,8 @@ for (const cloud of ["aws", "azure", "oci"] as const) {
             if (activeLayout.ingress.nodeCount !== standbyLayout.ingress.nodeCount) {
                 const ingress = change(toPhase1, spec.pool.type, spec.pool.name("ingress"));
                 assert.deepEqual(ingress.details.map(d => [d.path, d.old, d.new]), [[spec.pool.sizePath, standbyLayout.ingress.nodeCount, activeLayout.ingress.nodeCount]]);
-                const nginx = change(toPhase1, T.release, "logscale-ingress-nginx");
-                assert.deepEqual(nginx.details.map(d => [d.path, d.old, d.new]), [["values.controller.replicaCount", standbyLayout.ingress.nodeCount, activeLayout.ingress.nodeCount]]);
+                const proxy = change(toPhase1, T.envoyProxy, "logscale-envoy-proxy");
+                assert.deepEqual(proxy.details.map(d => [d.path, d.old, d.new]), [["spec.provider.kubernetes.envoyDeployment.replicas", standbyLayout.ingress.nodeCount, activeLayout.ingress.nodeCount]]);
             }
         });
 
@@ -303,10 +307,17 @@ for (const cloud of ["aws", "azure", "oci"] as const) {
             assert.deepEqual(resource(phase1, T.release, "logscale-humio-operator").ignoreChanges, []);
         });
 
-        it("the Ingress adds the global hostname's certificate, nothing else", () => {
-            const ing = change(toPhase1, T.ingress, "logscale-ingress");
-            assert.deepEqual(ing.details.map(d => [d.op, d.path, reveal(d.new)]),
-                [["create", "spec.tls[1]", { hosts: [phase1.config[`${P}:globalHostname`]], secretName: "logscale-global-tls" }]]);
+        it("the Gateway adds the global hostname's listener and certificate, and the routes attach to it, nothing else", () => {
+            const gw = change(toPhase1, T.gateway, "logscale-gateway");
+            assert.deepEqual(gw.details.map(d => [d.op, d.path, reveal(d.new)]), [["create", "spec.listeners[name=https-global]", {
+                name: "https-global", protocol: "HTTPS", port: 443, hostname: phase1.config[`${P}:globalHostname`],
+                tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: "logscale-global-tls" }] },
+                allowedRoutes: { namespaces: { from: "Same" } },
+            }]]);
+            for (const route of ["logscale-route-ingest", "logscale-route-ui"]) {
+                assert.deepEqual(change(toPhase1, T.route, route).details.map(d => [d.op, d.path, reveal(d.new)]), [["create", "spec.parentRefs[2]",
+                    { group: "gateway.networking.k8s.io", kind: "Gateway", name: "logscale", sectionName: "https-global" }]], route);
+            }
         });
 
         it("the stack's own DNS entry is untouched through both phases", () => {

@@ -2,7 +2,9 @@ import { strict as assert } from "assert";
 import { serviceSelectors } from "../../components/logscale/selectors";
 import { clusterLayout } from "../../components/logscale/sizing";
 import { kafkaNodePoolResource, kafkaReplication, kafkaResource } from "../../components/logscale/kafka";
-import { clusterIssuerResource, ingressNginxValues, ingressSpec } from "../../components/logscale/ingress";
+import {
+    backendTlsPolicyResource, CERT_MANAGER_VALUES, clusterIssuerResource, envoyProxyResource, gatewayClassResource, gatewayResource, httpRouteResources,
+} from "../../components/logscale/gateway";
 import { operatorPlan } from "../../components/logscale/operator";
 
 describe("logscale selectors: serviceSelectors", () => {
@@ -47,10 +49,11 @@ describe("logscale kafka", () => {
 
     it("declares a KRaft Kafka with a TLS listener on 9093 and the replication of its broker count", () => {
         const k = kafkaResource("ls", { ...clusterLayout("azure", "small", "basic").kafka });
-        assert.equal(k.apiVersion, "kafka.strimzi.io/v1beta2");
+        assert.equal(k.apiVersion, "kafka.strimzi.io/v1");
         assert.equal(k.metadata.name, "ls-strimzi-kafka");
-        assert.equal(k.metadata.annotations["strimzi.io/kraft"], "enabled");
-        assert.equal(k.metadata.annotations["strimzi.io/node-pools"], "enabled");
+        // v1 has no KRaft/node-pool opt-in: the annotations would be stale noise.
+        assert.equal((k.metadata.annotations as Record<string, string>)["strimzi.io/kraft"], undefined);
+        assert.equal((k.metadata.annotations as Record<string, string>)["strimzi.io/node-pools"], undefined);
         assert.deepEqual(k.spec.kafka.listeners, [{ name: "tls", port: 9093, type: "internal", tls: true }]);
         assert.equal(k.spec.kafka.config["default.replication.factor"], 3);
         assert.equal(k.spec.kafka.config["min.insync.replicas"], 2);
@@ -72,55 +75,86 @@ describe("logscale kafka", () => {
     });
 });
 
-describe("logscale ingress", () => {
+describe("logscale gateway (Envoy Gateway, Gateway API)", () => {
     const ingress = clusterLayout("aws", "small", "internal-ingest").ingress;
+    const names = { clusterName: "ls", hostname: "ls-eu.example.com", globalHostname: "logs.example.com" };
+    const kube = (e: ReturnType<typeof envoyProxyResource>) => e.spec.provider.kubernetes as any;
 
-    it("NodePort exposure pins both node ports and rejects ports a load balancer cannot target", () => {
-        const v = ingressNginxValues({ type: "NodePort", httpNodePort: 30080, httpsNodePort: 30443 }, ingress) as any;
-        assert.deepEqual(v.controller.service, { type: "NodePort", nodePorts: { http: 30080, https: 30443 } });
-        assert.equal(v.controller.replicaCount, ingress.nodeCount);
-        assert.deepEqual(v.controller.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions,
+    it("NodePort exposure pins both node ports on the proxy Service and rejects ports a load balancer cannot target", () => {
+        const k = kube(envoyProxyResource({ type: "NodePort", httpNodePort: 30080, httpsNodePort: 30443 }, ingress));
+        assert.equal(k.envoyService.name, "logscale-gateway");
+        assert.equal(k.envoyService.type, "NodePort");
+        assert.deepEqual(k.envoyService.patch, {
+            type: "StrategicMerge",
+            value: { spec: { ports: [{ name: "http-80", port: 80, nodePort: 30080 }, { name: "https-443", port: 443, nodePort: 30443 }] } },
+        });
+        assert.equal(k.envoyDeployment.replicas, ingress.nodeCount);
+        assert.deepEqual(k.envoyDeployment.pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions,
             [{ key: "k8s-app", operator: "In", values: ["logscale-ingress"] }]);
-        assert.throws(() => ingressNginxValues({ type: "NodePort", httpsNodePort: 30443 }, ingress), /fixed http node port/);
-        assert.throws(() => ingressNginxValues({ type: "NodePort", httpNodePort: 80, httpsNodePort: 30443 }, ingress), /30000 to 32767/);
-        assert.throws(() => ingressNginxValues({ type: "NodePort", httpNodePort: 30443, httpsNodePort: 30443 }, ingress), /must differ/);
+        assert.throws(() => envoyProxyResource({ type: "NodePort", httpsNodePort: 30443 }, ingress), /fixed http node port/);
+        assert.throws(() => envoyProxyResource({ type: "NodePort", httpNodePort: 80, httpsNodePort: 30443 }, ingress), /30000 to 32767/);
+        assert.throws(() => envoyProxyResource({ type: "NodePort", httpNodePort: 30443, httpsNodePort: 30443 }, ingress), /must differ/);
     });
 
     it("LoadBalancer exposure carries the cloud's annotations and static IP", () => {
-        const v = ingressNginxValues({ type: "LoadBalancer", annotations: { "service.beta.kubernetes.io/azure-load-balancer-resource-group": "rg" }, loadBalancerIP: "20.1.2.3" }, ingress) as any;
-        assert.deepEqual(v.controller.service, {
+        const k = kube(envoyProxyResource({ type: "LoadBalancer", annotations: { "service.beta.kubernetes.io/azure-load-balancer-resource-group": "rg" }, loadBalancerIP: "20.1.2.3" }, ingress));
+        assert.deepEqual(k.envoyService, {
+            name: "logscale-gateway",
             type: "LoadBalancer",
             annotations: { "service.beta.kubernetes.io/azure-load-balancer-resource-group": "rg" },
             loadBalancerIP: "20.1.2.3",
         });
     });
 
-    it("routes both names to the UI and ingest Services; the global certificate waits for promotion on a standby", () => {
-        const active = ingressSpec({ clusterName: "ls", hostname: "ls-eu.example.com", globalHostname: "logs.example.com", dr: "active" });
-        assert.deepEqual(active.spec.rules.map(r => r.host), ["ls-eu.example.com", "logs.example.com"]);
-        for (const rule of active.spec.rules) {
-            const byPath = Object.fromEntries(rule.http.paths.map(p => [p.path, p.backend.service.name]));
-            assert.equal(byPath["/"], "ls-ui-cip");
-            assert.equal(byPath["/api/v1/ingest"], "ls-ingest-cip");
-            assert.equal(byPath["/services/collector"], "ls-ingest-cip");
-        }
-        assert.deepEqual(active.spec.tls, [
-            { hosts: ["ls-eu.example.com"], secretName: "ls-regional-tls" },
-            { hosts: ["logs.example.com"], secretName: "ls-global-tls" },
-        ]);
-        assert.equal(active.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
-        assert.equal(active.metadata.annotations["nginx.ingress.kubernetes.io/backend-protocol"], "HTTPS");
-        const standby = ingressSpec({ clusterName: "ls", hostname: "ls-eu.example.com", globalHostname: "logs.example.com", dr: "standby" });
-        assert.deepEqual(standby.spec.tls, [{ hosts: ["ls-eu.example.com"], secretName: "ls-regional-tls" }]);
-        assert.deepEqual(standby.spec.rules.map(r => r.host), ["ls-eu.example.com", "logs.example.com"]);
+    it("the GatewayClass is Envoy Gateway's, shaped by the EnvoyProxy resource", () => {
+        const gc = gatewayClassResource();
+        assert.equal(gc.spec.controllerName, "gateway.envoyproxy.io/gatewayclass-controller");
+        assert.deepEqual(gc.spec.parametersRef, { group: "gateway.envoyproxy.io", kind: "EnvoyProxy", name: "logscale-proxy", namespace: "logging" });
     });
 
-    it("the ClusterIssuer solves HTTP-01 through the nginx class with the given e-mail", () => {
-        const i = clusterIssuerResource("ops@example.com");
+    it("TLS ends at the Gateway: one certificate per name, the global one only once the cluster is active", () => {
+        const active = gatewayResource({ ...names, dr: "active" });
+        assert.equal(active.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
+        const https = (g: ReturnType<typeof gatewayResource>) => g.spec.listeners.filter(l => l.protocol === "HTTPS")
+            .map(l => [l.name, (l as any).hostname, (l as any).tls.certificateRefs[0].name]);
+        assert.deepEqual(https(active), [
+            ["https-regional", "ls-eu.example.com", "ls-regional-tls"],
+            ["https-default", undefined, "ls-regional-tls"],
+            ["https-global", "logs.example.com", "ls-global-tls"],
+        ]);
+        assert.deepEqual(active.spec.listeners[0], { name: "http", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "Same" } } });
+        const standby = gatewayResource({ ...names, dr: "standby" });
+        assert.deepEqual(https(standby).map(l => l[0]), ["https-regional", "https-default"]);
+    });
+
+    it("routes the ingest prefixes to the ingest Service and the rest to the UI Service, for both names", () => {
+        const r = httpRouteResources({ ...names, dr: "active" });
+        assert.deepEqual(r.ingest.spec.hostnames, ["ls-eu.example.com", "logs.example.com"]);
+        assert.deepEqual((r.ingest.spec.rules as any)[0].matches.map((m: any) => m.path.value), ["/api/v1/ingest", "/services/collector", "/_bulk"]);
+        assert.deepEqual((r.ingest.spec.rules as any)[0].backendRefs, [{ group: "", kind: "Service", name: "ls-ingest-cip", port: 8080 }]);
+        assert.deepEqual((r.ui.spec.rules as any)[0].backendRefs, [{ group: "", kind: "Service", name: "ls-ui-cip", port: 8080 }]);
+        assert.deepEqual((r.ui.spec.rules as any)[0].matches, [{ path: { type: "PathPrefix", value: "/" } }]);
+        assert.deepEqual((r.ui.spec.parentRefs as any).map((p: any) => p.sectionName), ["https-regional", "https-default", "https-global"]);
+        assert.deepEqual((httpRouteResources({ ...names, dr: "standby" }).ui.spec.parentRefs as any).map((p: any) => p.sectionName), ["https-regional", "https-default"]);
+        assert.deepEqual((r.redirect.spec.rules as any)[0].filters, [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }]);
+        assert.deepEqual((r.redirect.spec.parentRefs as any)[0].sectionName, "http");
+    });
+
+    it("the Gateway verifies LogScale's own TLS against humio-operator's CA", () => {
+        const p = backendTlsPolicyResource("ls");
+        assert.deepEqual(p.spec.targetRefs.map(t => t.name), ["ls-ui-cip", "ls-ingest-cip"]);
+        assert.deepEqual(p.spec.validation, { caCertificateRefs: [{ group: "", kind: "Secret", name: "ls-ca-keypair" }], hostname: "ls-internal.logging" });
+    });
+
+    it("the ClusterIssuer solves HTTP-01 on the Gateway's HTTP listener; cert-manager watches Gateways", () => {
+        const i = clusterIssuerResource("ops@example.com", "ls");
         assert.equal(i.spec.acme.email, "ops@example.com");
         assert.equal(i.spec.acme.server, "https://acme-v02.api.letsencrypt.org/directory");
-        assert.deepEqual(i.spec.acme.solvers, [{ http01: { ingress: { ingressClassName: "nginx" } } }]);
-        assert.throws(() => clusterIssuerResource("not-an-email"), /e-mail/);
+        assert.deepEqual(i.spec.acme.solvers, [{
+            http01: { gatewayHTTPRoute: { parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "ls", namespace: "logging", sectionName: "http" }] } },
+        }]);
+        assert.equal(CERT_MANAGER_VALUES.config.enableGatewayAPI, true);
+        assert.throws(() => clusterIssuerResource("not-an-email", "ls"), /e-mail/);
     });
 });
 

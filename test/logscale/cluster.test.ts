@@ -15,9 +15,13 @@ const T = {
     release: "kubernetes:helm.sh/v3:Release",
     secret: "kubernetes:core/v1:Secret",
     service: "kubernetes:core/v1:Service",
-    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
-    kafka: "kubernetes:kafka.strimzi.io/v1beta2:Kafka",
-    nodePool: "kubernetes:kafka.strimzi.io/v1beta2:KafkaNodePool",
+    gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    route: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    gatewayClass: "kubernetes:gateway.networking.k8s.io/v1:GatewayClass",
+    envoyProxy: "kubernetes:gateway.envoyproxy.io/v1alpha1:EnvoyProxy",
+    backendTls: "kubernetes:gateway.networking.k8s.io/v1:BackendTLSPolicy",
+    kafka: "kubernetes:kafka.strimzi.io/v1:Kafka",
+    nodePool: "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
     issuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
     sa: "kubernetes:core/v1:ServiceAccount",
 };
@@ -42,7 +46,7 @@ async function deploy(c: Case = {}): Promise<RunResult> {
                 clusterName: "logscale",
                 dr: c.dr,
                 drUseDedicatedRouting: c.dedicated ?? true,
-                logscaleVersion: "1.237.1",
+                logscaleVersion: "1.252.1",
                 license: pulumi.secret(SECRETS.license),
                 hostname: "logscale-us-east-2.example.com",
                 globalHostname: "logs.example.com",
@@ -71,7 +75,7 @@ async function deploy(c: Case = {}): Promise<RunResult> {
                 namespace: cluster.namespace,
                 humioClusterName: cluster.humioClusterName,
                 operatorDeploymentName: cluster.operatorDeploymentName,
-                ingressServiceName: cluster.ingressServiceName,
+                gatewayServiceName: cluster.gatewayServiceName,
                 humioServiceAccountName: cluster.humioServiceAccountName,
                 adminPassword: cluster.adminPassword,
             };
@@ -98,7 +102,7 @@ describe("LogScaleCluster (mock engine)", function () {
         assert.equal(active.outputs.namespace, "logging");
         assert.equal(active.outputs.humioClusterName, "logscale");
         assert.equal(active.outputs.operatorDeploymentName, "humio-operator");
-        assert.equal(active.outputs.ingressServiceName, "ingress-nginx-controller");
+        assert.equal(active.outputs.gatewayServiceName, "logscale-gateway");
         assert.equal(active.outputs.humioServiceAccountName, "logscale-humio");
         assert.equal(active.outputs.adminPassword, "[secret]");
         const component = findResource(active, T.component, "logscale");
@@ -170,7 +174,7 @@ describe("LogScaleCluster (mock engine)", function () {
             const s = spec(humio(run));
             const pools = [{ name: "digest", spec: s }, ...s.nodePools];
             for (const p of pools) {
-                assert.equal(p.spec.image, "humio/humio-core:1.237.1", p.name);
+                assert.equal(p.spec.image, "humio/humio-core:1.252.1", p.name);
                 assert.equal(p.spec.humioServiceAccountName, "logscale-humio", p.name);
                 assert.deepEqual(p.spec.podLabels, { team: "sre" }, p.name);
                 assert.deepEqual(p.spec.extraVolumes, [{ name: "kafka-truststore", secret: { secretName: "logscale-strimzi-kafka-cluster-ca-cert" } }]);
@@ -239,21 +243,35 @@ describe("LogScaleCluster (mock engine)", function () {
         assert.equal((svc.inputs.metadata as any).annotations["pulumi.com/skipAwait"], "true", "a standby has no pods to wait for");
     });
 
-    it("installs cert-manager, Strimzi Kafka and ingress-nginx around LogScale", () => {
+    it("installs cert-manager, Strimzi Kafka and Envoy Gateway around LogScale, with a Gateway and its routes and no Ingress", () => {
         const releases = active.resources.filter(r => r.type === T.release).map(r => r.inputs.chart).sort();
-        assert.deepEqual(releases, ["cert-manager", "humio-operator", "ingress-nginx", "strimzi-kafka-operator"]);
+        assert.deepEqual(releases, ["cert-manager", "humio-operator", "oci://docker.io/envoyproxy/gateway-helm", "strimzi-kafka-operator"]);
         const cm = findResource(active, T.release, "logscale-cert-manager");
         assert.deepEqual((cm.inputs.values as any).crds, { enabled: true, keep: true });
+        assert.equal((cm.inputs.values as any).config.enableGatewayAPI, true);
         const kafka = findResource(active, T.kafka);
         assert.ok(kafka.dependsOn.includes(findResource(active, T.release, "logscale-strimzi").urn));
         assert.equal((findResource(active, T.nodePool).inputs.spec as any).replicas, 3);
         assert.ok(humio(active).dependsOn.includes(kafka.urn));
-        const ingress = findResource(active, T.ingress);
-        assert.deepEqual((ingress.inputs.spec as any).tls.map((t: any) => t.hosts[0]), ["logscale-us-east-2.example.com", "logs.example.com"]);
-        assert.deepEqual((findResource(standby, T.ingress).inputs.spec as any).tls.map((t: any) => t.hosts[0]), ["logscale-us-east-2.example.com"]);
-        assert.ok(ingress.dependsOn.includes(findResource(active, T.issuer).urn));
-        const nginx = findResource(active, T.release, "logscale-ingress-nginx");
-        assert.deepEqual((nginx.inputs.values as any).controller.service.nodePorts, { http: 30080, https: 30443 });
+        for (const run of [active, standby]) {
+            assert.equal(run.resources.some(r => /networking\.k8s\.io\/v1:Ingress$/.test(r.type) || /nginx/.test(String(r.inputs.chart ?? ""))), false);
+        }
+        const envoy = findResource(active, T.release, "logscale-envoy-gateway");
+        assert.equal(envoy.inputs.version, "v1.9.0");
+        const gateway = findResource(active, T.gateway);
+        const hostnames = (g: RecordedResource) => (g.inputs.spec as any).listeners.filter((l: any) => l.protocol === "HTTPS").map((l: any) => l.hostname ?? "*");
+        assert.deepEqual(hostnames(gateway), ["logscale-us-east-2.example.com", "*", "logs.example.com"]);
+        assert.deepEqual(hostnames(findResource(standby, T.gateway)), ["logscale-us-east-2.example.com", "*"]);
+        assert.ok(gateway.dependsOn.includes(findResource(active, T.issuer).urn));
+        assert.ok(gateway.dependsOn.includes(findResource(active, T.gatewayClass).urn));
+        assert.ok(findResource(active, T.gatewayClass).dependsOn.includes(findResource(active, T.envoyProxy).urn));
+        const routes = active.resources.filter(r => r.type === T.route).map(r => (r.inputs.metadata as any).name).sort();
+        assert.deepEqual(routes, ["logscale-https-redirect", "logscale-ingest", "logscale-ui"]);
+        for (const r of active.resources.filter(x => x.type === T.route)) assert.ok(r.dependsOn.includes(gateway.urn), r.name);
+        const proxy = findResource(active, T.envoyProxy);
+        assert.equal((proxy.inputs.spec as any).provider.kubernetes.envoyService.type, "NodePort");
+        assert.deepEqual((proxy.inputs.spec as any).provider.kubernetes.envoyService.patch.value.spec.ports.map((p: any) => p.nodePort), [30080, 30443]);
+        assert.equal(findResource(active, T.backendTls).inputs.kind, "BackendTLSPolicy");
     });
 
     it("an extra env var that overrides a managed name fails the run with a config error", async () => {

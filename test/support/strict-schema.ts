@@ -7,8 +7,9 @@ import * as path from "path";
 const REPO_ROOT = path.resolve(__dirname, "../..");
 export const SCHEMAS_DIR = path.resolve(REPO_ROOT, "../shared/schemas");
 
+/** A file name of ../shared/schemas, or an absolute path (a CRD fixture of this repository). */
 export function schemaPath(file: string): string {
-    return path.join(SCHEMAS_DIR, file);
+    return path.isAbsolute(file) ? file : path.join(SCHEMAS_DIR, file);
 }
 
 const COMBINATORS = new Set(["anyOf", "oneOf", "allOf", "not"]);
