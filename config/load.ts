@@ -3,6 +3,7 @@ import {
     CLOUDS, CLUSTER_SIZES, CLUSTER_TYPES, CONFIG_KEYS, ConfigKey, DR_MODES, KeySpec, RECOVER_FROM, REGION_KEYS,
 } from "./keys";
 import { ConfigError } from "./errors";
+import { nearest } from "./suggest";
 import { kubernetesVersionProblem } from "./support";
 import { validateDnsName, validateRegion } from "./validate";
 
@@ -116,7 +117,9 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
 
     for (const k of Object.keys(raw)) {
         if (k.startsWith(`${project}:`) && !(k.slice(project.length + 1) in CONFIG_KEYS)) {
-            fail(k, raw[k], `unknown key; allowed keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
+            const near = nearest(k.slice(project.length + 1), Object.keys(CONFIG_KEYS));
+            const hint = near === undefined ? "" : `did you mean ${near}? `;
+            fail(k, raw[k], `unknown key; ${hint}allowed keys are ${Object.keys(CONFIG_KEYS).join(", ")}`);
         }
     }
 

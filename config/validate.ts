@@ -1,3 +1,4 @@
+import { Region as AwsRegionEnum } from "@pulumi/aws/types/enums";
 import type { Cloud } from "./load";
 
 /** OCI commercial regions (identifiers as used in endpoints and `oci:region`). */
@@ -11,16 +12,41 @@ export const OCI_REGIONS = [
     "us-ashburn-1", "us-chicago-1", "us-phoenix-1", "us-sanjose-1",
 ] as const;
 
-const AWS_REGION = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d$/;
-const AZURE_LOCATION = /^[a-z]+[a-z0-9]*$/;
+/**
+ * AWS regions of the commercial and GovCloud partitions, from the AWS provider's own Region
+ * enum. China, ISO and European Sovereign Cloud regions are left out: their ARNs and
+ * endpoints use other partitions, which the IAM policies here do not write.
+ */
+export const AWS_REGIONS: readonly string[] = Object.values(AwsRegionEnum as Record<string, string>)
+    .filter(r => /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-[a-z]+-\d$/.test(r))
+    .sort();
+
+/**
+ * Azure public-cloud location names (`az account list-locations --query "[].name"`), the
+ * physical regions only: logical names such as "global" or "eastus2euap" cannot host AKS.
+ */
+export const AZURE_LOCATIONS = [
+    "australiacentral", "australiacentral2", "australiaeast", "australiasoutheast", "austriaeast",
+    "belgiumcentral", "brazilsouth", "brazilsoutheast", "canadacentral", "canadaeast", "centralindia",
+    "centralus", "chilecentral", "eastasia", "eastus", "eastus2", "francecentral", "francesouth",
+    "germanynorth", "germanywestcentral", "indonesiacentral", "israelcentral", "italynorth", "japaneast",
+    "japanwest", "jioindiacentral", "jioindiawest", "koreacentral", "koreasouth", "malaysiawest",
+    "mexicocentral", "newzealandnorth", "northcentralus", "northeurope", "norwayeast", "norwaywest",
+    "polandcentral", "qatarcentral", "southafricanorth", "southafricawest", "southcentralus", "southeastasia",
+    "southindia", "spaincentral", "swedencentral", "swedensouth", "switzerlandnorth", "switzerlandwest",
+    "uaecentral", "uaenorth", "uksouth", "ukwest", "westcentralus", "westeurope", "westindia", "westus",
+    "westus2", "westus3",
+] as const;
 
 export function validateRegion(cloud: Cloud, region: string, fail: (allowed: string) => never): void {
     switch (cloud) {
         case "aws":
-            if (!AWS_REGION.test(region)) fail("an AWS region such as us-west-2 or eu-central-1");
+            if (!AWS_REGIONS.includes(region)) fail(`an AWS region: ${AWS_REGIONS.join(", ")}`);
             return;
         case "azure":
-            if (!AZURE_LOCATION.test(region)) fail("an Azure location name such as westus2 or northeurope (lower case, no spaces)");
+            if (!(AZURE_LOCATIONS as readonly string[]).includes(region)) {
+                fail(`an Azure location name (lower case, no spaces): ${AZURE_LOCATIONS.join(", ")}`);
+            }
             return;
         case "oci":
             if (!(OCI_REGIONS as readonly string[]).includes(region)) fail(`an OCI region identifier: ${OCI_REGIONS.join(", ")}`);

@@ -2,6 +2,7 @@
 // exist is decided here from plain facts; their values may be Outputs.
 
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../config/errors";
 import type { EnvSet } from "../logscale/types";
 
 export interface S3Storage {
@@ -27,10 +28,14 @@ export function storageEnv(own: S3Storage): EnvSet {
     return env;
 }
 
-/** Thrown when both stacks of a pair sit in the same region: recover-from would patch nothing and DR would protect nothing. */
-export class SameRegionError extends Error {
+/**
+ * Thrown when both stacks of a pair sit in the same region: recover-from would patch nothing and DR
+ * would protect nothing. A ConfigError, so the plan and `pulumi up` report it as one config line (exit 2).
+ */
+export class SameRegionError extends ConfigError {
     constructor(readonly source: string, readonly target: string, readonly region: string) {
-        super(`stack "${target}" and the stack it recovers from ("${source}") are both in ${region}: `
+        super("aws:region", target, region,
+            `the stack it recovers from ("${source}") is in ${region} too; `
             + "a DR pair needs two different AWS regions (set aws:region of one of them to another region)");
         this.name = "SameRegionError";
     }

@@ -1,5 +1,6 @@
 import * as oci from "@pulumi/oci";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../config/errors";
 import type { StackConfig } from "../../config/load";
 import { pairRole, PairRole } from "../dr/role";
 import { fallbackPeer, PeerStack, stackPeer } from "../dr/peer";
@@ -56,12 +57,16 @@ function primaryPeer(cfg: StackConfig, peers: Peers, role: PairRole): PeerStack 
  * this stack's own region (the pair would share bucket, user and policy
  * names, and a region outage would take both), before LogScale sees a value.
  */
-async function recoverySource(peer: PeerStack, ownRegion: string): Promise<OciRecoverySource> {
+async function recoverySource(peer: PeerStack, ownRegion: string, ownStack: string): Promise<OciRecoverySource> {
     const cloud = peer.output("cloud");
     const region = peer.output("region");
     const checked = (v: pulumi.Output<string>) => pulumi.all([cloud, region, v]).apply(([c, r, x]) => {
         if (c !== "oci") throw new Error(`stack "${peer.name}" is a ${c} stack; an OCI stack recovers only from an OCI stack's Object Storage`);
-        if (r === ownRegion) throw new Error(`stack "${peer.name}" and this stack are both in ${r}: a DR pair needs two different OCI regions`);
+        // A ConfigError, so the plan and `pulumi up` report it as one config line (exit 2).
+        if (r === ownRegion) {
+            throw new ConfigError("oci:region", ownStack, r,
+                `stack "${peer.name}" is in ${r} too; a DR pair needs two different OCI regions (set oci:region of one of them to another region)`);
+        }
         return x;
     });
     return {
@@ -134,11 +139,11 @@ export async function deployOci(cfg: StackConfig, peers: Peers): Promise<StackOu
     // Failback: the set that points this primary at its secondary's bucket,
     // exported whenever the pair names the secondary and used on recoverFrom: secondary.
     const reverseEnv = peers.secondary
-        ? ociRecoveryEnv(await recoverySource(peers.secondary, cfg.region), ownTarget)
+        ? ociRecoveryEnv(await recoverySource(peers.secondary, cfg.region, cfg.stack), ownTarget)
         : undefined;
     let recoveryEnv: EnvSet | undefined;
     if (cfg.dr === "standby") {
-        recoveryEnv = ociRecoveryEnv(await recoverySource(primary!, cfg.region), ownTarget);
+        recoveryEnv = ociRecoveryEnv(await recoverySource(primary!, cfg.region, cfg.stack), ownTarget);
     } else if (cfg.recoverFrom === "secondary" && reverseEnv) {
         recoveryEnv = reverseEnv;
     }

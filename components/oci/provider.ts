@@ -9,9 +9,8 @@ const INHERITED_SECRET_KEYS = ["privateKey", "privateKeyPassword"] as const;
 
 /**
  * The tenancy's home region: OCI accepts writes to IAM (users, groups,
- * dynamic groups, policies, keys, tokens) only there. Read from
- * `logscale-dr:ociHomeRegion` once the config table has it; until then the
- * stack's own region.
+ * dynamic groups, policies, keys, tokens) only there. Read from the
+ * `logscale-dr:ociHomeRegion` config key; unset, the stack's own region.
  */
 export function homeRegionOf(cfg: StackConfig): string {
     const home = cfg.oci.homeRegion ?? cfg.region;

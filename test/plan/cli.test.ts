@@ -80,7 +80,11 @@ describe("offline plan CLI on the example AWS pair", function () {
         assert.equal(run.stdout.includes("offline-plan-placeholder"), false, "nor the stand-in for a secure value");
     });
 
-    for (const [set, key, value] of [["dr=passive", "logscale-dr:dr", "passive"], ["logscaleVersion=banana", "logscale-dr:logscaleVersion", "banana"]]) {
+    for (const [set, key, value] of [
+        ["dr=passive", "logscale-dr:dr", "passive"], ["logscaleVersion=banana", "logscale-dr:logscaleVersion", "banana"],
+        // A region that only looks like one, and a pair in one region (found only once the primary's outputs are read).
+        ["aws:region=us-west-9", "aws:region", "us-west-9"], ["aws:region=us-west-2", "aws:region", "us-west-2"],
+    ]) {
         it(`--set ${set}: exit 2 and one line naming the key, the stack, the value and what is allowed`, () => {
             const run = plan("--stack", "secondary", "--set", set);
             assert.equal(run.code, 2, run.stderr);
