@@ -359,7 +359,7 @@ describe("aws stack (mock engine): peers and config", function () {
 
     it("refuses a pair in one region", async () => {
         const run = await runAws("secondary", secondaryConfig({ "aws:region": "us-west-2" }), n => (n === "primary" ? primarySnap : undefined));
-        assert.match(run.errors.map(e => e.message).join("\n"), /both in us-west-2: a DR pair needs two different AWS regions/);
+        assert.match(run.errors.map(e => e.message).join("\n"), /invalid config aws:region = "us-west-2" in stack "secondary": the stack it recovers from \("primary"\) is in us-west-2 too; a DR pair needs two different AWS regions/);
     });
 
     it("takes recover-from values from fallback config without a StackReference", async () => {
