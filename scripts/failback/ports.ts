@@ -1,0 +1,59 @@
+// What the failback runner needs from the world. The live implementation
+// wraps the failover functions' cloud clients and the Automation API; tests
+// implement it over fakes. Every method reads or changes one thing, so each
+// step can check its own precondition and postcondition.
+
+export type Side = "primary" | "secondary";
+
+export interface BucketObject {
+    key: string;
+    /** Last-modified, epoch ms. */
+    modified: number;
+}
+
+export interface FailbackWorld {
+    /** Kubernetes-level health of the primary (API reachable, nodes Ready). Returns what was found when not healthy. */
+    primaryHealthy(): Promise<{ ok: boolean; found: string }>;
+    /** Whether the failover lock (health-check FQDN / disabled endpoint / disabled answer) is in place. */
+    dnsLocked(): Promise<boolean>;
+    unlockDns(): Promise<void>;
+
+    alarmEnabled(): Promise<boolean>;
+    setAlarm(enabled: boolean): Promise<void>;
+
+    /** Current FlushSegmentsAndGlobalOnShutdown through GraphQL; throws on a GraphQL error. */
+    flushOnShutdown(side: Side): Promise<boolean>;
+    setFlushOnShutdown(side: Side): Promise<void>;
+
+    operatorReplicas(side: Side): Promise<number>;
+    scaleOperator(side: Side, replicas: number): Promise<void>;
+    logscalePods(side: Side): Promise<number>;
+
+    /** The bucket's storage prefix (with trailing slash, or ""). */
+    storagePrefix(side: Side): string;
+    listObjects(side: Side, prefix: string): Promise<BucketObject[]>;
+    deleteObjects(side: Side, keys: string[]): Promise<void>;
+
+    kafkaTopicExists(side: Side): Promise<boolean>;
+    deleteKafkaTopic(side: Side): Promise<void>;
+
+    /** LogScale pod log lines mentioning DataSnapshotLoader since the pod started. */
+    loaderLines(side: Side): Promise<string[]>;
+    /** `/api/v1/status` on the side's own hostname: the HTTP status and body. */
+    status(side: Side): Promise<{ code: number; body: string }>;
+
+    stackConfig(side: Side, key: string): Promise<string | undefined>;
+    /** Preview diff text of setting key=value on the side's stack. */
+    preview(side: Side, key: string, value: string): Promise<string>;
+    up(side: Side, key: string, value: string): Promise<void>;
+}
+
+export interface Clock {
+    now(): number;
+    sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+    now: () => Date.now(),
+    sleep: ms => new Promise(r => setTimeout(r, ms)),
+};
