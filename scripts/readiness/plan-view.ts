@@ -40,7 +40,7 @@ export function viewFromPlan(plan: Plan): StackView {
             if (typeof key === "string") recoverFromKeySha = sha256(key);
         }
     }
-    const kafka = byType(plan, "kafka.strimzi.io/v1beta2:Kafka");
+    const kafka = plan.resources.find(r => /^kubernetes:kafka\.strimzi\.io\/v[^:]+:Kafka$/.test(r.type));
     const kafkaVersion = reveal(((kafka?.inputs.spec as { kafka?: { version?: unknown } } | undefined)?.kafka)?.version);
     const image = reveal(spec.image);
     const storageKey = reveal(plan.outputs.storageEncryptionKey);
