@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/load";
 import { fallbackPeer, PeerStack, stackPeer } from "./dr/peer";
 import { expectedFailoverSeconds } from "./dr/rto";
+import { expiredPinWarnings, stackPins, today } from "../config/support";
 
 /** The other stack(s) of the pair this stack reads. */
 export interface Peers {
@@ -29,6 +30,9 @@ export function resolvePeers(cfg: StackConfig): Peers {
  * which keeps a plan of one stack fast.
  */
 export async function createStack(cfg: StackConfig): Promise<StackOutputs> {
+    // A pin past its end of support still deploys (an existing cluster must stay
+    // plannable), but every preview and offline plan says so, one line a pin.
+    for (const w of expiredPinWarnings(stackPins(cfg.cloud, cfg.kubernetesVersion), today())) pulumi.log.warn(w);
     const peers = resolvePeers(cfg);
     const outputs = await deployCloud(cfg, peers);
     // The standby states what its failover costs, so a config change shows it in the plan diff.

@@ -2,6 +2,8 @@
 // checked against it by a test, the loader validates against it, and the
 // offline plan uses it to tell secret keys from plain ones.
 
+import { DEFAULT_KUBERNETES_VERSION, SOFTWARE_PINS } from "./support";
+
 export type KeyType = "string" | "boolean" | "integer" | "array";
 
 export interface KeySpec {
@@ -37,10 +39,10 @@ export const CONFIG_KEYS = {
     clusterName: { type: "string", default: "logscale", description: "Name prefix for every resource and the HumioCluster name." },
     clusterSize: { type: "string", allowed: CLUSTER_SIZES, default: "xsmall", description: "Reference size (digest count, instance types) from the size tables." },
     clusterType: { type: "string", allowed: CLUSTER_TYPES, default: "internal-ingest", description: "Node pool layout: basic, ingress, or internal-ingest (dedicated ingest and UI pools)." },
-    logscaleVersion: { type: "string", default: "1.237.1", description: "Pinned LogScale image tag (humio/humio-core); at least 1.235.0 when dr is set (recover-from support)." },
+    logscaleVersion: { type: "string", default: SOFTWARE_PINS.logscale.version, description: "Pinned LogScale image tag (humio/humio-core); at least 1.235.0 when dr is set (recover-from support)." },
     logscaleLicense: { type: "string", secret: true, description: "LogScale license key (secret)." },
     logscaleAdminPassword: { type: "string", secret: true, description: "Password of the LogScale admin user (secret). Set the same value on both stacks so logins work after a failover; unset: each stack generates its own." },
-    kubernetesVersion: { type: "string", default: "1.33", description: "Kubernetes control plane version." },
+    kubernetesVersion: { type: "string", default: DEFAULT_KUBERNETES_VERSION, description: "Kubernetes control plane version: a minor version the cloud offers (config/support.ts); on AKS and OKE also an exact patch such as 1.35.2." },
     globalHostname: { type: "string", description: "Global FQDN users reach, steered to the active cluster (e.g. logscale.example.com)." },
     hostname: { type: "string", description: "This cluster's own FQDN; default <clusterName>-<region>.<dnsZoneName>." },
     dnsZoneName: { type: "string", description: "DNS zone holding globalHostname (e.g. example.com)." },

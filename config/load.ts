@@ -3,6 +3,7 @@ import {
     CLOUDS, CLUSTER_SIZES, CLUSTER_TYPES, CONFIG_KEYS, ConfigKey, DR_MODES, KeySpec, RECOVER_FROM, REGION_KEYS,
 } from "./keys";
 import { ConfigError } from "./errors";
+import { kubernetesVersionProblem } from "./support";
 import { validateDnsName, validateRegion } from "./validate";
 
 export type Cloud = typeof CLOUDS[number];
@@ -168,6 +169,12 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
     if (!region) fail(regionKey, region, `required for cloud ${cloud}: set the provider's region (pulumi config set ${regionKey} <region>)`);
     validateRegion(cloud, region!, (allowed) => fail(regionKey, region, allowed));
 
+    const kubernetesVersion = str("kubernetesVersion")!;
+    // Refused only when the cloud does not offer it at all; a version past its end
+    // of support plans with a warning, so an existing cluster can still be upgraded.
+    const kubernetesProblem = kubernetesVersionProblem(cloud, kubernetesVersion);
+    if (kubernetesProblem) fail(full("kubernetesVersion"), kubernetesVersion, kubernetesProblem);
+
     const dr = enumOf("dr", DR_MODES);
     const clusterName = str("clusterName")!;
     if (!/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/.test(clusterName)) {
@@ -288,7 +295,7 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
         logscaleVersion,
         license: pulumi.secret(licenseRaw!),
         adminPassword: raw[full("logscaleAdminPassword")] ? pulumi.secret(raw[full("logscaleAdminPassword")]) : undefined,
-        kubernetesVersion: str("kubernetesVersion")!,
+        kubernetesVersion,
         globalHostname: globalHostname!,
         hostname,
         dnsZoneName: dnsZoneName!,

@@ -5,6 +5,7 @@ import {
 } from "./failover-specs";
 import type { failoverNames } from "./names";
 import { failoverFunctionPolicy, serviceTrustPolicy } from "./policies";
+import { RUNTIMES } from "../../config/support";
 
 export interface FailoverFunctionArgs {
     names: ReturnType<typeof failoverNames>;
@@ -107,7 +108,7 @@ export class FailoverFunction extends pulumi.ComponentResource {
             description: "LogScale DR: fail over to this standby when the primary's Route 53 health check fails",
             callback: args.handler,
             // Explicit: the SDK's default changes between releases, and a runtime change must show in a preview.
-            runtime: aws.lambda.Runtime.NodeJS22dX,
+            runtime: RUNTIMES.lambda,
             role: role.arn,
             timeout: FUNCTION_TIMEOUT_SECONDS,
             memorySize: 256,

@@ -49,7 +49,8 @@ export class LogScaleStorage extends pulumi.ComponentResource {
         }, child);
         new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-sse`, {
             bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+            // SSE-S3; Bucket Keys only apply to SSE-KMS, so none is set.
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
         }, child);
         const versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
             bucket: bucket.id,

@@ -12,6 +12,7 @@ import type { StackFailoverSettings } from "../dr/failover-settings";
 import { failoverPackage } from "./failover-package";
 import type { AksEndpoint } from "./kubeconfig";
 import { ACTION_GROUP_SHORT_NAME, failoverActionGroupName, failoverAlertName, functionAppName, storageAccountName } from "./names";
+import { RUNTIMES } from "../../config/support";
 import {
     AKS_FAILOVER_DATA_ACTIONS, BUILT_IN_ROLES, namespaceScope, resourceGroupIdOf, roleDefinitionResourceId, TRAFFIC_MANAGER_LOCK_ACTIONS,
 } from "./roles";
@@ -228,7 +229,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             httpsOnly: true,
             identity: { type: web.ManagedServiceIdentityType.UserAssigned, userAssignedIdentities: [identity.id] },
             siteConfig: {
-                linuxFxVersion: "NODE|20",
+                linuxFxVersion: RUNTIMES.azureFunctions,
                 alwaysOn: true,
                 ftpsState: "Disabled",
                 minTlsVersion: "1.2",

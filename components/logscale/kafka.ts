@@ -19,18 +19,19 @@ export function kafkaReplication(brokers: number): KafkaReplication {
     return brokers >= 3 ? { replicationFactor: 3, minInsyncReplicas: 2 } : { replicationFactor: 1, minInsyncReplicas: 1 };
 }
 
-/** The Strimzi `Kafka` resource (KRaft, node pools, TLS listener on 9093). */
+/**
+ * The Strimzi `Kafka` resource (TLS listener on 9093). kafka.strimzi.io/v1 is
+ * KRaft with node pools only, so the v1beta2 opt-in annotations are gone.
+ */
 export function kafkaResource(clusterName: string, kafka: PoolLayout) {
     const r = kafkaReplication(kafka.podCount);
     return {
-        apiVersion: "kafka.strimzi.io/v1beta2",
+        apiVersion: "kafka.strimzi.io/v1",
         kind: "Kafka",
         metadata: {
             name: kafkaClusterName(clusterName),
             namespace: LOGSCALE_NAMESPACE,
             annotations: {
-                "strimzi.io/node-pools": "enabled",
-                "strimzi.io/kraft": "enabled",
                 // LogScale must not be declared against a Kafka that is not serving yet.
                 "pulumi.com/waitFor": "condition=Ready",
                 "pulumi.com/timeoutSeconds": "1800",
@@ -58,7 +59,7 @@ export function kafkaResource(clusterName: string, kafka: PoolLayout) {
 export function kafkaNodePoolResource(clusterName: string, kafka: PoolLayout, storageClassName: string) {
     if (!kafka.dataDiskSize) throw new Error("the Kafka pool has no data disk size in the size table");
     return {
-        apiVersion: "kafka.strimzi.io/v1beta2",
+        apiVersion: "kafka.strimzi.io/v1",
         kind: "KafkaNodePool",
         metadata: {
             name: KAFKA_NODE_POOL,

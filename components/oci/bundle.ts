@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { RUNTIMES } from "../../config/support";
 import { main } from "../../functions/oci/handler";
 
 /** The serialized handler must stay small: it is the whole function, with no node_modules. */
@@ -12,7 +13,7 @@ export const MAX_HANDLER_BYTES = 1024 * 1024;
  * 1000, which is the image's `node` user, and needs nothing from the image
  * beyond `node` itself because the handler has no dependencies.
  */
-export const BASE_IMAGE = "node:22-alpine";
+export const BASE_IMAGE = RUNTIMES.ociFunctionBaseImage;
 
 export interface BuildContext {
     /** File name -> content. */

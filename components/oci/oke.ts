@@ -16,7 +16,7 @@ export interface OkeClusterArgs {
     displayName: string;
     /** Prefix of node pool names (the LogScale cluster name). */
     clusterName: string;
-    /** "1.33" (latest patch) or "1.33.1" (exactly). */
+    /** "1.35" (latest patch) or "1.35.2" (exactly). */
     kubernetesVersion: string;
     layout: ClusterLayout;
     vcnId: pulumi.Input<string>;

@@ -1,11 +1,11 @@
 /**
- * OKE names versions "v1.33.1". The config key holds "1.33" (latest patch
- * OKE offers) or "1.33.1" (exactly that patch, the way to keep a later
+ * OKE names versions "v1.35.2". The config key holds "1.35" (latest patch
+ * OKE offers) or "1.35.2" (exactly that patch, the way to keep a later
  * `pulumi up` from upgrading the control plane when OKE adds a patch).
  */
 export function pickKubernetesVersion(available: string[], wanted: string): string {
     const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec(wanted.trim());
-    if (!m) throw new Error(`kubernetesVersion "${wanted}" must look like 1.33 or 1.33.1; OKE offers ${available.join(", ") || "none"}`);
+    if (!m) throw new Error(`kubernetesVersion "${wanted}" must look like 1.35 or 1.35.2; OKE offers ${available.join(", ") || "none"}`);
     const parsed = available
         .map(v => ({ v, p: /^v(\d+)\.(\d+)\.(\d+)$/.exec(v) }))
         .filter((x): x is { v: string; p: RegExpExecArray } => x.p !== null)
@@ -27,7 +27,7 @@ export interface NodeImageSource {
  * The newest Oracle Linux 8 OKE worker image built for exactly this
  * Kubernetes version, for x86 shapes without GPUs (the LogScale and Kafka
  * shapes are AMD E5). OKE publishes names like
- * Oracle-Linux-8.10-2025.06.17-0-OKE-1.33.1-813.
+ * Oracle-Linux-8.10-2026.10.28-0-OKE-1.35.2-1367.
  */
 export function pickNodeImage(sources: NodeImageSource[], kubernetesVersion: string): NodeImageSource {
     const version = kubernetesVersion.replace(/^v/, "");

@@ -30,7 +30,7 @@ export function awsState(args: NewResourceArgs, config: Config): Record<string, 
                 endpoint: `https://${name.toUpperCase()}0123456789.gr7.${region}.eks.amazonaws.com`,
                 certificateAuthority: { data: Buffer.from(`mock-ca-for-${name}`).toString("base64") },
                 identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/MOCK${name.toUpperCase()}` }] }],
-                version: args.inputs.version ?? "1.33",
+                version: args.inputs.version ?? "1.35",
                 status: "ACTIVE",
             };
         case "aws:eks/nodeGroup:NodeGroup":

@@ -71,7 +71,7 @@ export function ociInvoke(token: string, inputs: Record<string, any>, config: Co
                 availabilityDomains: [1, 2, 3].map(n => ({ id: `ocid1.availabilitydomain.oc1..mock${n}`, name: `Mock:${r.toUpperCase()}-AD-${n}`, compartmentId: inputs.compartmentId })),
             };
         case "oci:ContainerEngine/getClusterOption:getClusterOption":
-            return { id: "all", clusterOptionId: "all", kubernetesVersions: ["v1.31.10", "v1.32.1", "v1.33.0", "v1.33.1"], clusterPodNetworkOptions: [] };
+            return { id: "all", clusterOptionId: "all", kubernetesVersions: ["v1.33.1", "v1.34.1", "v1.34.2", "v1.35.0", "v1.35.2"], clusterPodNetworkOptions: [] };
         case "oci:ContainerEngine/getNodePoolOption:getNodePoolOption": {
             const image = (name: string) => ({ imageId: `ocid1.image.oc1.${r}.mock${name.replace(/[^a-z0-9]/gi, "").toLowerCase()}`, sourceName: name, sourceType: "IMAGE" });
             return {
@@ -81,6 +81,10 @@ export function ociInvoke(token: string, inputs: Record<string, any>, config: Co
                 kubernetesVersions: [],
                 shapes: [],
                 sources: [
+                    image("Oracle-Linux-8.10-2026.09.30-0-OKE-1.35.2-1341"),
+                    image("Oracle-Linux-8.10-2026.10.28-0-OKE-1.35.2-1367"),
+                    image("Oracle-Linux-8.10-aarch64-2026.10.28-0-OKE-1.35.2-1367"),
+                    image("Oracle-Linux-8.10-2026.10.28-0-OKE-1.34.2-1367"),
                     image("Oracle-Linux-8.10-2025.05.19-0-OKE-1.33.1-800"),
                     image("Oracle-Linux-8.10-2025.06.17-0-OKE-1.33.1-813"),
                     image("Oracle-Linux-8.10-aarch64-2025.06.17-0-OKE-1.33.1-813"),

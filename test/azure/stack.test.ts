@@ -10,7 +10,7 @@ const LICENSE = "LICENSE-VALUE-never-plain-4711";
 const BASE: Record<string, string> = {
     "logscale-dr:cloud": "azure",
     "logscale-dr:clusterName": "logscale",
-    "logscale-dr:logscaleVersion": "1.237.1",
+    "logscale-dr:logscaleVersion": "1.252.1",
     "logscale-dr:globalHostname": "logscale.example.com",
     "logscale-dr:dnsZoneName": "example.com",
     "logscale-dr:logscaleLicense": LICENSE,
@@ -213,7 +213,7 @@ describe("azure stacks under the mock engine", function () {
         assert.equal(settings.LOGSCALE_DR_HOLDOFF_SECONDS, "180");
         assert.equal(settings.LOGSCALE_DR_COOLDOWN_SECONDS, "300");
         assert.match(settings.LOGSCALE_DR_AKS_SERVER, /^https:\/\/logscale-eastus2-mock\.hcp\.azmk8s\.io:443$/);
-        assert.equal((app.rawInputs.siteConfig as Record<string, unknown>).linuxFxVersion, "NODE|20");
+        assert.equal((app.rawInputs.siteConfig as Record<string, unknown>).linuxFxVersion, "NODE|22");
         assert.equal(app.rawInputs.httpsOnly, true);
         assert.ok(app.dependsOn.length >= 3, "the app waits for its role assignments");
         for (const t of ["azure-native:web:WebAppScmAllowed", "azure-native:web:WebAppFtpAllowed"]) {

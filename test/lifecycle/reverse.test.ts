@@ -81,7 +81,7 @@ const CASES: CloudCase[] = [
         primaryRegion: "westus2",
         secondaryRegion: "eastus2",
         regionKey: "azure-native:location",
-        extraConfig: { "logscale-dr:logscaleVersion": "1.237.1" },
+        extraConfig: { "logscale-dr:logscaleVersion": "1.252.1" },
         secondary: region => ({
             outputs: {
                 cloud: "azure", region, storageBucket: "logscale-secondary-container", storageEncryptionKey: SEC.encryptionKey,

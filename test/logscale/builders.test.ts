@@ -47,10 +47,11 @@ describe("logscale kafka", () => {
 
     it("declares a KRaft Kafka with a TLS listener on 9093 and the replication of its broker count", () => {
         const k = kafkaResource("ls", { ...clusterLayout("azure", "small", "basic").kafka });
-        assert.equal(k.apiVersion, "kafka.strimzi.io/v1beta2");
+        assert.equal(k.apiVersion, "kafka.strimzi.io/v1");
         assert.equal(k.metadata.name, "ls-strimzi-kafka");
-        assert.equal(k.metadata.annotations["strimzi.io/kraft"], "enabled");
-        assert.equal(k.metadata.annotations["strimzi.io/node-pools"], "enabled");
+        // v1 has no KRaft/node-pool opt-in: the annotations would be stale noise.
+        assert.equal((k.metadata.annotations as Record<string, string>)["strimzi.io/kraft"], undefined);
+        assert.equal((k.metadata.annotations as Record<string, string>)["strimzi.io/node-pools"], undefined);
         assert.deepEqual(k.spec.kafka.listeners, [{ name: "tls", port: 9093, type: "internal", tls: true }]);
         assert.equal(k.spec.kafka.config["default.replication.factor"], 3);
         assert.equal(k.spec.kafka.config["min.insync.replicas"], 2);

@@ -16,8 +16,8 @@ const T = {
     secret: "kubernetes:core/v1:Secret",
     service: "kubernetes:core/v1:Service",
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",
-    kafka: "kubernetes:kafka.strimzi.io/v1beta2:Kafka",
-    nodePool: "kubernetes:kafka.strimzi.io/v1beta2:KafkaNodePool",
+    kafka: "kubernetes:kafka.strimzi.io/v1:Kafka",
+    nodePool: "kubernetes:kafka.strimzi.io/v1:KafkaNodePool",
     issuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
     sa: "kubernetes:core/v1:ServiceAccount",
 };
@@ -42,7 +42,7 @@ async function deploy(c: Case = {}): Promise<RunResult> {
                 clusterName: "logscale",
                 dr: c.dr,
                 drUseDedicatedRouting: c.dedicated ?? true,
-                logscaleVersion: "1.237.1",
+                logscaleVersion: "1.252.1",
                 license: pulumi.secret(SECRETS.license),
                 hostname: "logscale-us-east-2.example.com",
                 globalHostname: "logs.example.com",
@@ -170,7 +170,7 @@ describe("LogScaleCluster (mock engine)", function () {
             const s = spec(humio(run));
             const pools = [{ name: "digest", spec: s }, ...s.nodePools];
             for (const p of pools) {
-                assert.equal(p.spec.image, "humio/humio-core:1.237.1", p.name);
+                assert.equal(p.spec.image, "humio/humio-core:1.252.1", p.name);
                 assert.equal(p.spec.humioServiceAccountName, "logscale-humio", p.name);
                 assert.deepEqual(p.spec.podLabels, { team: "sre" }, p.name);
                 assert.deepEqual(p.spec.extraVolumes, [{ name: "kafka-truststore", secret: { secretName: "logscale-strimzi-kafka-cluster-ca-cert" } }]);

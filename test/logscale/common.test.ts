@@ -25,7 +25,7 @@ function config(cloud: keyof typeof RAW, extra: Record<string, string> = {}) {
         [`${P}:cloud`]: cloud,
         [`${P}:dr`]: "active",
         [`${P}:clusterName`]: "logs",
-        [`${P}:logscaleVersion`]: "1.237.1",
+        [`${P}:logscaleVersion`]: "1.252.1",
         [`${P}:globalHostname`]: "logscale.example.com",
         [`${P}:dnsZoneName`]: "example.com",
         [`${P}:manageGlobalDns`]: "true",
@@ -53,7 +53,7 @@ describe("commonClusterArgs (the LogScaleCluster arguments every cloud passes th
             assert.equal(args.clusterName, "logs");
             assert.equal(args.dr, "active");
             assert.equal(args.drUseDedicatedRouting, false);
-            assert.equal(args.logscaleVersion, "1.237.1");
+            assert.equal(args.logscaleVersion, "1.252.1");
             assert.equal(args.license, cfg.license);
             assert.equal(args.hostname, cfg.hostname);
             assert.equal(args.globalHostname, "logscale.example.com");

@@ -12,7 +12,7 @@ const env = (dr?: DrMode) => buildLogScaleEnv({
 });
 const input = (over: Partial<HumioClusterSpecInput> & { dr?: DrMode } = {}): HumioClusterSpecInput => ({
     clusterName: "ls",
-    logscaleVersion: "1.237.1",
+    logscaleVersion: "1.252.1",
     layout: clusterLayout("azure", "small", "internal-ingest", over.dr),
     env: env(over.dr),
     storageClassName: "managed-csi-premium",

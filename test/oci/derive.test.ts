@@ -366,7 +366,7 @@ describe("OCI derivations (pure)", () => {
             assert.equal(pickKubernetesVersion(offered, "1.33"), "v1.33.1");
             assert.equal(pickKubernetesVersion(offered, "1.33.0"), "v1.33.0");
             assert.throws(() => pickKubernetesVersion(offered, "1.34"), /not offered by OKE in this region; available: v1.31.10, v1.33.0, v1.33.1, v1.32.1/);
-            assert.throws(() => pickKubernetesVersion(offered, "latest"), /must look like 1.33/);
+            assert.throws(() => pickKubernetesVersion(offered, "latest"), /must look like 1.35/);
         });
 
         it("worker image: newest Oracle Linux 8 x86 build for exactly the cluster's version", () => {

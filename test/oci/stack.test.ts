@@ -320,7 +320,7 @@ describe("oci stack (mock engine)", function () {
     describe("cluster", () => {
         it("OKE enhanced with node pools per layout role; the standby has no UI or ingest pools", () => {
             assert.strictEqual(raw(one(primary, T.cluster)).type, "ENHANCED_CLUSTER");
-            assert.strictEqual(raw(one(primary, T.cluster)).kubernetesVersion, "v1.33.1");
+            assert.strictEqual(raw(one(primary, T.cluster)).kubernetesVersion, "v1.35.2");
             const roles = (r: RunResult) => all(r, T.nodePool).map(x => raw(x).initialNodeLabels[0].value).sort();
             assert.deepStrictEqual(roles(primary), ["kafka", "logscale-digest", "logscale-ingest", "logscale-ingress", "logscale-ui", "system"]);
             assert.deepStrictEqual(roles(standby), ["kafka", "logscale-digest", "logscale-ingress", "system"]);
@@ -328,7 +328,7 @@ describe("oci stack (mock engine)", function () {
             const digest = all(standby, T.nodePool).find(x => raw(x).initialNodeLabels[0].value === "logscale-digest")!;
             assert.strictEqual(raw(digest).nodeConfigDetails.size, 1);
             assert.strictEqual(raw(digest).nodeConfigDetails.placementConfigs.length, 3);
-            assert.match(raw(digest).nodeSourceDetails.imageId, /oke1331813$/);
+            assert.match(raw(digest).nodeSourceDetails.imageId, /oke13521367$/);
         });
 
         it("ingress-nginx sits behind a flexible OCI load balancer on the reserved IP, security lists left to Pulumi", () => {

@@ -5,22 +5,11 @@
 // Helm releases against their charts' values schemas; a Kubernetes type that is
 // none of these fails here, so a new kind cannot slip past every schema.
 import { strict as assert } from "assert";
-import * as path from "path";
-import { planToJson } from "../../scripts/plan/model";
-import { Planner } from "../../scripts/plan/planner";
-import { parseAssignment } from "../../scripts/plan/stackfile";
+import { allPlans } from "../support/all-plans";
 import { builtinKind, modelErrors, strictTypeErrors, type StrictTarget } from "../support/k8s-models";
-
-const ROOT = path.resolve(__dirname, "../..");
 
 /** CRD groups whose objects are validated against ../shared/schemas elsewhere, and Helm. */
 const NON_BUILTIN_GROUPS = new Set(["core.humio.com", "kafka.strimzi.io", "cert-manager.io", "gateway.networking.k8s.io", "gateway.envoyproxy.io", "helm.sh"]);
-
-const STACKS: { title: string; stack: string; set: string[] }[] = [
-    { title: "primary", stack: "primary", set: [] },
-    { title: "secondary (standby)", stack: "secondary", set: [] },
-    { title: "promoted secondary", stack: "secondary", set: ["dr=active", "drUseDedicatedRouting=true"] },
-];
 
 function groupOf(token: string): string {
     return /^kubernetes:([^/:]+)\//.exec(token)?.[1] ?? token;
@@ -32,19 +21,13 @@ describe("plans against the official Kubernetes OpenAPI schemas (kubernetes-mode
     const unchecked: string[] = [];
 
     before(async () => {
-        const planner = new Planner(ROOT);
-        for (const cloud of ["aws", "azure", "oci"]) {
-            for (const s of STACKS) {
-                const overrides = [`cloud=${cloud}`, ...s.set].map(a => parseAssignment(a, planner.projectName, "--set"));
-                // Through JSON, as `npm run plan -- --json` prints it: secrets become "[secret]" strings.
-                const plan = JSON.parse(JSON.stringify(planToJson(await planner.plan(s.stack, overrides)))) as ReturnType<typeof planToJson>;
-                for (const r of plan.resources) {
-                    if (!r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes") continue;
-                    const label = `${cloud} ${s.title} ${r.type} ${r.name}`;
-                    const kind = builtinKind(r.type);
-                    if (kind) targets.push({ label, kind, obj: r.inputs });
-                    else if (!NON_BUILTIN_GROUPS.has(groupOf(r.type))) unchecked.push(label);
-                }
+        for (const { cloud, title, plan } of await allPlans()) {
+            for (const r of plan.resources) {
+                if (!r.type.startsWith("kubernetes:") || r.type === "pulumi:providers:kubernetes") continue;
+                const label = `${cloud} ${title} ${r.type} ${r.name}`;
+                const kind = builtinKind(r.type);
+                if (kind) targets.push({ label, kind, obj: r.inputs });
+                else if (!NON_BUILTIN_GROUPS.has(groupOf(r.type))) unchecked.push(label);
             }
         }
     });

@@ -17,7 +17,7 @@ function humioCluster(overrides: { env?: unknown[]; common?: unknown[]; poolEnv?
         metadata: { name: "logscale", namespace: "logging" },
         spec: {
             nodeCount: 1,
-            image: "humio/humio-core:1.237.1",
+            image: "humio/humio-core:1.252.1",
             environmentVariables: overrides.env ?? [
                 { name: "S3_STORAGE_BUCKET", value: "logscale-secondary" },
                 { name: "S3_STORAGE_REGION", value: "us-east-2" },
