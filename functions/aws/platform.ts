@@ -5,7 +5,8 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { LambdaClient } from "@aws-sdk/client-lambda";
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { FailoverPlatform, PrimaryHealth, RemoteError } from "../core/types";
+import { encodeFailoverRecord, parseFailoverRecord } from "../core/record";
+import { FailoverPlatform, FailoverRecord, LockMark, PrimaryHealth, RemoteError } from "../core/types";
 import { AwsFailoverEnv } from "./env";
 import { awsCall, awsRemoteError } from "./errors";
 import { checkersVerdict, consecutiveFailingSeconds } from "./health";
@@ -137,6 +138,10 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
         },
 
         async lastFailoverEpoch(): Promise<number | undefined> {
+            return (await this.failoverRecord!())?.epochSeconds;
+        },
+
+        async failoverRecord(): Promise<FailoverRecord | undefined> {
             const { GetParameterCommand } = require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm");
             let value: string | undefined;
             try {
@@ -148,22 +153,18 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
                 }
                 throw awsRemoteError("ssm.GetParameter", err);
             }
-            if (value === undefined || value === "0") {
-                return undefined;
+            const parsed = parseFailoverRecord(value);
+            if (parsed !== undefined && "error" in parsed) {
+                throw new RemoteError(`ssm.GetParameter: parameter ${env.cooldownParameterName} ${parsed.error}`, undefined, false, "ssm.GetParameter");
             }
-            if (!/^\d{1,12}$/.test(value)) {
-                throw new RemoteError(
-                    `ssm.GetParameter: parameter ${env.cooldownParameterName} holds ${JSON.stringify(value)}; expected epoch seconds ("0" when no failover happened)`,
-                    undefined, false, "ssm.GetParameter");
-            }
-            return Number(value);
+            return parsed;
         },
 
-        async recordFailover(epochSeconds: number): Promise<void> {
+        async recordFailover(epochSeconds: number, lock: LockMark = "applied"): Promise<void> {
             const { PutParameterCommand } = require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm");
             await awsCall("ssm.PutParameter", () => parameters().send(new PutParameterCommand({
                 Name: env.cooldownParameterName,
-                Value: String(epochSeconds),
+                Value: encodeFailoverRecord({ epochSeconds, lock }),
                 Type: "String",
                 Overwrite: true,
             })));

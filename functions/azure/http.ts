@@ -61,7 +61,7 @@ export function azureErrorMessage(body: string): string {
 
 export function statusError(c: HttpCall, res: HttpAnswer): RemoteError {
     const url = new URL(c.url);
-    return httpStatusError(c.call, `${c.method} ${url.origin}${url.pathname}`, res.status, azureErrorMessage(res.body));
+    return httpStatusError(c.call, `${c.method} ${url.origin}${url.pathname}`, res.status, azureErrorMessage(res.body), res.headers["retry-after"]);
 }
 
 /** A 2xx answer that is not what was asked for: the server would say it again. */

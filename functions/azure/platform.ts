@@ -1,4 +1,5 @@
-import { FailoverPlatform, KubernetesApi, Logger, PrimaryHealth } from "../core/types";
+import { encodeFailoverRecord, parseFailoverRecord } from "../core/record";
+import { FailoverPlatform, FailoverRecord, KubernetesApi, LockMark, Logger, PrimaryHealth } from "../core/types";
 import { EndpointState, TrafficManagerApi } from "./arm";
 
 /**
@@ -126,12 +127,32 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
         },
 
         async lastFailoverEpoch(): Promise<number | undefined> {
-            return epochOf(LAST_FAILOVER_ANNOTATION, await annotation(LAST_FAILOVER_ANNOTATION));
+            return (await this.failoverRecord!())?.epochSeconds;
         },
 
-        async recordFailover(epochSeconds: number): Promise<void> {
-            // The holdoff this failover ended is over: forgetting it stops the minute timer.
-            await annotate({ [LAST_FAILOVER_ANNOTATION]: String(epochSeconds), [DEGRADED_SINCE_ANNOTATION]: null });
+        async failoverRecord(): Promise<FailoverRecord | undefined> {
+            const raw = await annotation(LAST_FAILOVER_ANNOTATION);
+            const parsed = parseFailoverRecord(raw);
+            if (parsed !== undefined && "error" in parsed) {
+                // A hand-edited annotation must not block failover forever; the
+                // compare-and-set scale still prevents a second scale-up.
+                o.log("warn", "azure.annotation-invalid", { annotation: LAST_FAILOVER_ANNOTATION, value: raw, error: parsed.error });
+                return undefined;
+            }
+            return parsed;
+        },
+
+        async recordFailover(epochSeconds: number, lock: LockMark = "applied"): Promise<void> {
+            // Once locked, the holdoff this failover ended is over: forgetting it
+            // stops the minute timer. With the lock pending it stays, so the
+            // timer runs the next attempt at the lock.
+            const values: Record<string, string | null> = { [LAST_FAILOVER_ANNOTATION]: encodeFailoverRecord({ epochSeconds, lock }) };
+            if (lock === "applied") {
+                values[DEGRADED_SINCE_ANNOTATION] = null;
+            } else {
+                values[DEGRADED_SINCE_ANNOTATION] = String(nowSeconds());
+            }
+            await annotate(values);
         },
 
         async lockDns(): Promise<void> {

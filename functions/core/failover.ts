@@ -1,6 +1,7 @@
+import { missingSteps } from "./converge";
 import { judge, Observation, tlsSecretIsStale, validateSettings, WaitingFor } from "./decide";
 import { DEFAULT_RETRY, errorMessage, isRetryable, validateRetryPolicy, withRetry } from "./retry";
-import { Clock, FailoverPlatform, FailoverResult, FailoverSettings, KubernetesApi, Logger, RemoteError } from "./types";
+import { Clock, FailoverPlatform, FailoverRecord, FailoverResult, FailoverSettings, KubernetesApi, LockMark, Logger, RemoteError } from "./types";
 
 export interface RunOptions {
     /** Source of jitter for retries, in [0, 1). Default Math.random. */
@@ -10,7 +11,11 @@ export interface RunOptions {
 type Draft = Omit<FailoverResult, "startedAt" | "durationMs">;
 
 /**
- * The failover, cloud-neutral. Remote calls that do not depend on each other
+ * The failover, cloud-neutral, as a reconciler: every run reads the state,
+ * does whichever of (delete stale TLS secret, scale, lock DNS, record) is
+ * still missing, in that order, and never undoes one. The cooldown store is a
+ * second guard, not a gate: when it cannot be read the compare-and-set scale
+ * still prevents a duplicate. Remote calls that do not depend on each other
  * run together, so the critical path is four round trips:
  *   1. observe: cooldown, primary health, secondary health, operator replicas, TLS secret metadata
  *      (and, where the platform has it, the read the DNS lock needs: prefetchLock)
@@ -49,6 +54,9 @@ export async function runFailover(
     log("info", "failover.start", { cloud: platform.cloud, settings: { ...settings } });
 
     const policy = settings.retry ?? DEFAULT_RETRY;
+    // Retry waits (Retry-After included) never run past the wait budget plus
+    // the time the four write rounds need, so a run is not killed mid-way.
+    const runDeadlineMs = startedAtMs + (settings.waitBudgetSeconds + WRITE_ROUNDS_RESERVE_SECONDS) * 1000;
     const random = options.random ?? Math.random;
     const remote = <T>(call: string, fn: () => Promise<T>, onFailure?: (err: unknown) => void): Promise<T> =>
         withRetry(async () => {
@@ -60,7 +68,7 @@ export async function runFailover(
                 }
                 throw err;
             }
-        }, { call, policy, random, log, sleep: ms => clock.sleep(ms) });
+        }, { call, policy, random, log, sleep: ms => clock.sleep(ms), timeLeftMs: () => runDeadlineMs - clock.now() });
 
     const { namespace, operatorDeployment, humioClusterName } = settings;
 
@@ -74,11 +82,29 @@ export async function runFailover(
             .catch(err => { log("warn", "failover.lock-prefetch-failed", { error: err }); });
     };
 
+    // The cooldown store is read apart from the other reads: its failure is
+    // reported, never fatal (the compare-and-set scale is the duplicate guard).
+    let record: FailoverRecord | undefined;
+    const readRecord = async (): Promise<number | undefined> => {
+        try {
+            record = platform.failoverRecord
+                ? await remote("platform.failoverRecord", () => platform.failoverRecord!())
+                : await remote("platform.lastFailoverEpoch", () => platform.lastFailoverEpoch())
+                    .then(epoch => epoch === undefined ? undefined : { epochSeconds: epoch, lock: "applied" as LockMark });
+            delete draft.cooldownReadError;
+        } catch (err) {
+            record = undefined;
+            draft.cooldownReadError = errorMessage(err);
+            log("warn", "failover.cooldown-read-failed", { error: err });
+        }
+        return record?.epochSeconds;
+    };
+
     const observe = async (): Promise<Observation> => {
         const prefetched = prefetchLock();
         try {
             const [lastFailoverEpoch, primary, secondaryHealthy, operatorReplicas, tlsSecret] = await allOrFirstError([
-                remote("platform.lastFailoverEpoch", () => platform.lastFailoverEpoch()),
+                readRecord(),
                 remote("platform.primaryHealth", () => platform.primaryHealth()),
                 settings.requireHealthySecondary
                     ? remote("platform.secondaryHealthy", () => platform.secondaryHealthy())
@@ -118,7 +144,13 @@ export async function runFailover(
             operatorReplicasBefore: obs.operatorReplicas,
             lastFailoverEpoch: obs.lastFailoverEpoch,
             secondaryHealthy: obs.secondaryHealthy,
+            lockMarkBefore: record?.lock,
         });
+        const completion = missingSteps(obs, record, settings);
+        if (completion) {
+            log("info", "failover.complete-missing", { steps: completion.steps, manual: completion.manual, reason: completion.reason });
+            return lockAndRecord(record?.epochSeconds ?? Math.floor(clock.now() / 1000), completion.reason, false);
+        }
         const verdict = judge(obs, settings, clock.now());
         log("info", "failover.check", {
             check: checks,
@@ -184,6 +216,9 @@ export async function runFailover(
         try {
             const deleted = await remote("k8s.deleteSecret", () => k8s.deleteSecret(namespace, humioClusterName, { uid: secret.uid }));
             draft.tlsSecret = deleted === "replaced" ? "kept-fresh" : deleted;
+            if (deleted === "deleted") {
+                draft.stepsDone = ["delete-tls-secret"];
+            }
         } catch (err) {
             // A stale CA would leave the recovered cluster unreachable; scaling
             // after a failed delete trades a clean retry for a broken failover.
@@ -216,26 +251,78 @@ export async function runFailover(
     draft.operatorScaled = true;
     log("info", "failover.scaled", { deployment: operatorDeployment, from: obs.operatorReplicas, to: 1, ambiguous: scaled === "conflict" });
 
-    // Round 4: independent of each other; neither undoes the scale-up.
-    const [lock, record] = await Promise.allSettled([
-        remote("platform.lockDns", () => platform.lockDns()),
-        remote("platform.recordFailover", () => platform.recordFailover(Math.floor(clock.now() / 1000))),
-    ]);
-    if (lock.status === "fulfilled") {
-        draft.dnsLocked = true;
-    } else {
-        draft.dnsLockError = errorMessage(lock.reason);
-        log("error", "failover.dns-lock-failed", { error: lock.reason });
-    }
-    if (record.status === "rejected") {
-        draft.cooldownRecordError = errorMessage(record.reason);
-        log("error", "failover.cooldown-record-failed", { error: record.reason });
-    }
+    draft.stepsDone = [...(draft.stepsDone ?? []), "scale"];
     const why = scaled === "conflict"
         ? "the scale-up answered late (an earlier attempt's outcome was unknown); treated as this invocation's"
         : `${operatorDeployment} scaled ${obs.operatorReplicas} -> 1`;
-    return finish("failed-over", `${why}; ${draft.dnsLocked ? "DNS locked" : "DNS lock FAILED, lock it by hand"}`);
+    return lockAndRecord(Math.floor(clock.now() / 1000), why, true);
+
+    /**
+     * Round 4: the lock and, beside it, the record marked "applied" (one round
+     * trip, so the failover stays at four). When the lock fails the record is
+     * rewritten "pending", so the next run completes the lock. A run killed
+     * before round 4 leaves no record, which the next run completes the same
+     * way (converge.ts); the window left is a run killed inside round 4 after
+     * its record but before its lock, which the reserve below keeps small.
+     */
+    async function lockAndRecord(epochSeconds: number, why: string, scaledNow: boolean): Promise<FailoverResult> {
+        const writeRecord = (lock: LockMark) =>
+            remote("platform.recordFailover", () => platform.recordFailover(epochSeconds, lock));
+        const steps = draft.stepsDone ?? [];
+        const [lock, applied] = await Promise.allSettled([
+            remote("platform.lockDns", () => platform.lockDns()),
+            writeRecord("applied"),
+        ]);
+        let recordFailure: unknown = applied.status === "rejected" ? applied.reason : undefined;
+        if (lock.status === "fulfilled") {
+            draft.dnsLocked = true;
+            steps.push("lock");
+            if (!recordFailure) {
+                steps.push("record");
+            }
+        } else {
+            draft.dnsLockError = errorMessage(lock.reason);
+            log("error", "failover.dns-lock-failed", { error: lock.reason });
+            try {
+                await writeRecord("pending");
+                steps.push("record");
+                recordFailure = undefined;
+            } catch (err) {
+                recordFailure = err;
+            }
+        }
+        draft.stepsDone = steps;
+        if (recordFailure !== undefined) {
+            draft.cooldownRecordError = errorMessage(recordFailure);
+            log("error", "failover.cooldown-record-failed", { error: recordFailure });
+        }
+        const prefix = scaledNow ? why : `completed an earlier failover (${why})`;
+        if (draft.dnsLocked) {
+            return finish("failed-over", `${prefix}; DNS locked`);
+        }
+        // Not dropped: the next run (recheck, alarm repeat, timer) sees the
+        // operator up with no confirmed lock and locks.
+        let scheduled = false;
+        if (platform.scheduleRecheck) {
+            const schedule = platform.scheduleRecheck.bind(platform);
+            try {
+                await remote("platform.scheduleRecheck", () => schedule(settings.recheckIntervalSeconds));
+                scheduled = true;
+            } catch (err) {
+                log("error", "failover.recheck-unscheduled", { error: err });
+            }
+        }
+        return finish("failed-over", `${prefix}; DNS lock FAILED, ${scheduled ? "a recheck is scheduled to complete it" : "the next alarm notification completes it; lock it by hand if urgent"}`,
+            { recheckScheduled: scheduled });
+    }
 }
+
+/**
+ * Seconds kept after the wait budget for the write rounds (delete, scale,
+ * lock, record) and their retries; handlers set the wait budget so that
+ * budget + this fits the platform's timeout (docs/failover-functions.md).
+ */
+export const WRITE_ROUNDS_RESERVE_SECONDS = 60;
 
 /**
  * Promise.all that waits for every call before failing: a rejected read must

@@ -28,6 +28,41 @@ export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () 
     return Math.floor(random() * ceiling);
 }
 
+/**
+ * Retry-After (RFC 9110 10.2.3): delay-seconds or an HTTP date. Undefined when
+ * absent or unreadable, so the backoff applies; a date in the past is 0.
+ */
+export function parseRetryAfterMs(header: string | undefined, nowMs: number): number | undefined {
+    if (header === undefined) {
+        return undefined;
+    }
+    const v = header.trim();
+    if (/^\d+$/.test(v)) {
+        return Number(v) * 1000;
+    }
+    const at = Date.parse(v);
+    if (Number.isNaN(at) || !/[A-Za-z]/.test(v)) {
+        return undefined;
+    }
+    return Math.max(0, at - nowMs);
+}
+
+/**
+ * The wait before the next attempt: the server's Retry-After when it gave
+ * one (it knows its own throttle better than our backoff), else the jittered
+ * backoff; never past the time left in the run (undefined: no deadline).
+ * Undefined when the server's wait does not fit: retrying early would only
+ * be refused again, so the caller gives up and the next run picks it up.
+ */
+export function nextDelayMs(attempt: number, err: unknown, policy: RetryPolicy, random: () => number, timeLeftMs?: number): number | undefined {
+    const asked = err instanceof RemoteError ? err.retryAfterMs : undefined;
+    const delay = asked ?? backoffDelayMs(attempt, policy, random);
+    if (timeLeftMs !== undefined && delay > timeLeftMs) {
+        return asked !== undefined ? undefined : Math.max(0, timeLeftMs);
+    }
+    return delay;
+}
+
 export interface RetryOptions {
     /** Name of the call for log lines, e.g. "k8s.getDeploymentReplicas". */
     call: string;
@@ -35,6 +70,8 @@ export interface RetryOptions {
     sleep: (ms: number) => Promise<void>;
     random: () => number;
     log?: Logger;
+    /** Milliseconds left in the run; a retry wait never goes past it. */
+    timeLeftMs?: () => number;
 }
 
 export function validateRetryPolicy(policy: RetryPolicy): string | undefined {
@@ -60,7 +97,13 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Pr
                 }
                 throw err;
             }
-            const delayMs = backoffDelayMs(attempt, opts.policy, opts.random);
+            const delayMs = nextDelayMs(attempt, err, opts.policy, opts.random, opts.timeLeftMs?.());
+            if (delayMs === undefined) {
+                if (opts.log) {
+                    opts.log("warn", "retry.retry-after-past-deadline", { call: opts.call, attempts: attempt, error: errorMessage(err) });
+                }
+                throw err;
+            }
             if (opts.log) {
                 opts.log("warn", "retry.scheduled", {
                     call: opts.call,

@@ -55,7 +55,14 @@ export interface FailoverPlatform {
     secondaryHealthy(): Promise<boolean>;
     /** Epoch seconds of the last failover, undefined if none. */
     lastFailoverEpoch(): Promise<number | undefined>;
-    recordFailover(epochSeconds: number): Promise<void>;
+    /**
+     * The last failover with its lock mark (functions/core/record.ts). When a
+     * platform has it, the core reads this instead of lastFailoverEpoch, so a
+     * run can tell "never locked" (pending) from "a person unlocked it" (applied).
+     */
+    failoverRecord?(): Promise<FailoverRecord | undefined>;
+    /** Stores the failover time and, where the platform keeps it, the lock mark beside it. */
+    recordFailover(epochSeconds: number, lock?: LockMark): Promise<void>;
     /** Make DNS stay on the secondary (AWS FQDN lock, Azure endpoint Disabled, OCI answer isDisabled). */
     lockDns(): Promise<void>;
     /**
@@ -74,6 +81,14 @@ export interface FailoverPlatform {
      * self-invoke, bounded by MAX_RECHECKS). Must not lose the failover.
      */
     scheduleRecheck?(afterSeconds: number): Promise<void>;
+}
+
+/** "pending": scaled but the DNS lock not confirmed; "applied": the lock succeeded once (a later unlock is a person's). */
+export type LockMark = "pending" | "applied";
+
+export interface FailoverRecord {
+    epochSeconds: number;
+    lock: LockMark;
 }
 
 /** Identity of a Secret, read without its data (PartialObjectMetadata). */
@@ -145,6 +160,12 @@ export interface FailoverResult {
     dnsLockError?: string;
     /** Set when recording the failover time failed; failover still stands. */
     cooldownRecordError?: string;
+    /** Set when the cooldown store could not be read; the run went on, guarded by the compare-and-set scale. */
+    cooldownReadError?: string;
+    /** The lock mark read at the start (undefined: no record). */
+    lockMarkBefore?: LockMark;
+    /** Steps this run found missing and did, in order (e.g. ["scale", "lock", "record"]). */
+    stepsDone?: ("delete-tls-secret" | "scale" | "lock" | "record")[];
     /** Epoch seconds of the previous failover as read at the start. */
     lastFailoverEpoch?: number;
     /** Result of the secondary gate when it ran. */
@@ -171,6 +192,8 @@ export class RemoteError extends Error {
         readonly status: number | undefined,
         readonly retryable: boolean,
         readonly call: string,
+        /** From a Retry-After answer (429/503): the server's wait, in ms. */
+        readonly retryAfterMs?: number,
     ) {
         super(message);
         this.message = message;
@@ -178,7 +201,8 @@ export class RemoteError extends Error {
     }
 
     /** Log lines: an Error stringifies to {} otherwise. */
-    toJSON(): { name: string; message: string; status: number | undefined; retryable: boolean; call: string } {
-        return { name: this.name, message: this.message, status: this.status, retryable: this.retryable, call: this.call };
+    toJSON(): { name: string; message: string; status: number | undefined; retryable: boolean; call: string; retryAfterMs?: number } {
+        const json = { name: this.name, message: this.message, status: this.status, retryable: this.retryable, call: this.call };
+        return this.retryAfterMs === undefined ? json : { ...json, retryAfterMs: this.retryAfterMs };
     }
 }

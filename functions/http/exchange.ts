@@ -6,7 +6,7 @@
 // lists are arrays, closure variables are declared before their callbacks.
 import * as http from "http";
 import * as https from "https";
-import { isRetryableStatus } from "../core/retry";
+import { isRetryableStatus, parseRetryAfterMs } from "../core/retry";
 import { RemoteError } from "../core/types";
 
 /** The caller's request: what every cloud's call carries. */
@@ -148,8 +148,9 @@ export function clipBody(body: string): string {
 }
 
 /** An HTTP status the caller does not accept; retryable as the status says (429, 5xx). */
-export function httpStatusError(call: string, where: string, status: number, detail: string): RemoteError {
-    return new RemoteError(`${call} ${where}: HTTP ${status} ${detail}`, status, isRetryableStatus(status), call);
+export function httpStatusError(call: string, where: string, status: number, detail: string, retryAfter?: string): RemoteError {
+    return new RemoteError(`${call} ${where}: HTTP ${status} ${detail}`, status, isRetryableStatus(status), call,
+        parseRetryAfterMs(retryAfter, Date.now()));
 }
 
 /** A 2xx answer that is not what was asked for: not retryable, the server would say it again. */

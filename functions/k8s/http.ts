@@ -72,7 +72,7 @@ export function statusMessage(body: string): string {
 }
 
 export function httpError(req: KubeRequest, res: KubeResponse): RemoteError {
-    return httpStatusError(req.call, `${req.method} ${req.path}`, res.status, statusMessage(res.body));
+    return httpStatusError(req.call, `${req.method} ${req.path}`, res.status, statusMessage(res.body), res.headers?.["retry-after"]);
 }
 
 /** A 2xx answer that is not the object we asked for: not retryable, the server will say it again. */

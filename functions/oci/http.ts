@@ -52,7 +52,7 @@ export function ociError(req: OciCall, res: OciAnswer): RemoteError {
         // not JSON: keep the raw text
     }
     const requestId = res.headers["opc-request-id"];
-    return httpStatusError(req.call, where(req), res.status, `${detail}${requestId ? ` (opc-request-id ${requestId})` : ""}`);
+    return httpStatusError(req.call, where(req), res.status, `${detail}${requestId ? ` (opc-request-id ${requestId})` : ""}`, res.headers["retry-after"]);
 }
 
 /** A 2xx answer that is not what the API documents: the service will say it again, so no retry. */

@@ -1,4 +1,5 @@
-import { Clock, FailoverPlatform, FailoverSettings, KubernetesApi, Logger, PrimaryHealth, RemoteError } from "../core/types";
+import { encodeFailoverRecord, parseFailoverRecord } from "../core/record";
+import { Clock, FailoverPlatform, FailoverRecord, FailoverSettings, KubernetesApi, LockMark, Logger, PrimaryHealth, RemoteError } from "../core/types";
 import type { OciFunctionConfig } from "./config";
 import { Datapoint, healthQuery, PRIMARY_PROBE_WINDOW_SECONDS, primaryHealthFromMetrics, PrimaryProbes, ProbeResult, secondaryHealthyFromProbes } from "./health";
 import { OciAnswer, OciCall, ociBadAnswer, ociError, ociRequest, parseJson } from "./http";
@@ -142,21 +143,26 @@ export class OciPlatform implements FailoverPlatform {
     }
 
     async lastFailoverEpoch(): Promise<number | undefined> {
-        const t = this.target;
-        const v = await this.k8s.getDeploymentAnnotation(t.namespace, t.operatorDeployment, COOLDOWN_ANNOTATION);
-        if (v === undefined) return undefined;
-        if (!/^\d{1,12}$/.test(v)) {
-            // A hand-edited annotation must not block failover forever; the
-            // operator-replica check still prevents a second scale-up.
-            this.log("warn", "oci.cooldown-annotation-invalid", { annotation: COOLDOWN_ANNOTATION, value: v });
-            return undefined;
-        }
-        return Number(v);
+        return (await this.failoverRecord())?.epochSeconds;
     }
 
-    async recordFailover(epochSeconds: number): Promise<void> {
+    /** "<epoch>;lock=pending|applied" (functions/core/record.ts); a bare epoch is a record from before the lock mark. */
+    async failoverRecord(): Promise<FailoverRecord | undefined> {
         const t = this.target;
-        await this.k8s.annotateDeployment(t.namespace, t.operatorDeployment, { [COOLDOWN_ANNOTATION]: String(epochSeconds) });
+        const v = await this.k8s.getDeploymentAnnotation(t.namespace, t.operatorDeployment, COOLDOWN_ANNOTATION);
+        const parsed = parseFailoverRecord(v);
+        if (parsed !== undefined && "error" in parsed) {
+            // A hand-edited annotation must not block failover forever; the
+            // operator-replica check still prevents a second scale-up.
+            this.log("warn", "oci.cooldown-annotation-invalid", { annotation: COOLDOWN_ANNOTATION, value: v, error: parsed.error });
+            return undefined;
+        }
+        return parsed;
+    }
+
+    async recordFailover(epochSeconds: number, lock: LockMark = "applied"): Promise<void> {
+        const t = this.target;
+        await this.k8s.annotateDeployment(t.namespace, t.operatorDeployment, { [COOLDOWN_ANNOTATION]: encodeFailoverRecord({ epochSeconds, lock }) });
     }
 
     /**

@@ -109,7 +109,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         const patch = w.azure.requests.find(r => r.method === "PATCH")!;
         assert.deepEqual(patch.body, { properties: { endpointStatus: "Disabled" } });
         assert.equal(patch.query["api-version"], "2022-04-01");
-        assert.equal(annotationsOf(w)[LAST_FAILOVER_ANNOTATION], String(Math.floor(w.clock.now() / 1000)));
+        assert.equal(annotationsOf(w)[LAST_FAILOVER_ANNOTATION], `${Math.floor(w.clock.now() / 1000)};lock=applied`);
         assert.equal(DEGRADED_SINCE_ANNOTATION in annotationsOf(w), false, "the holdoff is over once failed over");
         // One token per audience, from the user-assigned identity, reused for every call.
         const tokens = w.azure.requests.filter(r => r.path === "/msi/token");
@@ -215,12 +215,23 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         assert.equal(replicasOf(w), 0);
     });
 
-    it("an operator already running means already failed over: nothing is deleted or locked again", async () => {
-        w = await world({ replicas: 1 });
+    it("an operator already running with a locked failover recorded: nothing is deleted or locked again", async () => {
+        w = await world({ replicas: 1, annotations: { [LAST_FAILOVER_ANNOTATION]: `${T0 / 1000 - 7200};lock=applied` } });
         const result = failover(await w.run("http"));
         assert.equal(result.decision, "already-failed-over");
         assert.ok(w.kube.secret(NS, CLUSTER));
         assert.equal(w.azure.count("PATCH", "/externalEndpoints/"), 0);
+    });
+
+    it("an operator scaled to 1 by hand with no record, primary failing: the run locks and records it (never deletes the secret)", async () => {
+        w = await world({ replicas: 1 });
+        const result = failover(await w.run("http"));
+        assert.equal(result.decision, "failed-over");
+        assert.equal(result.operatorScaled, false);
+        assert.equal(result.dnsLocked, true);
+        assert.ok(w.kube.secret(NS, CLUSTER), "the secret belongs to the running operator now");
+        assert.equal(w.azure.count("PATCH", "/externalEndpoints/"), 1);
+        assert.match(annotationsOf(w)[LAST_FAILOVER_ANNOTATION] ?? "", /;lock=applied$/);
     });
 
     it("no identity token: the run ends in error before touching anything", async () => {

@@ -114,13 +114,14 @@ describe("fault matrix: Azure adapter (fault proxy in front of the fake ARM/iden
         }
     }
 
-    it("N concurrent invocations: one scale-up, one lock", async () => {
+    it("N concurrent invocations: one scale-up, DNS locked", async () => {
         const results = await Promise.all(Array.from({ length: 6 }, () => invoke()));
-        // The losers find the operator running (or, if they read after the winner's record, the cooldown): no change either way.
-        assert.strictEqual(results.filter(r => r.decision === "failed-over").length, 1);
+        // One effective scale; a loser that reads the operator up before any record completes the (idempotent) lock.
+        assert.strictEqual(results.filter(r => r.operatorScaled).length, 1);
+        assert.ok(results.every(r => r.decision !== "failed-over" || r.dnsLocked));
         assert.ok(results.every(r => ["failed-over", "already-failed-over", "cooldown"].includes(r.decision)), results.map(r => r.decision).join(", "));
         assert.strictEqual(kube.requests.filter(r => r.method === "PATCH" && r.contentType?.startsWith("application/json-patch") && r.status === 200).length, 1);
-        assert.strictEqual(azure.count("PATCH", "/externalEndpoints/"), 1);
+        assert.ok(azure.count("PATCH", "/externalEndpoints/") >= 1);
         assert.strictEqual(kube.deployment(NS, OPERATOR)!.spec.replicas, 1);
     });
 });

@@ -10,6 +10,8 @@ import type { FaultKind } from "./fault-proxy";
 export type CallRole =
     /** Round 1 (and the platform's own bookkeeping in it): nothing has changed yet. */
     | "read"
+    /** Round 1: the cooldown store, a second guard and never a gate: the run goes on without it. */
+    | "cooldownRead"
     /** Round 2: the stale TLS secret. */
     | "deleteSecret"
     /** Round 3: the operator 0 -> 1. */
@@ -39,6 +41,7 @@ export type Outcome =
 
 export const EXPECTED: Record<CallRole, Record<FaultKind, Outcome>> = {
     read: { transient: "fails over", permanent: "aborts before any change", timeout: "fails over", slow: "fails over" },
+    cooldownRead: { transient: "fails over", permanent: "fails over", timeout: "fails over", slow: "fails over" },
     deleteSecret: { transient: "fails over", permanent: "aborts before any change", timeout: "fails over", slow: "fails over" },
     scale: { transient: "fails over", permanent: "aborts before scaling", timeout: "fails over", slow: "fails over" },
     lock: { transient: "fails over", permanent: "fails over, lock failure reported", timeout: "fails over", slow: "fails over" },

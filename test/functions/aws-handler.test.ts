@@ -99,7 +99,7 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
         assert.strictEqual(cw.commandCalls(SetAlarmStateCommand).length, 0, "the alarm stays in ALARM after a failover");
         assert.deepStrictEqual(r53.commandCalls(UpdateHealthCheckCommand).map(c => c.args[0].input),
             [{ HealthCheckId: PRIMARY, FullyQualifiedDomainName: LOCKED_FQDN, Inverted: false }]);
-        assert.deepStrictEqual(ssm.commandCalls(PutParameterCommand).map(c => c.args[0].input.Value), [String(Math.floor(clock.now() / 1000))]);
+        assert.deepStrictEqual(ssm.commandCalls(PutParameterCommand).map(c => c.args[0].input.Value), [`${Math.floor(clock.now() / 1000)};lock=applied`]);
         assert.strictEqual(lambda.commandCalls(InvokeCommand).length, 0);
         const invoked = lines.find(l => l.event === "failover.invoked")!;
         assert.deepStrictEqual((invoked.fields.trigger as { alarm: string; state: string }).alarm, "logscale-primary-health");

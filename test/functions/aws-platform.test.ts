@@ -120,7 +120,7 @@ describe("AWS platform adapter (functions/aws/platform) with SDK-level mocks", (
         ssm.on(GetParameterCommand, { Name: name }).resolves({ Parameter: { Name: name, Value: "1736942400" } });
         assert.strictEqual(await platform().lastFailoverEpoch(), 1736942400);
         ssm.on(GetParameterCommand, { Name: name }).resolves({ Parameter: { Name: name, Value: "yesterday" } });
-        await assert.rejects(platform().lastFailoverEpoch(), /parameter \/logscale-dr\/secondary\/last-failover-epoch holds "yesterday"; expected epoch seconds/);
+        await assert.rejects(platform().lastFailoverEpoch(), /parameter \/logscale-dr\/secondary\/last-failover-epoch holds "yesterday"; expected "<epoch seconds>;lock=pending\|applied"/);
     });
 
     it("records the failover time by overwriting the parameter in the cluster's region", async () => {
@@ -128,7 +128,7 @@ describe("AWS platform adapter (functions/aws/platform) with SDK-level mocks", (
         await platform().recordFailover(1736942430);
         const [call] = ssm.commandCalls(PutParameterCommand);
         assert.deepStrictEqual(call.args[0].input, {
-            Name: "/logscale-dr/secondary/last-failover-epoch", Value: "1736942430", Type: "String", Overwrite: true,
+            Name: "/logscale-dr/secondary/last-failover-epoch", Value: "1736942430;lock=applied", Type: "String", Overwrite: true,
         });
         assert.strictEqual(await (call.thisValue as SSMClient).config.region(), "eu-west-1");
     });

@@ -33,6 +33,9 @@ export class FakePlatform implements FailoverPlatform {
     lastEpoch: number | undefined;
     readonly calls: PlatformMethod[] = [];
     readonly recorded: number[] = [];
+    /** The lock mark of each recordFailover call. */
+    readonly marks: string[] = [];
+    lastMark: "pending" | "applied" | undefined;
     readonly rechecks: number[] = [];
     locks = 0;
     clears = 0;
@@ -79,10 +82,17 @@ export class FakePlatform implements FailoverPlatform {
         return this.lastEpoch;
     }
 
-    async recordFailover(epochSeconds: number): Promise<void> {
+    async failoverRecord(): Promise<{ epochSeconds: number; lock: "pending" | "applied" } | undefined> {
+        await this.enter("lastFailoverEpoch");
+        return this.lastEpoch === undefined ? undefined : { epochSeconds: this.lastEpoch, lock: this.lastMark ?? "applied" };
+    }
+
+    async recordFailover(epochSeconds: number, lock: "pending" | "applied" = "applied"): Promise<void> {
         await this.enter("recordFailover");
         this.recorded.push(epochSeconds);
+        this.marks.push(lock);
         this.lastEpoch = epochSeconds;
+        this.lastMark = lock;
     }
 
     async lockDns(): Promise<void> {

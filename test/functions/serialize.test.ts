@@ -139,7 +139,7 @@ describe("failover function packaging (pulumi closure serialization)", () => {
             assert.ok(lock.path.endsWith(PRIMARY));
             assert.match(lock.body, /<FullyQualifiedDomainName>failover-locked\.invalid<\/FullyQualifiedDomainName>/);
             assert.match(lock.body, /<Inverted>false<\/Inverted>/);
-            assert.match(aws.state.parameters["/logscale-dr/secondary/last-failover-epoch"] ?? "", /^\d{10}$/);
+            assert.match(aws.state.parameters["/logscale-dr/secondary/last-failover-epoch"] ?? "", /^\d{10};lock=applied$/);
             assert.deepStrictEqual(aws.calls.map(c => c.service).filter(s => s === "cloudwatch").length, 1, "one metric read; the alarm is left alone");
 
             // The primary back: the bundled SetAlarmState re-arms the alarm.

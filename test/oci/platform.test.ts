@@ -254,7 +254,7 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
             const p = platform();
             assert.equal(await p.lastFailoverEpoch(), undefined);
             await p.recordFailover(1736942400);
-            assert.equal(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], "1736942400");
+            assert.equal(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], "1736942400;lock=applied");
             assert.equal(await p.lastFailoverEpoch(), 1736942400);
             kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [COOLDOWN_ANNOTATION]: "yesterday" } });
             assert.equal(await p.lastFailoverEpoch(), undefined);
@@ -283,7 +283,7 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
             assert.equal(kube.deployment(NS, OPERATOR)!.spec.replicas, 1);
             assert.equal(kube.secret(NS, "logscale"), undefined);
             assert.equal((fake.policy(POLICY).answers as { isDisabled: boolean }[])[0].isDisabled, true);
-            assert.equal(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], String(Math.floor(clock.now() / 1000)));
+            assert.equal(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], `${Math.floor(clock.now() / 1000)};lock=applied`);
             assert.ok(fake.requests.every(r => r.signatureValid));
             // The policy was read with the round-1 reads, before anything changed; after the scale-up only the conditional PUT.
             const policyCalls = fake.requests.filter(r => r.path.includes("/steeringPolicies/")).map(r => `${r.method} ${r.headers["if-match"] ?? ""}`.trim());

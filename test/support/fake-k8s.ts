@@ -49,6 +49,8 @@ export interface FaultSpec {
     path?: string | RegExp;
     times?: number;
     status?: number;
+    /** Retry-After sent with a 429 or 503 (default "0" for 429, none for 503). */
+    retryAfter?: string;
     reset?: boolean;
     hang?: boolean;
     delayMs?: number;
@@ -215,7 +217,8 @@ export class FakeKubernetes {
                 return;
             }
             if (fault.status !== undefined) {
-                const extra = fault.status === 429 ? { "retry-after": "0" } : undefined;
+                const retryAfter = fault.retryAfter ?? (fault.status === 429 ? "0" : undefined);
+                const extra = retryAfter !== undefined ? { "retry-after": retryAfter } : undefined;
                 this.answer(res, record, fault.status, status(fault.status, "InjectedFault", `injected fault ${fault.status}`), extra);
                 return;
             }
