@@ -1,6 +1,8 @@
 // Pure readings of Route 53 answers: the live checker verdict and the
 // continuous-failure duration from the HealthCheckStatus metric.
 
+import type { HoldoffEvidence, PeriodEvidence, RecordedFailure } from "../core/holdoff";
+
 export interface CheckerObservation {
     Region?: string;
     StatusReport?: { Status?: string; CheckedTime?: Date };
@@ -54,4 +56,38 @@ export function consecutiveFailingSeconds(datapoints: MetricDatapoint[], periodS
         expected = t - periodSeconds * 1000;
     }
     return count * periodSeconds;
+}
+
+/**
+ * The holdoff's evidence from Route 53 (functions/core/holdoff.ts): each
+ * published HealthCheckStatus minute (Maximum 0: failing throughout; more:
+ * healthy at some moment, possibly its last), the checkers' verdict now, and
+ * what this invocation recorded on earlier rounds. A minute not published yet
+ * is simply absent, so a late datapoint can only make the run start later.
+ */
+export function awsHoldoffEvidence(
+    datapoints: MetricDatapoint[],
+    periodSeconds: number,
+    liveHealthy: boolean,
+    nowMs: number,
+    maxGapSeconds: number,
+    recorded?: RecordedFailure,
+): HoldoffEvidence {
+    const periods: PeriodEvidence[] = datapoints
+        .filter((d): d is { Timestamp: Date; Maximum: number } => d.Timestamp instanceof Date && typeof d.Maximum === "number")
+        .map(d => ({ startMs: d.Timestamp.getTime(), periodSeconds, state: d.Maximum > 0 ? "mixed" : "failing" }));
+    return { periods, points: [{ atMs: nowMs, healthy: liveHealthy }], recorded, maxGapSeconds, nowMs };
+}
+
+/**
+ * The longest silence between two failing Route 53 readings that cannot hide
+ * a healthy spell: turning healthy takes `threshold` successful probes and
+ * turning unhealthy again `threshold` failed ones, (2 x threshold - 1)
+ * intervals at the least; one interval less keeps a margin.
+ */
+export function route53MaxGapSeconds(intervalSeconds: number, threshold: number): number {
+    if (!(intervalSeconds > 0) || !(threshold >= 1)) {
+        throw new Error(`route53MaxGapSeconds: interval must be > 0 and threshold >= 1, got ${intervalSeconds} and ${threshold}`);
+    }
+    return Math.max(intervalSeconds, (2 * threshold - 2) * intervalSeconds);
 }
