@@ -11,6 +11,19 @@ export const ROUTE53_METRICS_REGION = "us-east-1";
 /** The function may sleep through a holdoff: Lambda's maximum run time. */
 export const FUNCTION_TIMEOUT_SECONDS = 900;
 
+/**
+ * Asynchronous invocations (SNS, the recheck self-invoke) and how long Lambda
+ * keeps trying them. One run at a time: SNS duplicates, Lambda's retries, the
+ * re-armed alarm and rechecks queue behind the running one instead of racing it.
+ * A queued event is throttled while a run sleeps through a holdoff (up to the
+ * 900 s timeout), and Lambda retries throttled events until their maximum age,
+ * so the age covers two full runs plus margin; an older event describes an
+ * outage the alarm's next notification reports afresh. Two retries after a
+ * function error: a run is a reconciler, so a retry only completes what the
+ * failed one left undone.
+ */
+export const FUNCTION_ASYNC = { reservedConcurrency: 1, maximumRetryAttempts: 2, maximumEventAgeSeconds: 2 * FUNCTION_TIMEOUT_SECONDS + 600 } as const;
+
 /** EKS access policy of the function's role; it is scoped to one namespace where it is associated. */
 export const FUNCTION_ACCESS_POLICY = "AmazonEKSEditPolicy";
 

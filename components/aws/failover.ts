@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
-    eksAccessPolicyArn, FUNCTION_ACCESS_POLICY, FUNCTION_TIMEOUT_SECONDS, primaryAlarmSpec, ROUTE53_METRICS_REGION,
+    eksAccessPolicyArn, FUNCTION_ACCESS_POLICY, FUNCTION_ASYNC, FUNCTION_TIMEOUT_SECONDS, primaryAlarmSpec, ROUTE53_METRICS_REGION,
 } from "./failover-specs";
 import type { failoverNames } from "./names";
 import { failoverFunctionPolicy, serviceTrustPolicy } from "./policies";
@@ -112,12 +112,19 @@ export class FailoverFunction extends pulumi.ComponentResource {
             role: role.arn,
             timeout: FUNCTION_TIMEOUT_SECONDS,
             memorySize: 256,
+            reservedConcurrentExecutions: FUNCTION_ASYNC.reservedConcurrency,
             kmsKeyArn: key.arn,
             environment: { variables: args.environment },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             codePathOptions: { extraExcludePackages: args.excludePackages },
             tags,
         }, { parent: this, dependsOn: [policy, logGroup] });
+
+        new aws.lambda.FunctionEventInvokeConfig(`${name}-async`, {
+            functionName: fn.name,
+            maximumRetryAttempts: FUNCTION_ASYNC.maximumRetryAttempts,
+            maximumEventAgeInSeconds: FUNCTION_ASYNC.maximumEventAgeSeconds,
+        }, { parent: this });
 
         const topic = new aws.sns.Topic(`${name}-topic`, {
             region: ROUTE53_METRICS_REGION,

@@ -65,7 +65,7 @@ export function functionPolicyStatements(p: FunctionPolicyInput): string[] {
     return [
         `Allow dynamic-group id ${dg} to use clusters in compartment id ${c}`,
         `Allow dynamic-group id ${dg} to read metrics in compartment id ${c} where target.metrics.namespace = 'oci_healthchecks'`,
-        `Allow dynamic-group id ${dg} to inspect health-check-results in compartment id ${c}`,
+        `Allow dynamic-group id ${dg} to read health-check-results in compartment id ${c}`,
         `Allow dynamic-group id ${dg} to manage dns-steering-policies in compartment id ${c} where any {request.permission = 'DNS_STEERING_POLICY_READ', request.permission = 'DNS_STEERING_POLICY_UPDATE'}`,
     ];
 }

@@ -214,6 +214,15 @@ describe("aws stack (mock engine)", function () {
             assert.deepStrictEqual(alarm.alarmActions, [one(standby, T.topic).rawInputs.arn ?? (alarm.alarmActions as string[])[0]]);
             assert.strictEqual((one(standby, T.function).inputs as any).region, undefined, "the function runs in the standby's region");
         });
+        it("runs one invocation at a time and bounds the async queue: retries and event age cover the holdoff recheck", () => {
+            assert.strictEqual((one(standby, T.function).inputs as any).reservedConcurrentExecutions, 1);
+            const cfg = standby.resources.find(r => r.type === "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig")!;
+            assert.strictEqual(cfg.rawInputs.maximumRetryAttempts, 2);
+            // Two 900 s runs plus margin: a recheck queued behind a sleeping run must not expire before it runs.
+            assert.strictEqual(cfg.rawInputs.maximumEventAgeInSeconds, 2400);
+            assert.ok(Number(cfg.rawInputs.maximumEventAgeInSeconds) <= 21600, "Lambda's maximum event age");
+            assert.strictEqual(primary.resources.some(r => r.type === cfg.type), false, "the primary has no failover function");
+        });
         it("gives the function an explicit runtime, role, timeout and a bundle without dependencies", () => {
             const fn = one(standby, T.function).inputs as any;
             assert.strictEqual(fn.runtime, "nodejs22.x");

@@ -55,6 +55,7 @@ const SPECS: Record<Cloud, CloudSpec> = {
             children: [
                 ["aws:lambda/function:Function", "logscale-failover-function"],
                 ["aws:lambda/permission:Permission", "logscale-failover-invoke"],
+                ["aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "logscale-failover-async"],
                 ["aws:cloudwatch/metricAlarm:MetricAlarm", "logscale-failover-alarm"],
                 ["aws:sns/topic:Topic", "logscale-failover-topic"],
                 ["aws:sns/topicSubscription:TopicSubscription", "logscale-failover-subscription"],

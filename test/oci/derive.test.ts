@@ -353,6 +353,8 @@ describe("OCI derivations (pure)", () => {
             assert.ok(s.every(x => x.includes(`in compartment id ${C}`)) && !s.some(x => /\bin tenancy\b/.test(x)));
             assert.ok(s.some(x => /manage dns-steering-policies .* where any \{request.permission = 'DNS_STEERING_POLICY_READ', request.permission = 'DNS_STEERING_POLICY_UPDATE'\}/.test(x)));
             assert.ok(!s.some(x => /manage (dns|cluster-family|health-check-family) /.test(x)));
+            // `read`, not `inspect`: Oracle's pages disagree on whether inspect covers ListHttpProbeResults/ListPingProbeResults.
+            assert.ok(s.includes(`Allow dynamic-group id ocid1.dynamicgroup.oc1..d to read health-check-results in compartment id ${C}`), s.join("\n"));
             assert.match(onsInvokeStatements(C, "ocid1.fnfunc.oc1.phx.f")[0], /target.function.id = 'ocid1.fnfunc.oc1.phx.f'/);
             assert.match(registryPushStatements("ocid1.group.oc1..g", C, "logscale/us-phoenix-1/dr-failover")[1], /where target.repo.name = 'logscale\/us-phoenix-1\/dr-failover'/);
             assert.throws(() => storagePolicyStatements("ocid1.group.oc1..g", C, "b' or 1=1"), /may hold only/);
