@@ -109,7 +109,7 @@ export async function main(argv: readonly string[], dir = path.resolve(__dirname
     try {
         args = parseArgs(argv);
         if (args.help) {
-            io.out(`${USAGE}\nscenarios: ${SCENARIOS.join(", ")}`);
+            io.out(helpText());
             return 0;
         }
         settings = drillSettings(dir, args);
@@ -147,4 +147,25 @@ export async function main(argv: readonly string[], dir = path.resolve(__dirname
         }
     }
     return outcomes.every(o => o.ok) ? 0 : 1;
+}
+
+/** What --help prints: usage, each flag with its meaning, the scenarios, an example. */
+export function helpText(): string {
+    return `${USAGE}
+
+Runs the real failover core and each cloud's decision logic against a simulated clock and cloud.
+
+  --cloud aws|azure|oci    cloud whose failover function is drilled (required)
+  --scenario <name>|all    scenario to run (default region-outage)
+  --stack <stack>          stack whose config sets the failover settings (default secondary)
+  --set <key>=<value>      override a config value of that stack (repeatable)
+  --json                   print one JSON object (use npm run -s when redirecting)
+  --log                    print the function's log lines as well
+  --help, -h               print this help and exit
+
+scenarios: ${SCENARIOS.join(", ")}
+Exit codes: 0 as expected, 1 an expectation or invariant failed, 2 invalid arguments or config.
+
+Example:
+  npm run -s drill -- --cloud aws --scenario all --json > drill.json`;
 }

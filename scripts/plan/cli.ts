@@ -18,6 +18,23 @@ export const USAGE = [
     "       npm run plan -- --compare <base.json> <head.json> [--json]",
 ].join("\n");
 
+/** What --help prints: usage, each flag with its meaning, an example. */
+export const HELP = `${USAGE}
+
+Plans a stack offline under Pulumi's mock engine (no Pulumi CLI, no credentials) and prints what it declares.
+
+  --stack, -s <stack>      stack to plan (Pulumi.<stack>.yaml; org/project/stack is accepted)
+  --set <key>=<value>      override a config value for this run (repeatable; project or provider keys)
+  --diff <key>=<value>     print what changing this config value would change (repeatable)
+  --compare <base> <head>  print the changes between two plans saved with --json
+  --json                   print one JSON object instead of text (use npm run -s when redirecting)
+  --help, -h               print this help and exit
+
+Exit codes: 0 ok, 1 program error, 2 invalid arguments or config.
+
+Example:
+  npm run -s plan -- --stack secondary --set cloud=azure --diff dr=active`;
+
 export interface CliArgs {
     stack?: string;
     set: string[];
@@ -84,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo = {}): Promise<num
     try {
         const args = parseArgs(argv);
         if (args.help) {
-            out(`${USAGE}\n`);
+            out(`${HELP}\n`);
             return 0;
         }
         if (args.compare) {
