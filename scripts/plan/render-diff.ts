@@ -9,11 +9,10 @@ import { treeOrder } from "./render";
 const SYMBOL = { create: "+", delete: "-", update: "~" } as const;
 
 export function renderDiff(diff: PlanDiff, before: DiffPlan, after: DiffPlan, header: readonly string[], warnings: readonly string[] = []): string {
-    const lines: string[] = [...header, ""];
-    if (diff.changes.length === 0) {
-        lines.push("Resources: no changes");
-    } else {
-        lines.push("Resources:");
+    const lines: string[] = [...header];
+    // With no resource change the summary line at the end is the only "Resources:" line.
+    if (diff.changes.length > 0) {
+        lines.push("", "Resources:");
         lines.push(...changeTree(diff.changes, before, after));
     }
     if (diff.outputs.length > 0) {
@@ -29,8 +28,10 @@ export function renderDiff(diff: PlanDiff, before: DiffPlan, after: DiffPlan, he
     }
     const count = (op: ResourceChange["op"]) => diff.changes.filter(c => c.op === op).length;
     const replaced = diff.changes.filter(c => c.replace).length;
-    lines.push("", `Resources: ${count("create")} to create, ${count("delete")} to delete, ${count("update")} to update`
-        + `${replaced ? ` (${replaced} replaced)` : ""}, ${diff.unchanged} unchanged`);
+    lines.push("", diff.changes.length === 0
+        ? `Resources: no changes, ${diff.unchanged} unchanged`
+        : `Resources: ${count("create")} to create, ${count("delete")} to delete, ${count("update")} to update`
+            + `${replaced ? ` (${replaced} replaced)` : ""}, ${diff.unchanged} unchanged`);
     return lines.join("\n") + "\n";
 }
 

@@ -105,3 +105,18 @@ describe("docs checks: the rules themselves", () => {
         assert.throws(() => withConfigKeyTable("no markers"), /markers/);
     });
 });
+
+describe("skip summary at the end of npm test", () => {
+    it("names every skipped check, grouped by reason, in one line", () => {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const { skipSummary } = require("../support/skips") as typeof import("../support/skips");
+        assert.equal(skipSummary([]), undefined);
+        const line = skipSummary([
+            { what: "CRDs of every plan", why: "../shared/schemas is absent" },
+            { what: "HumioCluster spec", why: "../shared/schemas is absent" },
+            { what: "AWS CLI", why: "no components/aws" },
+        ])!;
+        assert.equal(line.split("\n").length, 1);
+        assert.equal(line, "SKIPPED 3 checks: CRDs of every plan; HumioCluster spec (../shared/schemas is absent) | AWS CLI (no components/aws)");
+    });
+});

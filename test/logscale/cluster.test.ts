@@ -7,6 +7,7 @@ import { clusterLayout } from "../../components/logscale/sizing";
 import type { LogScaleClusterArgs } from "../../components/logscale/types";
 import type { ClusterType, DrMode } from "../../config/load";
 import { HUMIOCLUSTER_SCHEMA_PATH, humioClusterValidator, schemaErrors } from "./schema";
+import { recordSkip } from "../support/skips";
 
 const T = {
     component: "logscale:logscale:Cluster",
@@ -286,7 +287,7 @@ describe("LogScaleCluster (mock engine)", function () {
         const validate = humioClusterValidator();
         before(function () {
             if (!validate) {
-                console.log(`      (skipped: HumioCluster schema not found at ${HUMIOCLUSTER_SCHEMA_PATH})`);
+                recordSkip("HumioCluster of the component against the CRD schema", `schema not found at ${HUMIOCLUSTER_SCHEMA_PATH}`);
                 this.skip();
             }
         });

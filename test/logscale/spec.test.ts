@@ -5,6 +5,7 @@ import { buildLogScaleEnv } from "../../components/logscale/env";
 import { clusterLayout } from "../../components/logscale/sizing";
 import { humioClusterSpec, type HumioClusterSpecInput } from "../../components/logscale/spec";
 import { HUMIOCLUSTER_SCHEMA_PATH, humioClusterValidator, schemaErrors } from "./schema";
+import { recordSkip } from "../support/skips";
 
 const env = (dr?: DrMode) => buildLogScaleEnv({
     stack: "s", clusterName: "ls", dr, globalHostname: "logs.example.com", staticUsers: "admin:pw",
@@ -69,7 +70,7 @@ describe("logscale spec: humioClusterSpec", () => {
         const validate = humioClusterValidator();
         before(function () {
             if (!validate) {
-                console.log(`      (skipped: HumioCluster schema not found at ${HUMIOCLUSTER_SCHEMA_PATH})`);
+                recordSkip("HumioCluster spec against the CRD schema", `schema not found at ${HUMIOCLUSTER_SCHEMA_PATH}`);
                 this.skip();
             }
         });

@@ -6,6 +6,7 @@ import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { recordSkip } from "../support/skips";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -43,7 +44,7 @@ function valuesOf(v: unknown, key: string, out: unknown[] = []): unknown[] {
 describe("offline plan CLI on the example AWS pair", function () {
     before(function () {
         if (!fs.existsSync(path.join(ROOT, "components/aws/index.ts"))) {
-            console.log("    (skipped: components/aws/index.ts does not exist yet)");
+            recordSkip("offline plan CLI on the example AWS pair", "components/aws/index.ts does not exist");
             this.skip();
         }
     });

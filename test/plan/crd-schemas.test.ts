@@ -9,6 +9,7 @@ import { CHARTS } from "../../components/logscale/charts";
 import { allPlans } from "../support/all-plans";
 import { builtinKind } from "../support/k8s-models";
 import { schemaPath, strictErrors } from "../support/strict-schema";
+import { recordSkip } from "../support/skips";
 
 /** Gateway API CRDs that Envoy Gateway v1.9.0 installs (its chart bundles v1.6.1). */
 const GATEWAY_API_VERSION = "v1.6.1";
@@ -52,7 +53,7 @@ describe("custom resources of every plan against the pinned upstream CRDs (../sh
 
     before(async function () {
         if (!fs.existsSync(schemaPath(CRD_SCHEMA_FILES["kafka.strimzi.io/v1/Kafka"]))) {
-            console.log("      skipped: ../shared/schemas is not beside this checkout");
+            recordSkip("custom resources of every plan against the pinned CRDs", "../shared/schemas is not beside this checkout");
             this.skip();
         }
         for (const { cloud, title, plan } of await allPlans()) {

@@ -111,6 +111,12 @@ describe("offline plan: plan diff and compare", () => {
         assert.doesNotMatch(text, /record/);
     });
 
+    it("renders a diff without changes with one Resources: line, the summary", () => {
+        const text = renderDiff(diffPlans(before, before), before, before, ["header"]);
+        assert.equal(text.match(/^Resources:/gm)?.length, 1, text);
+        assert.match(text, /^Resources: no changes, \d+ unchanged$/m);
+    });
+
     it("compares two saved --json plans, linking parents by name and the URN's type chain", () => {
         const saved = (resources: object[]) => JSON.parse(JSON.stringify({ stack: "s", cloud: "aws", resources, outputs: { key: "[secret]" } }));
         const comp = { type: "c:index:C", name: "app", parent: null, inputs: {}, ignoreChanges: [], urn: "urn:pulumi:s::p::c:index:C::app" };
