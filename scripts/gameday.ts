@@ -1,0 +1,13 @@
+// Gameday: a deliberate, measured failover of the pair (simulated in this build).
+//   npm run gameday -- --stack <secondary> --scenario primary-down --confirm <primary> --simulate
+// Exit codes: 0 pass, 1 fail, 2 bad usage.
+
+import { main } from "./gameday/cli";
+
+main(process.argv.slice(2)).then(
+    code => process.exit(code),
+    e => {
+        process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+        process.exit(1);
+    },
+);

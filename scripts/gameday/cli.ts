@@ -1,0 +1,89 @@
+// `npm run gameday`: flags, the --confirm gate (exit 2 before anything runs),
+// and the run against the simulated pair (--simulate). Exit 0 pass, 1 fail, 2 bad usage.
+
+import * as fs from "fs";
+import * as path from "path";
+import { readProject, readStackConfig } from "../plan/stackfile";
+import { renderMarkdown, renderSvg, renderText } from "./report";
+import { runGameday, Scenario, SCENARIOS } from "./run";
+import { SimPair, VirtualClock } from "./sim";
+
+export const USAGE = [
+    "usage: npm run gameday -- --stack <secondary> --scenario primary-down|transient --confirm <primary stack name> --simulate [--timeout <s>] [--report <dir>] [--json]",
+    "",
+    "  --stack <name>        the standby stack of the pair",
+    "  --scenario <name>     primary-down (full failover) or transient (outage shorter than the holdoff, no failover)",
+    "  --confirm <name>      the primary's stack name, typed by a person; anything else exits 2 before anything runs",
+    "  --simulate            run against the simulated pair on a virtual clock (this build runs no live gameday)",
+    "  --timeout <s>         hard overall timeout (default 1800)",
+    "  --report <dir>        write gameday.json, gameday.md and gameday.svg there",
+    "  --json                print the report as JSON",
+    "  --help                this text",
+    "",
+    "example: npm run -s gameday -- --stack secondary --scenario primary-down --confirm primary --simulate --report /tmp/gd",
+].join("\n");
+
+class UsageError extends Error {}
+
+export async function main(argv: readonly string[], io: { dir?: string; stdout?: (s: string) => void; stderr?: (s: string) => void } = {}): Promise<number> {
+    const out = io.stdout ?? (s => process.stdout.write(s));
+    const err = io.stderr ?? (s => process.stderr.write(s));
+    const a: { stack?: string; scenario?: string; confirm?: string; simulate: boolean; timeout: number; report?: string; json: boolean; help: boolean } = { simulate: false, timeout: 1800, json: false, help: false };
+    try {
+        for (let i = 0; i < argv.length; i++) {
+            const take = () => { const v = argv[++i]; if (v === undefined || v.startsWith("--")) throw new UsageError(`${argv[i - 1]} needs a value`); return v; };
+            switch (argv[i]) {
+                case "--stack": a.stack = take(); break;
+                case "--scenario": a.scenario = take(); break;
+                case "--confirm": a.confirm = take(); break;
+                case "--simulate": a.simulate = true; break;
+                case "--timeout": a.timeout = Number(take()); break;
+                case "--report": a.report = take(); break;
+                case "--json": a.json = true; break;
+                case "--help": case "-h": a.help = true; break;
+                default: throw new UsageError(`unknown argument "${argv[i]}"`);
+            }
+        }
+        if (a.help) { out(`${USAGE}\n`); return 0; }
+        if (!a.stack) throw new UsageError("--stack is required");
+        if (!SCENARIOS.includes(a.scenario as Scenario)) throw new UsageError(`invalid --scenario "${a.scenario ?? ""}"; allowed: ${SCENARIOS.join(", ")}`);
+        if (!(a.timeout > 0)) throw new UsageError("invalid --timeout: a number of seconds above 0");
+        const project = readProject(io.dir ?? path.resolve(__dirname, "..", ".."));
+        const src = readStackConfig(project, a.stack);
+        if (!src) throw new UsageError(`invalid --stack "${a.stack}": no Pulumi.${a.stack}.yaml`);
+        const primary = src.config[`${project.name}:primaryStack`]?.split("/").pop();
+        if (!primary) throw new UsageError(`stack "${a.stack}" names no primaryStack: gameday runs on the standby stack of a pair`);
+        if (a.confirm !== primary) throw new UsageError(`refusing: --confirm must be the primary's stack name "${primary}" (got ${a.confirm === undefined ? "none" : `"${a.confirm}"`})`);
+        if (!a.simulate) throw new UsageError("this build runs the gameday against the simulated pair only: add --simulate");
+        const holdoffS = Number(src.config[`${project.name}:preFailoverFailureSeconds`] ?? "180");
+        const timings = { detectionS: 90, holdoffS, functionS: 8, recoveryS: 210, dnsS: 60 };
+        const clock = new VirtualClock();
+        const pair = new SimPair(clock, timings);
+        const ac = new AbortController();
+        const onInt = () => ac.abort();
+        process.once("SIGINT", onInt);
+        let report;
+        try {
+            report = await runGameday(pair, pair, clock, {
+                scenario: a.scenario as Scenario, timeoutS: a.timeout, pollS: 10, holdoffS,
+                expectedTotalS: timings.detectionS + timings.holdoffS + timings.functionS + timings.recoveryS + timings.dnsS,
+                afterRestoreS: 120, signal: ac.signal, progress: a.json ? undefined : l => err(`\r${l}`),
+            });
+        } finally {
+            process.removeListener("SIGINT", onInt);
+        }
+        if (!a.json) err("\n");
+        if (a.report) {
+            fs.mkdirSync(a.report, { recursive: true });
+            fs.writeFileSync(path.join(a.report, "gameday.json"), `${JSON.stringify(report, null, 2)}\n`);
+            fs.writeFileSync(path.join(a.report, "gameday.svg"), renderSvg(report));
+            fs.writeFileSync(path.join(a.report, "gameday.md"), renderMarkdown(report, "gameday.svg"));
+        }
+        out(a.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+        return report.verdict === "pass" ? 0 : 1;
+    } catch (e) {
+        if (e instanceof UsageError) { err(`${e.message}\n${USAGE}\n`); return 2; }
+        err(`${(e as Error).message}\n`);
+        return 1;
+    }
+}
