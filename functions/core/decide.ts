@@ -47,6 +47,18 @@ export function judge(obs: Observation, settings: FailoverSettings, nowMs: numbe
         }
     }
     if (obs.operatorReplicas >= 1) {
+        if (obs.lastFailoverEpoch === undefined && !obs.primary.healthy && obs.primary.failingForSeconds < settings.preFailoverFailureSeconds) {
+            // Scaled with no failover recorded: a person ahead of the holdoff
+            // (runbook), or a run cut off before its record. The alarm may not
+            // notify again, so wait for the holdoff like a failover would and
+            // let the run that sees it met lock and record (converge.ts).
+            return {
+                kind: "wait",
+                decision: "holdoff-pending",
+                remainingSeconds: settings.preFailoverFailureSeconds - obs.primary.failingForSeconds,
+                reason: `${settings.operatorDeployment} is at ${obs.operatorReplicas} with no failover recorded; the primary has failed for ${obs.primary.failingForSeconds}s of the ${settings.preFailoverFailureSeconds}s holdoff after which the lock completes it`,
+            };
+        }
         return {
             kind: "stop",
             decision: "already-failed-over",

@@ -291,6 +291,32 @@ export async function runFailover(
                 recordFailure = err;
             }
         }
+        if (!draft.dnsLocked) {
+            // A refused lock is often fixed within minutes (a permission, a
+            // throttled API): keep trying in this run while the wait budget
+            // lasts, so rechecks are spaced by a whole budget instead of
+            // spinning through the platform's recheck allowance.
+            while (clock.now() + settings.recheckIntervalSeconds * 1000 <= deadlineMs) {
+                await clock.sleep(settings.recheckIntervalSeconds * 1000);
+                try {
+                    await remote("platform.lockDns", () => platform.lockDns());
+                } catch (err) {
+                    draft.dnsLockError = errorMessage(err);
+                    log("warn", "failover.dns-lock-retry-failed", { error: err });
+                    continue;
+                }
+                draft.dnsLocked = true;
+                delete draft.dnsLockError;
+                steps.push("lock");
+                try {
+                    await writeRecord("applied");
+                } catch (err) {
+                    // The record stays "pending": the next run locks again (harmless) and marks it.
+                    recordFailure = err;
+                }
+                break;
+            }
+        }
         draft.stepsDone = steps;
         if (recordFailure !== undefined) {
             draft.cooldownRecordError = errorMessage(recordFailure);

@@ -17,7 +17,8 @@ import { HANDLER_MARGIN_MS } from "../../functions/aws/handler";
 import { checkersVerdict, CheckerObservation, consecutiveFailingSeconds, MetricDatapoint } from "../../functions/aws/health";
 import { LOCKED_FQDN } from "../../functions/aws/platform";
 import { runFailover } from "../../functions/core/failover";
-import { FailoverPlatform, PrimaryHealth, RemoteError } from "../../functions/core/types";
+import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
+import { FailoverPlatform, FailoverRecord, LockMark, PrimaryHealth, RemoteError } from "../../functions/core/types";
 import { CloudSimBase } from "./cloud";
 import { drillStackSettings } from "./world";
 
@@ -180,12 +181,17 @@ export class AwsSim extends CloudSimBase {
                 return checkersVerdict(sim.secondaryCheck.observations()).healthy;
             },
             async lastFailoverEpoch(): Promise<number | undefined> {
-                await sim.call(lat.cloudRead);
-                return sim.parameter === "0" ? undefined : Number(sim.parameter);
+                return (await this.failoverRecord!())?.epochSeconds;
             },
-            async recordFailover(epochSeconds: number): Promise<void> {
+            async failoverRecord(): Promise<FailoverRecord | undefined> {
+                // The SSM parameter as createAwsPlatform reads it: "<epoch>;lock=<mark>".
+                await sim.call(lat.cloudRead);
+                const parsed = parseFailoverRecord(sim.parameter);
+                return parsed !== undefined && "error" in parsed ? undefined : parsed;
+            },
+            async recordFailover(epochSeconds: number, lock: LockMark = "applied"): Promise<void> {
                 await sim.call(lat.record);
-                sim.parameter = String(epochSeconds);
+                sim.parameter = encodeFailoverRecord({ epochSeconds, lock });
             },
             async lockDns(): Promise<void> {
                 await sim.call(lat.lockCall);

@@ -20,8 +20,8 @@ export interface CloudSim {
     unlockDns(): void;
     /** Runbook: reset the alarm to OK so that it notifies again while the primary still fails (AWS set-alarm-state, Azure alert disable/enable, OCI alarm reset). */
     rearmAlarm(): void;
-    /** Every DNS lock call answers this HTTP status from now on. */
-    failLock(status: number): void;
+    /** Every DNS lock call answers this HTTP status from now on; undefined: the lock works again. */
+    failLock(status: number | undefined): void;
     /** The next alarm notification is delivered this many times at once (at-least-once delivery, duplicate alarms). */
     duplicateNextNotification(times: number): void;
     /** Azure: the holdoff-tracking annotation; undefined elsewhere. */
@@ -48,7 +48,7 @@ export abstract class CloudSimBase implements CloudSim {
     abstract unlockDns(): void;
     abstract rearmAlarm(): void;
 
-    failLock(status: number): void {
+    failLock(status: number | undefined): void {
         this.lockFailure = status;
     }
 

@@ -117,6 +117,17 @@ export function checkInvariant(name: InvariantName, world: World, cloud: CloudSi
             const holds = throttled > 0 && failed > 0 && scaleUps.length >= 1;
             return { holds, detail: `${throttled} answer(s) 429 and ${failed} 5xx absorbed; ${errors} invocation(s) ended in error and were redelivered; scaled up: ${scaleUps.length > 0}` };
         }
+        case "manualFailoverCompleted": {
+            const byHand = world.kube.scales.find(e => e.by === "human" && e.from === 0 && e.to >= 1);
+            const completed = world.invocations.map(i => i.result)
+                .find(r => r?.decision === "failed-over" && !r.operatorScaled && r.dnsLocked);
+            return {
+                holds: byHand !== undefined && completed !== undefined && scaleUps.length === 0,
+                detail: byHand === undefined ? "nobody scaled by hand"
+                    : completed === undefined ? `scaled by hand at ${rel(byHand.atMs)}; no run completed it (lock and record)`
+                        : `scaled by hand at ${rel(byHand.atMs)}; completed by a run: ${completed.reason}`,
+            };
+        }
         case "holdoffTrackingCleared": {
             const v = cloud.holdoffTracking();
             return { holds: v === undefined, detail: v === undefined ? "no degraded-since annotation left" : `degraded-since annotation still ${v}` };

@@ -16,7 +16,8 @@ import { METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S, ociPendingSeconds } from "../.
 import { failoverFunctionConfig, REPEAT_NOTIFICATION_SECONDS } from "../../components/oci/failover";
 import { PRIMARY_POOL, SECONDARY_POOL } from "../../components/oci/steering";
 import { runFailover } from "../../functions/core/failover";
-import { FailoverPlatform, Logger, PrimaryHealth, RemoteError } from "../../functions/core/types";
+import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
+import { FailoverPlatform, FailoverRecord, LockMark, Logger, PrimaryHealth, RemoteError } from "../../functions/core/types";
 import { fromFunctionEnv, OciFunctionConfig, toFunctionConfig } from "../../functions/oci/config";
 import { Datapoint, FAILING_MINUTE_MAX_BELOW, PRIMARY_PROBE_WINDOW_SECONDS, primaryHealthFromMetrics, ProbeResult, secondaryHealthyFromProbes } from "../../functions/oci/health";
 import { LockRefused, planLock } from "../../functions/oci/lock";
@@ -209,11 +210,15 @@ export class OciSim extends CloudSimBase {
                 return verdict.healthy;
             },
             async lastFailoverEpoch(): Promise<number | undefined> {
-                const v = await k8s.getDeploymentAnnotation(NAMESPACE, OPERATOR, COOLDOWN_ANNOTATION);
-                return v !== undefined && /^\d{1,12}$/.test(v) ? Number(v) : undefined;
+                return (await this.failoverRecord!())?.epochSeconds;
             },
-            async recordFailover(epochSeconds: number): Promise<void> {
-                await k8s.annotateDeployment(NAMESPACE, OPERATOR, { [COOLDOWN_ANNOTATION]: String(epochSeconds) });
+            async failoverRecord(): Promise<FailoverRecord | undefined> {
+                // The annotation as OciPlatform reads it: "<epoch>;lock=<mark>".
+                const parsed = parseFailoverRecord(await k8s.getDeploymentAnnotation(NAMESPACE, OPERATOR, COOLDOWN_ANNOTATION));
+                return parsed !== undefined && "error" in parsed ? undefined : parsed;
+            },
+            async recordFailover(epochSeconds: number, lock: LockMark = "applied"): Promise<void> {
+                await k8s.annotateDeployment(NAMESPACE, OPERATOR, { [COOLDOWN_ANNOTATION]: encodeFailoverRecord({ epochSeconds, lock }) });
             },
             async prefetchLock(): Promise<void> {
                 prefetched = undefined;

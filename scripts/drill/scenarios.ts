@@ -13,6 +13,7 @@ import type { DrillSettings, World } from "./world";
 export const SCENARIOS = [
     "region-outage", "short-outage", "flapping", "recovers-during-holdoff", "secondary-unhealthy",
     "k8s-throttling", "dns-lock-failure", "concurrent-invocations", "second-outage-in-cooldown", "failback-then-outage",
+    "lock-outage-then-back", "manual-scale",
 ] as const;
 export type ScenarioName = typeof SCENARIOS[number];
 
@@ -29,6 +30,7 @@ export const INVARIANTS = {
     lockFailureReported: "the failed DNS lock is in the result (dnsLockError) and the scale-up stands",
     throttlingRetried: "429 and 5xx answers from the Kubernetes API were absorbed (retries, redelivery) and the failover completed",
     holdoffTrackingCleared: "the holdoff tracking (degraded-since annotation) is gone once the primary recovered",
+    manualFailoverCompleted: "a person's scale-up was completed by a function run: DNS locked and the failover recorded, without a second scale-up",
 } as const;
 export type InvariantName = keyof typeof INVARIANTS;
 
@@ -229,6 +231,45 @@ export const SCENARIO_TABLE: Record<ScenarioName, Scenario> = {
                     ctx.cloud.rearmAlarm();
                 });
             });
+        },
+    },
+    "lock-outage-then-back": {
+        name: "lock-outage-then-back",
+        summary: "the region dies and every DNS lock call is refused (HTTP 403) for 15 minutes, then the permission is fixed; the primary comes back after 30 minutes",
+        precondition: () => undefined,
+        expectedFailovers: 1,
+        invariants: s => withGate(s, FAILOVER_INVARIANTS),
+        horizonS: () => 45 * MIN,
+        setup: ctx => {
+            ctx.world.primary.markDown(ctx.t0, ctx.t(30 * MIN));
+            ctx.cloud.failLock(403);
+            ctx.at(0, () => ctx.world.note("primary region down; the function's DNS lock permission is missing (403)"));
+            ctx.at(15 * MIN, () => {
+                ctx.cloud.failLock(undefined);
+                ctx.world.note("DNS lock permission fixed");
+            });
+            ctx.at(30 * MIN, () => ctx.world.note("primary region back"));
+        },
+        notes: ctx => {
+            const lock = ctx.world.locks[0];
+            return lock === undefined ? ["the lock never came"] : [`the lock came ${((lock - ctx.t(15 * MIN)) / 1000).toFixed(0)}s after the permission was fixed, by a later run completing the failover`];
+        },
+    },
+    "manual-scale": {
+        name: "manual-scale",
+        summary: "the region dies and, 30 s later, a person scales humio-operator to 1 by hand (runbook) without locking DNS; the primary comes back after 30 minutes",
+        precondition: needsHoldoff("manual-scale"),
+        expectedFailovers: 0,
+        invariants: () => ["noFailover", "manualFailoverCompleted", "dnsLocked"],
+        horizonS: () => 45 * MIN,
+        setup: ctx => {
+            ctx.world.primary.markDown(ctx.t0, ctx.t(30 * MIN));
+            ctx.at(0, () => ctx.world.note("primary region down"));
+            ctx.at(30, () => {
+                ctx.world.kube.setReplicas(1);
+                ctx.world.note("runbook by hand: humio-operator scaled to 1, DNS not locked");
+            });
+            ctx.at(30 * MIN, () => ctx.world.note("primary region back"));
         },
     },
     "failback-then-outage": {

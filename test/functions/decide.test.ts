@@ -44,6 +44,14 @@ describe("failover decision (functions/core/decide)", () => {
         assert.strictEqual(judge(obs({ lastFailoverEpoch: Math.floor(NOW / 1000) - 10, operatorReplicas: 1 }), s, NOW).kind, "stop");
     });
 
+    it("an operator scaled with no failover recorded, the primary failing short of the holdoff: waits for the holdoff (the run that sees it met completes the lock)", () => {
+        const early = judge(obs({ operatorReplicas: 1, primary: { healthy: false, failingForSeconds: 60 } }), s, NOW);
+        assert.deepStrictEqual(early.kind === "wait" ? [early.decision, early.remainingSeconds] : early.kind, ["holdoff-pending", 120]);
+        // Recorded, or the primary healthy: nothing to complete.
+        assert.strictEqual(judge(obs({ operatorReplicas: 1, lastFailoverEpoch: Math.floor(NOW / 1000) - 900, primary: { healthy: false, failingForSeconds: 60 } }), s, NOW).kind, "stop");
+        assert.strictEqual(judge(obs({ operatorReplicas: 1, primary: { healthy: true, failingForSeconds: 0 } }), s, NOW).kind, "stop");
+    });
+
     it("reports how much holdoff is left", () => {
         const v = judge(obs({ primary: { healthy: false, failingForSeconds: 50 } }), s, NOW);
         assert.deepStrictEqual(v.kind === "wait" ? v.remainingSeconds : -1, 130);

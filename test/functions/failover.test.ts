@@ -270,7 +270,8 @@ describe("failover core (fake Kubernetes API over HTTP, fake platform, fake cloc
         const platform = new FakePlatform(clock);
         failingPrimary(platform, 600);
         platform.failNext("lockDns", permanent("route53.UpdateHealthCheck", 403));
-        const { result, lines } = await run(platform);
+        // No wait budget: the lock is not tried again in this run.
+        const { result, lines } = await run(platform, settings({ waitBudgetSeconds: 0 }));
         assert.strictEqual(result.decision, "failed-over");
         assert.strictEqual(result.operatorScaled, true);
         assert.strictEqual(result.dnsLocked, false);
@@ -280,6 +281,33 @@ describe("failover core (fake Kubernetes API over HTTP, fake platform, fake cloc
         assert.deepStrictEqual(platform.marks, ["applied", "pending"], "rewritten pending, so the next run locks");
         assert.strictEqual(result.recheckScheduled, true, "a recheck completes the lock");
         assert.ok(lines.some(l => l.level === "error" && l.event === "failover.dns-lock-failed"));
+    });
+
+    it("tries a refused DNS lock again every recheck interval while the wait budget lasts; the lock that passes marks the record applied", async () => {
+        const platform = new FakePlatform(clock);
+        failingPrimary(platform, 600);
+        platform.failNext("lockDns", ...[1, 2, 3].map(() => permanent("route53.UpdateHealthCheck", 403)));
+        const started = clock.now();
+        const { result, lines } = await run(platform, settings({ waitBudgetSeconds: 120, recheckIntervalSeconds: 30 }));
+        assert.strictEqual(result.decision, "failed-over");
+        assert.strictEqual(result.dnsLocked, true, result.reason);
+        assert.strictEqual(result.dnsLockError, undefined);
+        assert.strictEqual(platform.count("lockDns"), 4, "the first attempt and three retries, 30 s apart");
+        assert.ok(clock.now() - started >= 90_000 && clock.now() - started <= 120_000, `the retries stayed inside the 120 s budget (${clock.now() - started} ms)`);
+        assert.deepStrictEqual(platform.marks, ["applied", "pending", "applied"]);
+        assert.strictEqual(result.recheckScheduled, undefined, "locked in this run: nothing left for a recheck");
+        assert.strictEqual(lines.filter(l => l.event === "failover.dns-lock-retry-failed").length, 2);
+    });
+
+    it("a lock still refused when the wait budget is spent hands over to a recheck with the record pending", async () => {
+        const platform = new FakePlatform(clock);
+        failingPrimary(platform, 600);
+        platform.failNext("lockDns", ...Array.from({ length: 10 }, () => permanent("route53.UpdateHealthCheck", 403)));
+        const { result } = await run(platform, settings({ waitBudgetSeconds: 60, recheckIntervalSeconds: 30 }));
+        assert.strictEqual(result.dnsLocked, false);
+        assert.strictEqual(platform.count("lockDns"), 3, "the first attempt and one retry per 30 s of the 60 s budget");
+        assert.deepStrictEqual(platform.marks, ["applied", "pending"]);
+        assert.strictEqual(result.recheckScheduled, true);
     });
 
     it("retries 429, 5xx and connection resets with exponential backoff and full jitter", async () => {
