@@ -72,6 +72,7 @@ export const SOFTWARE_PINS = {
     humioOperator: { component: "humio-operator chart", version: "0.34.1", undated: "the operator publishes no support window; newest on the chart index", source: "humio.github.io/humio-operator/index.yaml (0.32.0 to 0.34.1 after 0.31.1)" },
     envoyGateway: { component: "Envoy Gateway chart (gateway-helm)", version: "v1.9.0", endOfSupport: "2027-02-14", source: "gateway.envoyproxy.io/news/releases/matrix/ (v1.9 end of life)" },
     kafka: { component: "Apache Kafka (run by Strimzi)", version: "4.3.1", undated: "Apache Kafka patches its newest minor lines only; Strimzi 1.2.0 runs 4.2.x and 4.3.x", source: "strimzi.io/downloads/ (Strimzi 1.2.0 supported Kafka versions)" },
+    pause: { component: "pause image (standby image pre-pull DaemonSet)", version: "registry.k8s.io/pause:3.10", undated: "a static image without a support window; the version kubeadm pins for Kubernetes 1.31 and newer", source: "github.com/kubernetes/kubernetes cmd/kubeadm/app/constants (PauseVersion)" },
     logscale: { component: "Falcon LogScale (humio/humio-core)", version: "1.252.1", endOfSupport: "2027-08-31", source: "library.humio.com/release-notes/ (1.252 long-term support release)" },
 } as const satisfies Record<string, SupportPin>;
 

@@ -54,9 +54,14 @@ export const RECOVERY_RANGES_S = {
 
 const middle = (r: readonly [number, number]) => (r[0] + r[1]) / 2;
 
-/** The model's recovery durations: the middle of each seed range. */
+/**
+ * The model's recovery durations: the middle of each seed range, except pod
+ * start. Its upper end is the pull of the ~1 GB LogScale image, and the
+ * standby has pulled that image ahead of time (components/logscale/prepull.ts),
+ * so the pod starts at the low end.
+ */
 export const RECOVERY_S = {
-    podStart: middle(RECOVERY_RANGES_S.podStart),
+    podStart: RECOVERY_RANGES_S.podStart[0],
     snapshotFetch: middle(RECOVERY_RANGES_S.snapshotFetch),
     kafkaReady: middle(RECOVERY_RANGES_S.kafkaReady),
 };

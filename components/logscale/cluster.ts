@@ -14,6 +14,7 @@ import {
 } from "./names";
 import { HUMIO_OPERATOR_VALUES, operatorPlan } from "./operator";
 import { serviceSelectors } from "./selectors";
+import { imagePrepullDaemonSet } from "./prepull";
 import { humioClusterSpec } from "./spec";
 import type { LogScaleClusterArgs } from "./types";
 
@@ -140,6 +141,15 @@ export class LogScaleCluster extends pulumi.ComponentResource {
             metadata: { name: c, namespace },
             spec,
         }, child({ dependsOn: clusterDeps }));
+
+        if (args.dr === "standby") {
+            // Only the standby waits on a cold node at failover time; an active cluster already runs the image.
+            const prepull = imagePrepullDaemonSet(c, args.logscaleVersion);
+            new k8s.apps.v1.DaemonSet(`${name}-image-prepull`, {
+                ...prepull,
+                metadata: { ...prepull.metadata, namespace },
+            }, child());
+        }
 
         const selectors = serviceSelectors(c, args.layout, args.drUseDedicatedRouting);
         const routeService = (id: string, serviceName: string, selector: Record<string, string>) =>

@@ -24,6 +24,11 @@ const TRUSTSTORE_VOLUME = "kafka-truststore";
  * nothing from the cluster (notes §1b), so every pool carries the image,
  * affinity, volumes, service account and update strategy itself.
  */
+/** The LogScale image of a version: the HumioCluster and the standby's pre-pull use the same string. */
+export function logscaleImage(logscaleVersion: string): string {
+    return `humio/humio-core:${logscaleVersion}`;
+}
+
 export function humioClusterSpec(input: HumioClusterSpecInput): Record<string, unknown> {
     const { clusterName, layout } = input;
     if (layout.dr !== input.dr) {
@@ -32,7 +37,7 @@ export function humioClusterSpec(input: HumioClusterSpecInput): Record<string, u
     if (layout.digest.podCount < layout.targetReplicationFactor) {
         throw new Error(`digest pods (${layout.digest.podCount}) must be at least targetReplicationFactor (${layout.targetReplicationFactor}); humio-operator refuses the cluster otherwise`);
     }
-    const image = `humio/humio-core:${input.logscaleVersion}`;
+    const image = logscaleImage(input.logscaleVersion);
     const shared = {
         image,
         humioServiceAccountName: humioServiceAccountName(clusterName),

@@ -126,6 +126,19 @@ describe("LogScaleCluster (mock engine)", function () {
         assert.ok(release.ignoreChanges.includes("version") && release.ignoreChanges.includes("values"), "a chart upgrade would reset replicas to 1");
     });
 
+    it("standby: a DaemonSet pre-pulls the HumioCluster's image on the digest pool; an active cluster has none", () => {
+        const ds = standby.resources.filter(r => r.type === "kubernetes:apps/v1:DaemonSet");
+        assert.equal(ds.length, 1);
+        const spec = (ds[0].inputs.spec as any).template.spec;
+        assert.equal(spec.initContainers[0].image, (humio(standby).inputs.spec as any).image, "the same image the recovered pod runs");
+        assert.equal(spec.automountServiceAccountToken, false);
+        assert.equal(JSON.stringify(spec).includes("secretKeyRef") || JSON.stringify(spec).includes("\"secret\""), false, "no access to secrets");
+        assert.deepEqual(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0],
+            { key: "k8s-app", operator: "In", values: ["logscale-digest"] });
+        assert.equal((ds[0].inputs.metadata as any).namespace, "logging");
+        assert.equal(active.resources.filter(r => r.type === "kubernetes:apps/v1:DaemonSet").length, 0);
+    });
+
     it("standby: the HumioCluster is only declared once the operator patch (to 0) is applied", () => {
         const patch = findResource(standby, T.patch);
         assert.ok(humio(standby).dependsOn.includes(patch.urn));
