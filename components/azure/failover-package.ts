@@ -1,7 +1,8 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { functionsEntry, FunctionsContext } from "../../functions/azure/handler";
-import { FUNCTION_NAMES } from "../../functions/azure/settings";
+import { FAILOVER_QUEUE_NAME, FUNCTION_NAMES, QUEUE_BINDING, WAIT_BUDGET_SECONDS } from "../../functions/azure/settings";
+import { WRITE_ROUNDS_RESERVE_SECONDS } from "../../functions/core/failover";
 
 /** Every minute, at second 0 (NCRONTAB with seconds). */
 export const RECHECK_SCHEDULE = "0 * * * * *";
@@ -19,19 +20,48 @@ export async function serializeFailoverHandler(): Promise<string> {
     return serialized.text;
 }
 
+/** host.json functionTimeout in seconds: what a worker run must finish within (functions/azure/settings.ts WAIT_BUDGET_SECONDS). */
+export const FUNCTION_TIMEOUT_SECONDS = 600;
+
+/**
+ * The queue trigger's settings. One message at a time per instance
+ * (batchSize 1, no second batch fetched while one runs) on a plan of one
+ * instance: at most one failover run at any time, duplicates wait their
+ * turn. A short polling interval, because an idle queue's polling backs off
+ * up to it and the alert's message should start within seconds.
+ */
+export const QUEUE_HOST_SETTINGS = {
+    batchSize: 1,
+    newBatchThreshold: 0,
+    maxPollingInterval: "00:00:02",
+    // A run that ended in error is handed out again after this; the alert's
+    // own retries used to come after 10 s and 100 s.
+    visibilityTimeout: "00:00:30",
+    // One run and two retries, as the action group gave the HTTP call; then the poison queue keeps it for a look.
+    maxDequeueCount: 3,
+} as const;
+
 /**
  * The Function App's files (Node.js programming model v3: one folder with a
- * function.json per function; both point at the one serialized script). v3
- * needs no npm package in the app, which keeps the package dependency-free.
+ * function.json per function; all point at the one serialized script). v3
+ * needs no npm package in the app, which keeps the package dependency-free;
+ * the queue bindings come from the extension bundle, which the host loads.
  */
 export function packageFiles(handlerJs: string): Record<string, string> {
+    if (WAIT_BUDGET_SECONDS + WRITE_ROUNDS_RESERVE_SECONDS >= FUNCTION_TIMEOUT_SECONDS) {
+        throw new Error(`the worker's wait budget (${WAIT_BUDGET_SECONDS} s) plus the write rounds' reserve (${WRITE_ROUNDS_RESERVE_SECONDS} s) must stay under functionTimeout (${FUNCTION_TIMEOUT_SECONDS} s)`);
+    }
     const entry = { scriptFile: "../handler.js", entryPoint: "handler" };
     const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
+    const queueOut = { type: "queue", direction: "out", name: QUEUE_BINDING.out, queueName: FAILOVER_QUEUE_NAME, connection: "AzureWebJobsStorage" };
+    const minutes = Math.floor(FUNCTION_TIMEOUT_SECONDS / 60);
     return {
         "host.json": json({
             version: "2.0",
-            // Room for the alert run's holdoff wait (150 s) plus the failover steps and their retries.
-            functionTimeout: "00:10:00",
+            functionTimeout: `00:${String(minutes).padStart(2, "0")}:00`,
+            // Queue bindings are not built into the host; v4 of the bundle is the one for Functions 4.x.
+            extensionBundle: { id: "Microsoft.Azure.Functions.ExtensionBundle", version: "[4.*, 5.0.0)" },
+            extensions: { queues: { ...QUEUE_HOST_SETTINGS } },
             logging: {
                 logLevel: { default: "Information" },
                 // Every line of a failover must reach Application Insights.
@@ -44,11 +74,21 @@ export function packageFiles(handlerJs: string): Record<string, string> {
                 // The action group calls with the function key it reads itself; nothing else is admitted.
                 { authLevel: "function", type: "httpTrigger", direction: "in", name: "req", methods: ["post"] },
                 { type: "http", direction: "out", name: "$return" },
+                queueOut,
             ],
         }),
         [`${FUNCTION_NAMES.timer}/function.json`]: json({
             ...entry,
-            bindings: [{ type: "timerTrigger", direction: "in", name: "timer", schedule: RECHECK_SCHEDULE, runOnStartup: false, useMonitor: true }],
+            bindings: [
+                { type: "timerTrigger", direction: "in", name: "timer", schedule: RECHECK_SCHEDULE, runOnStartup: false, useMonitor: true },
+                queueOut,
+            ],
+        }),
+        [`${FUNCTION_NAMES.worker}/function.json`]: json({
+            ...entry,
+            bindings: [
+                { type: "queueTrigger", direction: "in", name: QUEUE_BINDING.in, queueName: FAILOVER_QUEUE_NAME, connection: "AzureWebJobsStorage" },
+            ],
         }),
         "handler.js": handlerJs,
     };

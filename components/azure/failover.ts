@@ -7,7 +7,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
-import { ARM_PUBLIC_ENDPOINT, appSettingsFor, AzureFunctionConfig, FUNCTION_NAMES } from "../../functions/azure/settings";
+import { ARM_PUBLIC_ENDPOINT, appSettingsFor, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES } from "../../functions/azure/settings";
 import type { StackFailoverSettings } from "../dr/failover-settings";
 import { failoverPackage } from "./failover-package";
 import { withoutNetFrameworkVersion } from "./site-config";
@@ -130,6 +130,21 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             scope: account.id,
             description: "Failover function: its host storage and its package",
         }, child);
+        // Every failover run goes through this queue (HTTP and timer enqueue,
+        // the worker dequeues), so a run never starts inside the alert's call.
+        const queue = new storage.Queue(`${name}-queue`, {
+            resourceGroupName: args.resourceGroupName,
+            accountName: account.name,
+            queueName: FAILOVER_QUEUE_NAME,
+        }, child);
+        // Account scope, not the queue: the host creates and writes the poison queue next to it.
+        const queueRole = new authorization.RoleAssignment(`${name}-storage-queue`, {
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: roleId(BUILT_IN_ROLES.storageQueueDataContributor),
+            scope: account.id,
+            description: "Failover function: enqueue and dequeue its failover runs",
+        }, child);
 
         // Least privilege on the profile: read and disable endpoints, nothing else.
         const profileGroup = pulumi.output(args.profileId).apply(resourceGroupIdOf);
@@ -240,8 +255,9 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
         }, {
             ...child,
             // The app starts by fetching its package and its host storage with
-            // this identity, then acts with the other two roles.
-            dependsOn: [storageRole, lockAssignment, aksAssignment],
+            // this identity and listens on the queue at once, then acts with
+            // the other two roles.
+            dependsOn: [storageRole, queue, queueRole, lockAssignment, aksAssignment],
             transformations: [withoutNetFrameworkVersion],
         });
 

@@ -9,6 +9,8 @@ export const BUILT_IN_ROLES = {
     networkContributor: "4d97b98b-1d4f-4787-a291-c67834d212e7",
     /** The function host's own storage (keys, timer locks) and its package, in its own account. */
     storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+    /** The failover queue (and the host's poison queue) in the function's own account. */
+    storageQueueDataContributor: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
     /** The deploying principal, on this cluster only: Pulumi installs CRDs and cluster-wide charts. */
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 } as const;

@@ -7,12 +7,23 @@ import { KubeClient } from "../k8s/client";
 import { trafficManagerApi } from "./arm";
 import { identityEndpointFromEnv, managedIdentityTokens } from "./identity";
 import { azurePlatform, DEGRADED_SINCE_ANNOTATION } from "./platform";
-import { AKS_AAD_SERVER_APP_ID, AzureFunctionConfig, FUNCTION_NAMES, parseAppSettings, WAIT_BUDGET_SECONDS } from "./settings";
+import {
+    AKS_AAD_SERVER_APP_ID, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES, parseAppSettings, QUEUE_BINDING, WAIT_BUDGET_SECONDS,
+} from "./settings";
 import { tcpReachable } from "./tcp";
 
-export type Trigger = "http" | "timer";
+/** Where a queue message came from: the alert's HTTP call or the minute timer. */
+export type MessageTrigger = "alert" | "recheck";
 
-/** The timer's answer when no holdoff is pending: nothing was checked. */
+/** One message on FAILOVER_QUEUE_NAME: a request to converge, never an instruction. */
+export interface FailoverMessage {
+    trigger: MessageTrigger;
+    /** When the HTTP or timer function enqueued it (ISO 8601). */
+    receivedAt: string;
+    [detail: string]: unknown;
+}
+
+/** The answer of a run that did not check anything: no holdoff pending, or a recheck a later run already covered. */
 export interface IdleResult {
     decision: "idle";
     reason: string;
@@ -21,6 +32,28 @@ export interface IdleResult {
 }
 
 export type AzureRunResult = FailoverResult | IdleResult;
+
+/** The timer's answer: a recheck enqueued, nothing pending, or the pending check could not be read. */
+export interface RecheckResult {
+    decision: "enqueued" | "idle" | "error";
+    reason: string;
+    startedAt: string;
+    durationMs: number;
+    error?: string;
+    /** The message to put on the queue (only with "enqueued"). */
+    message?: FailoverMessage;
+}
+
+/**
+ * What the worker remembers between messages in one process: the start of
+ * the last run that ended without error. A recheck enqueued before that start
+ * asked for a check that run already made, so the minute timer cannot pile up
+ * a backlog behind a run that waits for minutes. Lost on a restart, which
+ * only costs extra (harmless) runs.
+ */
+export interface WorkerMemory {
+    lastCleanRunStartedMs?: number;
+}
 
 export interface InvocationDeps {
     env: Record<string, string | undefined>;
@@ -34,15 +67,93 @@ export interface InvocationDeps {
 
 const SECONDARY_PROBE_TIMEOUT_MS = 5000;
 
+export function alertMessage(payload: unknown, nowMs: number): FailoverMessage {
+    return { trigger: "alert", receivedAt: new Date(nowMs).toISOString(), ...alertSummary(payload) };
+}
+
 /**
- * One invocation: the alert's HTTP call, or the minute timer that carries a
- * pending holdoff forward. The timer acts only while the degraded-since
- * annotation is set, so it never starts a failover the alert did not start,
- * and removing the annotation (runbook, failback) stops it.
+ * The queue trigger's input: the worker (model v3) gets JSON messages already
+ * parsed, anything else as a string. Undefined when it is not one of ours.
  */
-export async function runAzureFailover(trigger: Trigger, deps: InvocationDeps, payload?: unknown): Promise<AzureRunResult> {
+export function parseFailoverMessage(input: unknown): FailoverMessage | undefined {
+    let value = input;
+    if (typeof value === "string") {
+        try {
+            value = JSON.parse(value);
+        } catch {
+            return undefined;
+        }
+    }
+    const m = value as Partial<FailoverMessage> | undefined;
+    if (!m || typeof m !== "object" || (m.trigger !== "alert" && m.trigger !== "recheck")
+        || typeof m.receivedAt !== "string" || Number.isNaN(Date.parse(m.receivedAt))) {
+        return undefined;
+    }
+    return m as FailoverMessage;
+}
+
+/** Alerts always run (a Resolved one clears the holdoff); only rechecks are folded into a later run. */
+export function coveredByEarlierRun(message: FailoverMessage | undefined, memory: WorkerMemory): boolean {
+    return message?.trigger === "recheck"
+        && memory.lastCleanRunStartedMs !== undefined
+        && Date.parse(message.receivedAt) <= memory.lastCleanRunStartedMs;
+}
+
+const runLogger = (deps: InvocationDeps, trigger: string): Logger =>
+    jsonLogger({ write: deps.write, now: deps.clock.now, base: { function: "logscale-dr-failover", cloud: "azure", trigger } });
+
+/**
+ * The minute timer: it enqueues a recheck only while the degraded-since
+ * annotation is set, so it never starts a failover the alert did not start,
+ * and removing the annotation (runbook, failback) stops it. One Kubernetes
+ * read, no ARM call.
+ */
+export async function runRecheckTimer(deps: InvocationDeps): Promise<RecheckResult> {
     const startedAtMs = deps.clock.now();
-    const log: Logger = jsonLogger({ write: deps.write, now: deps.clock.now, base: { function: "logscale-dr-failover", cloud: "azure", trigger } });
+    const log = runLogger(deps, "timer");
+    const done = (decision: RecheckResult["decision"], reason: string, extra: Partial<RecheckResult> = {}): RecheckResult => {
+        const result: RecheckResult = { decision, reason, startedAt: new Date(startedAtMs).toISOString(), durationMs: deps.clock.now() - startedAtMs, ...extra };
+        log(decision === "error" ? "error" : "info", "recheck.result", { ...result });
+        return result;
+    };
+    let config: AzureFunctionConfig;
+    try {
+        config = parseAppSettings(deps.env);
+    } catch (err) {
+        return done("error", "the function app settings are invalid", { error: errorMessage(err) });
+    }
+    let k8s: KubeClient | undefined;
+    try {
+        const tokens = managedIdentityTokens(identityEndpointFromEnv(deps.env, config.identityClientId), { now: deps.clock.now });
+        const client = new KubeClient({
+            connection: { server: config.aksServer, caPem: config.aksCaPem, token: () => tokens(AKS_AAD_SERVER_APP_ID) },
+        });
+        k8s = client;
+        const { namespace, operatorDeployment } = config.failover;
+        const pending = await withRetry(
+            () => client.getDeploymentAnnotation(namespace, operatorDeployment, DEGRADED_SINCE_ANNOTATION),
+            { call: "k8s.getDeploymentAnnotation", policy: config.failover.retry ?? DEFAULT_RETRY, sleep: ms => deps.clock.sleep(ms), random: deps.random ?? Math.random, log },
+        );
+        if (pending === undefined) {
+            return done("idle", `no holdoff pending (${DEGRADED_SINCE_ANNOTATION} is not set on ${namespace}/${operatorDeployment})`);
+        }
+        const message: FailoverMessage = { trigger: "recheck", receivedAt: new Date(deps.clock.now()).toISOString(), degradedSince: pending };
+        return done("enqueued", `a holdoff is pending (${DEGRADED_SINCE_ANNOTATION}=${pending}): recheck enqueued`, { message });
+    } catch (err) {
+        return done("error", "could not read whether a holdoff is pending", { error: errorMessage(err) });
+    } finally {
+        k8s?.close();
+    }
+}
+
+/**
+ * One queue message: the failover as a reconciler (functions/core), which
+ * only the worker runs, one message at a time, so duplicates (alert retries,
+ * timer rechecks) run one after the other and find the work done.
+ */
+export async function runAzureFailover(deps: InvocationDeps, message?: FailoverMessage, memory: WorkerMemory = {}): Promise<AzureRunResult> {
+    const startedAtMs = deps.clock.now();
+    const log = runLogger(deps, "queue");
     const stop = (decision: "idle" | "error", reason: string, error?: string): AzureRunResult => {
         const base = { reason, startedAt: new Date(startedAtMs).toISOString(), durationMs: deps.clock.now() - startedAtMs };
         const result: AzureRunResult = decision === "idle"
@@ -52,8 +163,9 @@ export async function runAzureFailover(trigger: Trigger, deps: InvocationDeps, p
         return result;
     };
 
-    if (trigger === "http") {
-        log("info", "alert.received", alertSummary(payload));
+    log("info", "queue.message", message ? { ...message } : { message: "not a logscale-dr failover message; converging anyway" });
+    if (coveredByEarlierRun(message, memory)) {
+        return stop("idle", `recheck enqueued at ${message!.receivedAt} was covered by the run started at ${new Date(memory.lastCleanRunStartedMs!).toISOString()}`);
     }
 
     let config: AzureFunctionConfig;
@@ -64,24 +176,13 @@ export async function runAzureFailover(trigger: Trigger, deps: InvocationDeps, p
     }
 
     let k8s: KubeClient | undefined;
+    let result: AzureRunResult;
     try {
         const tokens = managedIdentityTokens(identityEndpointFromEnv(deps.env, config.identityClientId), { now: deps.clock.now });
         k8s = new KubeClient({
             connection: { server: config.aksServer, caPem: config.aksCaPem, token: () => tokens(AKS_AAD_SERVER_APP_ID) },
         });
         const { namespace, operatorDeployment } = config.failover;
-
-        if (trigger === "timer") {
-            const client = k8s;
-            const pending = await withRetry(
-                () => client.getDeploymentAnnotation(namespace, operatorDeployment, DEGRADED_SINCE_ANNOTATION),
-                { call: "k8s.getDeploymentAnnotation", policy: config.failover.retry ?? DEFAULT_RETRY, sleep: ms => deps.clock.sleep(ms), random: deps.random ?? Math.random, log },
-            );
-            if (pending === undefined) {
-                return stop("idle", `no holdoff pending (${DEGRADED_SINCE_ANNOTATION} is not set on ${namespace}/${operatorDeployment})`);
-            }
-        }
-
         const armEndpoint = config.armEndpoint;
         const reachable = deps.reachable ?? tcpReachable;
         const secondaryAddress = config.secondaryAddress;
@@ -98,13 +199,17 @@ export async function runAzureFailover(trigger: Trigger, deps: InvocationDeps, p
             now: deps.clock.now,
             log,
         });
-        return await runFailover(platform, k8s, { ...config.failover, waitBudgetSeconds: WAIT_BUDGET_SECONDS[trigger] }, deps.clock, log,
+        result = await runFailover(platform, k8s, { ...config.failover, waitBudgetSeconds: WAIT_BUDGET_SECONDS }, deps.clock, log,
             { random: deps.random });
     } catch (err) {
-        return stop("error", "the invocation failed before a decision", errorMessage(err));
+        result = stop("error", "the invocation failed before a decision", errorMessage(err));
     } finally {
         k8s?.close();
     }
+    if (result.decision !== "error" && startedAtMs > (memory.lastCleanRunStartedMs ?? -Infinity)) {
+        memory.lastCleanRunStartedMs = startedAtMs;
+    }
+    return result;
 }
 
 /** The parts of a common-alert-schema payload worth a log line; the decision never depends on them. */
@@ -126,18 +231,27 @@ export function alertSummary(payload: unknown): Record<string, unknown> {
 export interface FunctionsContext {
     executionContext?: { functionName?: string; invocationId?: string };
     log?: (...args: unknown[]) => void;
+    /** Output bindings are set here; the host writes them when the function returns. */
+    bindings?: Record<string, unknown>;
 }
 
+const WORKER_MEMORY: WorkerMemory = {};
+
 /**
- * The exported function of the package, shared by both functions of the app
- * (their function.json point at the same script); which one runs is told by
- * the function name. HTTP answers 503 only when the run ended in "error": the
- * action group retries 408, 429, 503 and 504 (twice, after 10 s and 100 s) but
- * not 500, so 503 is what lets its retry cover a failure that may succeed on
- * a second try.
+ * The exported function of the package, shared by the three functions of the
+ * app (their function.json point at the same script); which one runs is told
+ * by the function name.
+ * - HTTP: answers 202 at once, with the alert on the queue. The action group
+ *   waits for no failover, so its retries (on 408/429/503/504, never on a
+ *   202) never start a second run, and no run outlives App Service's 230 s
+ *   request limit.
+ * - timer: enqueues a recheck while a holdoff is pending.
+ * - worker: runs the failover; a run that ended in "error" throws, so the
+ *   queue hands the message out again (host.json maxDequeueCount) and then
+ *   moves it to the poison queue, where it stays visible.
  */
 export async function functionsEntry(context: FunctionsContext, input: unknown): Promise<unknown> {
-    const trigger: Trigger = context?.executionContext?.functionName === FUNCTION_NAMES.timer ? "timer" : "http";
+    const name = context?.executionContext?.functionName;
     const write = (line: string) => {
         if (context && typeof context.log === "function") {
             context.log(line);
@@ -145,14 +259,35 @@ export async function functionsEntry(context: FunctionsContext, input: unknown):
             process.stdout.write(line + "\n");
         }
     };
-    const payload = trigger === "http" ? (input as { body?: unknown } | undefined)?.body : undefined;
-    const result = await runAzureFailover(trigger, { env: process.env, clock: systemClock(), write }, payload);
-    if (trigger === "timer") {
+    const deps: InvocationDeps = { env: process.env, clock: systemClock(), write };
+    const enqueue = (message: FailoverMessage) => {
+        context.bindings = context.bindings ?? {};
+        context.bindings[QUEUE_BINDING.out] = JSON.stringify(message);
+    };
+
+    if (name === FUNCTION_NAMES.worker) {
+        const result = await runAzureFailover(deps, parseFailoverMessage(input), WORKER_MEMORY);
+        if (result.decision === "error") {
+            throw new Error(`failover run ended in error: ${result.reason}${result.error ? `: ${result.error}` : ""}`);
+        }
         return undefined;
     }
+    if (name === FUNCTION_NAMES.timer) {
+        const result = await runRecheckTimer(deps);
+        if (result.message) {
+            enqueue(result.message);
+        }
+        return undefined;
+    }
+    if (name !== FUNCTION_NAMES.http) {
+        throw new Error(`no function ${JSON.stringify(name)} in this package (expected ${Object.values(FUNCTION_NAMES).join(", ")})`);
+    }
+    const message = alertMessage((input as { body?: unknown } | undefined)?.body, deps.clock.now());
+    enqueue(message);
+    runLogger(deps, "http")("info", "alert.enqueued", { ...message, queue: FAILOVER_QUEUE_NAME });
     return {
-        status: result.decision === "error" ? 503 : 200,
+        status: 202,
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(result),
+        body: JSON.stringify({ accepted: true, queue: FAILOVER_QUEUE_NAME, receivedAt: message.receivedAt }),
     };
 }

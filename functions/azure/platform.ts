@@ -173,7 +173,7 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             if ((await annotation(DEGRADED_SINCE_ANNOTATION)) === undefined) {
                 await annotate({ [DEGRADED_SINCE_ANNOTATION]: String(nowSeconds()) });
             }
-            o.log("info", "azure.recheck-scheduled", { afterSeconds, by: "timer function, every minute while the degraded-since annotation is set" });
+            o.log("info", "azure.recheck-scheduled", { afterSeconds, by: "the timer function enqueues a recheck every minute while the degraded-since annotation is set" });
         },
     };
 }

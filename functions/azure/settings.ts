@@ -5,10 +5,27 @@ import type { FailoverSettings } from "../core/types";
 
 /** Function names inside the package (folder names, `context.executionContext.functionName`). */
 export const FUNCTION_NAMES = {
-    /** HTTP trigger the metric alert's action group calls. */
+    /** HTTP trigger the metric alert's action group calls: enqueues, answers 202. */
     http: "failover",
-    /** Minute timer that keeps a pending holdoff alive (alerts notify only on a state change). */
+    /** Minute timer that keeps a pending holdoff alive (alerts notify only on a state change): enqueues while one is pending. */
     timer: "recheck",
+    /** Queue trigger: the only function that runs the failover, one message at a time. */
+    worker: "converge",
+} as const;
+
+/**
+ * The Storage queue in the function's own account that every failover run
+ * goes through. One name for the Pulumi Queue and the bindings, so the app
+ * never listens on a queue nobody creates.
+ */
+export const FAILOVER_QUEUE_NAME = "logscale-dr-failover";
+
+/** Binding names in function.json, read and written by the handler as `context.bindings.<name>`. */
+export const QUEUE_BINDING = {
+    /** Output binding of the HTTP and the timer function. */
+    out: "failoverQueue",
+    /** Trigger binding of the worker. */
+    in: "message",
 } as const;
 
 /**
@@ -20,12 +37,14 @@ export const AKS_AAD_SERVER_APP_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
 export const ARM_PUBLIC_ENDPOINT = "https://management.azure.com";
 
 /**
- * How long one invocation waits for the holdoff before handing over to the
- * minute timer. The HTTP front end of App Service drops requests after 230 s,
- * so the alert-triggered run stays well under it, leaving room for the
- * failover steps themselves; the timer run stays under its own period.
+ * How long one queue-triggered run waits for the holdoff before handing over
+ * to the minute timer. The run is no HTTP request (the action group got its
+ * 202 already), so only host.json's functionTimeout (600 s) bounds it: 480 s
+ * of waiting plus WRITE_ROUNDS_RESERVE_SECONDS (60) for the write rounds
+ * leaves 60 s for the identity tokens, the settings and one call in flight
+ * at the deadline, so the host never kills a run between scale and lock.
  */
-export const WAIT_BUDGET_SECONDS = { http: 150, timer: 40 } as const;
+export const WAIT_BUDGET_SECONDS = 480;
 
 export const APP_SETTING = {
     namespace: "LOGSCALE_DR_NAMESPACE",
@@ -140,6 +159,8 @@ export function parseAppSettings(env: Record<string, string | undefined>): Azure
     const aksServer = text(APP_SETTING.aksServer) ?? "";
     if (aksServer && !/^https?:\/\/[^/\s]+\/?$/.test(aksServer)) {
         problems.push(`${APP_SETTING.aksServer} must be the API server URL https://<host>[:port] (got ${JSON.stringify(aksServer)})`);
+    } else if (aksServer) {
+        requireHttps(APP_SETTING.aksServer, aksServer, problems);
     }
     const caText = text(APP_SETTING.aksCaBase64, false);
     let aksCaPem: string | undefined;
@@ -157,6 +178,8 @@ export function parseAppSettings(env: Record<string, string | undefined>): Azure
     const armEndpoint = (text(APP_SETTING.armEndpoint, false) ?? ARM_PUBLIC_ENDPOINT).replace(/\/+$/, "");
     if (!/^https?:\/\/[^/\s]+$/.test(armEndpoint)) {
         problems.push(`${APP_SETTING.armEndpoint} must be a URL such as ${ARM_PUBLIC_ENDPOINT} (got ${JSON.stringify(armEndpoint)})`);
+    } else {
+        requireHttps(APP_SETTING.armEndpoint, armEndpoint, problems);
     }
 
     const config: AzureFunctionConfig = {
@@ -181,4 +204,27 @@ export function parseAppSettings(env: Record<string, string | undefined>): Azure
         throw new Error(`invalid function app settings: ${problems.join("; ")}`);
     }
     return config;
+}
+
+const LOOPBACK_HOSTS: readonly string[] = ["127.0.0.1", "[::1]", "localhost"];
+
+/**
+ * The AKS API server and ARM receive the identity's bearer token on every
+ * call, so a plain-http URL would hand it to anyone on the path. Plain http
+ * is allowed for loopback hosts only: the test fakes listen on 127.0.0.1
+ * without TLS, and a token sent to this machine does not leave it. (The
+ * identity endpoint is no app setting: the platform sets IDENTITY_ENDPOINT.)
+ */
+function requireHttps(name: string, value: string, problems: string[]): void {
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        problems.push(`${name} is not a URL (got ${JSON.stringify(value)})`);
+        return;
+    }
+    if (url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.includes(url.hostname.toLowerCase()))) {
+        return;
+    }
+    problems.push(`${name} must be an https URL (got ${JSON.stringify(value)}): a bearer token travels on it`);
 }

@@ -1,8 +1,9 @@
 // Azure as the drill simulates it: Traffic Manager probes the primary
 // endpoint (interval, tolerated failures), its probe-state metric is
 // published once a minute, the one-minute metric alert (autoMitigate) calls
-// the function on Fired and on Resolved, and the minute timer re-runs the
-// check while the degraded-since annotation is set. The adapter is the real
+// the function on Fired and on Resolved, both of which only enqueue: the HTTP
+// call and the minute timer (while the degraded-since annotation is set) put
+// a message on the one queue, which one worker drains one message at a time. The adapter is the real
 // one (functions/azure/platform.ts azurePlatform) over an in-memory Traffic
 // Manager API and the simulated Kubernetes API, with the app settings
 // contract and wait budgets of functions/azure/settings.ts.
@@ -10,7 +11,9 @@
 import { METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S } from "../../components/dr/rto";
 import { EndpointState, TrafficManagerApi } from "../../functions/azure/arm";
 import { azurePlatform, DEGRADED_SINCE_ANNOTATION } from "../../functions/azure/platform";
+import { coveredByEarlierRun, FailoverMessage, WorkerMemory } from "../../functions/azure/handler";
 import { appSettingsFor, ARM_PUBLIC_ENDPOINT, AzureFunctionConfig, parseAppSettings, WAIT_BUDGET_SECONDS } from "../../functions/azure/settings";
+import { QUEUE_HOST_SETTINGS } from "../../components/azure/failover-package";
 import { runFailover } from "../../functions/core/failover";
 import { DEFAULT_RETRY, withRetry } from "../../functions/core/retry";
 import { CloudSimBase } from "./cloud";
@@ -20,6 +23,8 @@ const ENDPOINT_ID = "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourc
 const FAKE_CA = "-----BEGIN CERTIFICATE-----\nZHJpbGw=\n-----END CERTIFICATE-----\n";
 /** components/azure/failover-package.ts RECHECK_SCHEDULE "0 * * * * *": every minute at second 0. */
 const TIMER_PERIOD_S = 60;
+/** An idle queue is polled at most this far apart (host.json maxPollingInterval): the worst case before a message starts. */
+const QUEUE_PICKUP_S = Number(QUEUE_HOST_SETTINGS.maxPollingInterval.split(":")[2]);
 
 export class AzureSim extends CloudSimBase {
     readonly cloud = "azure" as const;
@@ -29,6 +34,9 @@ export class AzureSim extends CloudSimBase {
     private samples: { atMs: number; value: number }[] = [];
     private alert: "Resolved" | "Fired" = "Resolved";
     private timerRunning = false;
+    private readonly queue: { message: FailoverMessage; label: string }[] = [];
+    private workerBusy = false;
+    private readonly memory: WorkerMemory = {};
     private readonly config: AzureFunctionConfig;
 
     constructor(...args: ConstructorParameters<typeof CloudSimBase>) {
@@ -116,7 +124,7 @@ export class AzureSim extends CloudSimBase {
             this.world.detections.push(this.clock.now());
         }
         // autoMitigate: the action group calls the function on Resolved too.
-        this.notify(next === "Fired" ? "alert Fired" : "alert Resolved", trigger => this.run("http", trigger));
+        this.notify(next === "Fired" ? "alert Fired" : "alert Resolved", trigger => this.alertCall(trigger));
     }
 
     private timer(): void {
@@ -125,22 +133,53 @@ export class AzureSim extends CloudSimBase {
             return;
         }
         this.timerRunning = true;
-        this.run("timer", "timer", () => { this.timerRunning = false; });
-    }
-
-    /** runAzureFailover's flow (functions/azure/handler.ts) with the simulated Traffic Manager and Kubernetes API. */
-    private run(kind: "http" | "timer", trigger: string, done?: () => void): void {
-        this.invoke(trigger, async (record, log) => {
-            await this.call(this.lat.invoke);
-            const k8s = this.world.kube;
-            if (kind === "timer") {
+        void (async () => {
+            try {
+                await this.call(this.lat.invoke);
+                const k8s = this.world.kube;
+                const log = () => undefined;
                 const pending = await withRetry(() => k8s.getDeploymentAnnotation(NAMESPACE, OPERATOR, DEGRADED_SINCE_ANNOTATION),
                     { call: "k8s.getDeploymentAnnotation", policy: DEFAULT_RETRY, sleep: ms => this.clock.sleep(ms), random: this.random, log })
-                    .catch(() => "unknown");
-                if (pending === undefined) {
-                    return { decision: "idle" as const, reason: "no holdoff pending" };
+                    .catch(() => undefined);
+                if (pending !== undefined) {
+                    this.enqueue({ trigger: "recheck", receivedAt: new Date(this.clock.now()).toISOString() }, "timer");
                 }
+            } finally {
+                this.timerRunning = false;
             }
+        })();
+    }
+
+    /** functionsEntry's HTTP function: the message goes on the queue, the 202 goes back at once. */
+    private alertCall(trigger: string): void {
+        this.enqueue({ trigger: "alert", receivedAt: new Date(this.clock.now()).toISOString() }, trigger);
+    }
+
+    private enqueue(message: FailoverMessage, label: string): void {
+        this.queue.push({ message, label });
+        this.drain();
+    }
+
+    /**
+     * One instance, batchSize 1: the next message starts only after the
+     * previous run ended. The invocation arrives when its message is taken;
+     * the polling delay counts as delivery, like the invoke latency.
+     */
+    private drain(): void {
+        if (this.workerBusy || this.queue.length === 0) {
+            return;
+        }
+        this.workerBusy = true;
+        const next = this.queue.shift()!;
+        let startedAtMs = 0;
+        this.invoke(`queue: ${next.label}`, async (record, log) => {
+            await this.clock.sleep(QUEUE_PICKUP_S * 1000);
+            startedAtMs = this.clock.now();
+            if (coveredByEarlierRun(next.message, this.memory)) {
+                return { decision: "idle" as const, reason: "recheck covered by an earlier run" };
+            }
+            await this.call(this.lat.invoke);
+            const k8s = this.world.kube;
             const platform = azurePlatform({
                 tm: this.trafficManager(),
                 k8s,
@@ -154,9 +193,15 @@ export class AzureSim extends CloudSimBase {
                 now: () => this.clock.now(),
                 log,
             });
-            return runFailover(this.recordChecks(platform, record), k8s, { ...this.config.failover, waitBudgetSeconds: WAIT_BUDGET_SECONDS[kind] },
+            return runFailover(this.recordChecks(platform, record), k8s, { ...this.config.failover, waitBudgetSeconds: WAIT_BUDGET_SECONDS },
                 this.clock, log, { random: this.random });
-        }, () => done?.());
+        }, result => {
+            if (result.decision !== "error" && startedAtMs > (this.memory.lastCleanRunStartedMs ?? -Infinity)) {
+                this.memory.lastCleanRunStartedMs = startedAtMs;
+            }
+            this.workerBusy = false;
+            this.drain();
+        });
     }
 
     private trafficManager(): TrafficManagerApi {

@@ -91,6 +91,10 @@ export function azureState(args: NewResourceArgs, _config: Config): Record<strin
             const name = String(i.containerName ?? args.name);
             return { name, id: `${groupId}/providers/Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${name}` };
         }
+        case "azure-native:storage:Queue": {
+            const name = String(i.queueName ?? args.name);
+            return { name, id: `${groupId}/providers/Microsoft.Storage/storageAccounts/${i.accountName}/queueServices/default/queues/${name}` };
+        }
         case "azure-native:storage:Blob": {
             const name = String(i.blobName ?? args.name);
             const url = `https://${i.accountName}.blob.core.windows.net/${i.containerName}/${name}`;

@@ -5,9 +5,13 @@ import type { FailoverResult } from "../../functions/core/types";
 import { trafficManagerApi } from "../../functions/azure/arm";
 import { expiresAtMs } from "../../functions/azure/identity";
 import { KubeClient } from "../../functions/k8s/client";
-import { functionsEntry, runAzureFailover, AzureRunResult } from "../../functions/azure/handler";
+import {
+    alertMessage, AzureRunResult, FailoverMessage, FunctionsContext, functionsEntry, parseFailoverMessage, RecheckResult, runAzureFailover, runRecheckTimer, WorkerMemory,
+} from "../../functions/azure/handler";
 import { azurePlatform, classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
-import { AKS_AAD_SERVER_APP_ID, APP_SETTING, appSettingsFor, AzureFunctionConfig, FUNCTION_NAMES, parseAppSettings } from "../../functions/azure/settings";
+import {
+    AKS_AAD_SERVER_APP_ID, APP_SETTING, appSettingsFor, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES, parseAppSettings, QUEUE_BINDING, WAIT_BUDGET_SECONDS,
+} from "../../functions/azure/settings";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { FakeAzure } from "./fake-azure";
 
@@ -47,7 +51,10 @@ interface World {
     env: Record<string, string>;
     clock: ReturnType<typeof fakeClock>;
     lines: Record<string, unknown>[];
-    run: (trigger: "http" | "timer", payload?: unknown) => Promise<AzureRunResult>;
+    memory: WorkerMemory;
+    /** One queue message through the worker (an alert received now when none is given). */
+    run: (message?: FailoverMessage) => Promise<AzureRunResult>;
+    timer: () => Promise<RecheckResult>;
     stop: () => Promise<void>;
 }
 
@@ -79,9 +86,12 @@ async function world(opts: { holdoff?: number; cooldown?: number; gate?: boolean
     const env = { IDENTITY_ENDPOINT: `${azure.url}/msi/token`, IDENTITY_HEADER: azure.identityHeader, ...appSettingsFor(config) };
     const clock = fakeClock();
     const lines: Record<string, unknown>[] = [];
+    const memory: WorkerMemory = {};
+    const deps = { env, clock, write: (l: string) => { lines.push(JSON.parse(l)); }, random: () => 0 };
     return {
-        azure, kube, env, clock, lines,
-        run: (trigger, payload) => runAzureFailover(trigger, { env, clock, write: l => lines.push(JSON.parse(l)), random: () => 0 }, payload),
+        azure, kube, env, clock, lines, memory,
+        run: message => runAzureFailover(deps, message ?? alertMessage(undefined, clock.now()), memory),
+        timer: () => runRecheckTimer(deps),
         stop: async () => { await Promise.all([azure.stop(), kube.stop(), secondary.close()]); },
     };
 }
@@ -89,6 +99,7 @@ async function world(opts: { holdoff?: number; cooldown?: number; gate?: boolean
 const annotationsOf = (w: World) => (w.kube.deployment(NS, OPERATOR)!.metadata.annotations ?? {}) as Record<string, string>;
 const replicasOf = (w: World) => w.kube.deployment(NS, OPERATOR)!.spec.replicas;
 const failover = (r: AzureRunResult) => r as FailoverResult;
+const scaleUps = (w: World) => w.kube.requests.filter(r => r.method === "PATCH" && JSON.stringify(r.body).includes("/spec/replicas")).length;
 
 describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)", function () {
     let w: World | undefined;
@@ -99,7 +110,8 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
 
     it("fails over: deletes the stale TLS secret, scales humio-operator 0 -> 1, disables the primary endpoint, records the cooldown", async () => {
         w = await world({ holdoff: 0 });
-        const result = failover(await w.run("http", { schemaId: "azureMonitorCommonAlertSchema", data: { essentials: { alertRule: "logscale-primary-endpoint-down", monitorCondition: "Fired" } } }));
+        const payload = { schemaId: "azureMonitorCommonAlertSchema", data: { essentials: { alertRule: "logscale-primary-endpoint-down", monitorCondition: "Fired" } } };
+        const result = failover(await w.run(alertMessage(payload, w.clock.now())));
         assert.equal(result.decision, "failed-over", result.reason);
         assert.equal(result.tlsSecret, "deleted");
         assert.equal(result.dnsLocked, true);
@@ -116,39 +128,87 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         assert.deepEqual(tokens.map(t => t.query.resource).sort(), [AKS_AAD_SERVER_APP_ID, w.azure.armResource].sort());
         assert.ok(tokens.every(t => t.query.client_id === CLIENT_ID && t.headers["x-identity-header"] === w!.azure.identityHeader));
         assert.ok(w.kube.requests.every(r => r.authorization === `Bearer token-for-${AKS_AAD_SERVER_APP_ID}`));
-        assert.ok(w.lines.some(l => l.event === "alert.received" && l.monitorCondition === "Fired"));
+        assert.ok(w.lines.some(l => l.event === "queue.message" && l.trigger === "alert" && l.monitorCondition === "Fired"));
     });
 
-    it("holdoff: the alert run waits within its budget and hands over; the minute timer fails over once the holdoff is met", async () => {
-        w = await world({ holdoff: 180 });
-        const first = failover(await w.run("http"));
+    it("holdoff: the alert's run waits within its budget and hands over; the timer's recheck fails over once the holdoff is met", async () => {
+        w = await world({ holdoff: WAIT_BUDGET_SECONDS + 120 });
+        const first = failover(await w.run());
         assert.equal(first.decision, "holdoff-pending", first.reason);
         assert.equal(first.recheckScheduled, true);
         assert.equal(replicasOf(w), 0);
         assert.equal(w.azure.count("PATCH", "/externalEndpoints/"), 0);
         assert.equal(annotationsOf(w)[DEGRADED_SINCE_ANNOTATION], String(T0 / 1000), "tracked from the first failing reading");
-        assert.ok(w.clock.now() - T0 <= 150_000, "the alert run stays inside the HTTP front end's limit");
+        assert.ok(w.clock.now() - T0 <= WAIT_BUDGET_SECONDS * 1000, "the run stays inside its wait budget");
 
-        w.clock.advance(40);
-        const second = failover(await w.run("timer"));
+        w.clock.advance(150);
+        const recheck = await w.timer();
+        assert.equal(recheck.decision, "enqueued", recheck.reason);
+        assert.equal(recheck.message!.trigger, "recheck");
+        const second = failover(await w.run(recheck.message));
         assert.equal(second.decision, "failed-over", second.reason);
-        assert.ok(second.primary!.failingForSeconds >= 180);
+        assert.ok(second.primary!.failingForSeconds >= WAIT_BUDGET_SECONDS + 120);
         assert.equal(replicasOf(w), 1);
         assert.equal(w.azure.endpoint(ENDPOINT_ID)!.endpointStatus, "Disabled");
     });
 
-    it("the timer does nothing (one read, no Azure call) while no holdoff is pending", async () => {
+    it("the timer enqueues nothing (one Kubernetes read, no Azure call) while no holdoff is pending", async () => {
         w = await world({ holdoff: 180 });
-        const result = await w.run("timer");
+        const result = await w.timer();
         assert.equal(result.decision, "idle");
+        assert.equal(result.message, undefined);
         assert.equal(w.kube.requests.length, 1);
         assert.equal(w.azure.requests.filter(r => r.path !== "/msi/token").length, 0);
         assert.equal(replicasOf(w), 0);
     });
 
+    it("the timer enqueues a recheck while degraded-since is set, and still touches nothing", async () => {
+        w = await world({ holdoff: 180, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 60) } });
+        const result = await w.timer();
+        assert.equal(result.decision, "enqueued");
+        assert.deepEqual(result.message, { trigger: "recheck", receivedAt: new Date(T0).toISOString(), degradedSince: String(T0 / 1000 - 60) });
+        assert.equal(w.kube.requests.length, 1);
+        assert.equal(w.azure.requests.filter(r => r.path !== "/msi/token").length, 0);
+        assert.equal(replicasOf(w), 0);
+    });
+
+    it("two messages processed one after the other: one scale-up, the second run finds the failover done", async () => {
+        w = await world();
+        const first = failover(await w.run(alertMessage(undefined, T0)));
+        const second = failover(await w.run(alertMessage(undefined, T0)));
+        assert.equal(first.decision, "failed-over", first.reason);
+        // The record the first run wrote is what the second one meets first.
+        assert.equal(second.decision, "cooldown", second.reason);
+        assert.deepEqual([second.operatorScaled, second.stepsDone ?? []], [false, []]);
+        assert.equal(scaleUps(w), 1);
+        assert.equal(w.azure.count("PATCH", "/externalEndpoints/"), 1);
+        assert.equal(replicasOf(w), 1);
+    });
+
+    it("rechecks enqueued while a run waited are covered by the next run, not each run again", async () => {
+        w = await world({ holdoff: 10_000 });
+        const first = failover(await w.run());
+        assert.equal(first.decision, "holdoff-pending");
+        // Enqueued by the timer during the first run's wait: the first of them
+        // continues the watch, the others asked for a check it already makes.
+        const during = [60, 120, 180].map(s => ({ trigger: "recheck" as const, receivedAt: new Date(T0 + s * 1000).toISOString() }));
+        const second = failover(await w.run(during[0]));
+        assert.equal(second.decision, "holdoff-pending");
+        const requestsBefore = w.kube.requests.length;
+        for (const m of during.slice(1)) {
+            const r = await w.run(m);
+            assert.equal(r.decision, "idle", r.reason);
+            assert.match(r.reason, /covered by the run started at/);
+        }
+        assert.equal(w.kube.requests.length, requestsBefore, "a covered recheck contacts nothing");
+        // An alert is never folded in: a Resolved one must clear the holdoff.
+        const alert = await w.run(alertMessage(undefined, T0 + 60_000));
+        assert.equal(alert.decision, "holdoff-pending");
+    });
+
     it("a recovered primary ends the holdoff: no failover, degraded-since removed", async () => {
         w = await world({ holdoff: 180, monitor: "Online", annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 120) } });
-        const result = failover(await w.run("http", { data: { essentials: { monitorCondition: "Resolved" } } }));
+        const result = failover(await w.run(alertMessage({ data: { essentials: { monitorCondition: "Resolved" } } }, T0)));
         assert.equal(result.decision, "primary-healthy");
         assert.equal(DEGRADED_SINCE_ANNOTATION in annotationsOf(w), false);
         assert.equal(replicasOf(w), 0);
@@ -158,7 +218,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
     it("a Disabled primary endpoint (an earlier lock, or an operator) is never a reason to fail over", async () => {
         w = await world({ monitor: "Disabled" });
         w.azure.putEndpoint(ENDPOINT_ID, { endpointStatus: "Disabled", endpointMonitorStatus: "Disabled" });
-        const result = failover(await w.run("http"));
+        const result = failover(await w.run());
         assert.equal(result.decision, "primary-healthy");
         assert.match(result.primary!.detail!, /switched off/);
         assert.equal(replicasOf(w), 0);
@@ -167,7 +227,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
     it("an unknown monitor status is not acted on, and pending holdoff tracking is kept", async () => {
         const since = String(T0 / 1000 - 600);
         w = await world({ monitor: "Unmonitored", annotations: { [DEGRADED_SINCE_ANNOTATION]: since } });
-        const result = failover(await w.run("timer"));
+        const result = failover(await w.run({ trigger: "recheck", receivedAt: new Date(T0).toISOString() }));
         assert.equal(result.decision, "primary-healthy");
         assert.equal(annotationsOf(w)[DEGRADED_SINCE_ANNOTATION], since);
         assert.equal(replicasOf(w), 0);
@@ -176,7 +236,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
     it("a failed lock does not undo the failover: scaled, reported, not retried on 403", async () => {
         w = await world();
         w.azure.fault({ method: "PATCH", status: 403 });
-        const result = failover(await w.run("http"));
+        const result = failover(await w.run());
         assert.equal(result.decision, "failed-over");
         assert.equal(result.dnsLocked, false);
         assert.match(result.dnsLockError!, /HTTP 403 InjectedFault/);
@@ -191,7 +251,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         w.azure.fault({ method: "GET", path: "/externalEndpoints/", status: 429 });
         w.azure.fault({ method: "GET", path: "/externalEndpoints/", status: 503 });
         w.azure.fault({ method: "PATCH", status: 500 });
-        const result = failover(await w.run("http"));
+        const result = failover(await w.run());
         assert.equal(result.decision, "failed-over");
         assert.equal(result.dnsLocked, true);
         assert.equal(w.azure.count("GET", "/externalEndpoints/"), 3);
@@ -200,7 +260,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
 
     it("the secondary gate refuses to fail over onto a standby whose ingress does not answer", async () => {
         w = await world({ secondaryUp: false });
-        const result = failover(await w.run("http"));
+        const result = failover(await w.run());
         assert.equal(result.decision, "secondary-unhealthy");
         assert.equal(result.secondaryHealthy, false);
         assert.equal(replicasOf(w), 0);
@@ -209,15 +269,16 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
     });
 
     it("cooldown: no second failover within failoverCooldownSeconds of the recorded one", async () => {
-        w = await world({ cooldown: 300, annotations: { [LAST_FAILOVER_ANNOTATION]: String(T0 / 1000 - 100) } });
-        const result = failover(await w.run("http"));
+        // Longer than the run's wait budget: a shorter cooldown simply ends inside the run.
+        w = await world({ cooldown: 3600, annotations: { [LAST_FAILOVER_ANNOTATION]: String(T0 / 1000 - 100) } });
+        const result = failover(await w.run());
         assert.equal(result.decision, "cooldown");
         assert.equal(replicasOf(w), 0);
     });
 
     it("an operator already running with a locked failover recorded: nothing is deleted or locked again", async () => {
         w = await world({ replicas: 1, annotations: { [LAST_FAILOVER_ANNOTATION]: `${T0 / 1000 - 7200};lock=applied` } });
-        const result = failover(await w.run("http"));
+        const result = failover(await w.run());
         assert.equal(result.decision, "already-failed-over");
         assert.ok(w.kube.secret(NS, CLUSTER));
         assert.equal(w.azure.count("PATCH", "/externalEndpoints/"), 0);
@@ -225,7 +286,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
 
     it("an operator scaled to 1 by hand with no record, primary failing: the run locks and records it (never deletes the secret)", async () => {
         w = await world({ replicas: 1 });
-        const result = failover(await w.run("http"));
+        const result = failover(await w.run());
         assert.equal(result.decision, "failed-over");
         assert.equal(result.operatorScaled, false);
         assert.equal(result.dnsLocked, true);
@@ -237,7 +298,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
     it("no identity token: the run ends in error before touching anything", async () => {
         w = await world();
         w.azure.fault({ path: "/msi/token", status: 400, times: 10 });
-        const result = failover(await w.run("http"));
+        const result = failover(await w.run());
         assert.equal(result.decision, "error");
         assert.match(result.error ?? "", /identity\.token.*HTTP 400/);
         assert.equal(replicasOf(w), 0);
@@ -247,7 +308,7 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
     it("broken app settings: error naming each bad setting", async () => {
         w = await world();
         const env = { ...w.env, [APP_SETTING.aksServer]: "", [APP_SETTING.primaryEndpointId]: "/subscriptions/x/endpoint" };
-        const result = await runAzureFailover("http", { env, clock: w.clock, write: () => undefined });
+        const result = await runAzureFailover({ env, clock: w.clock, write: () => undefined }, alertMessage(undefined, T0));
         assert.equal(result.decision, "error");
         assert.match((result as FailoverResult).error!, /LOGSCALE_DR_AKS_SERVER is not set/);
         assert.match((result as FailoverResult).error!, /LOGSCALE_DR_PRIMARY_ENDPOINT_ID must be the ARM id of a Traffic Manager external endpoint/);
@@ -363,6 +424,39 @@ describe("azure failover adapter: pure parts", () => {
         assert.throws(() => parseAppSettings({ ...appSettingsFor(config), [APP_SETTING.preFailoverFailureSeconds]: "-5" }), /LOGSCALE_DR_HOLDOFF_SECONDS must be a whole number/);
     });
 
+    it("refuses a plain-http AKS server or ARM endpoint, naming the setting and its value; http only on loopback", () => {
+        const config: AzureFunctionConfig = {
+            failover: { namespace: NS, operatorDeployment: OPERATOR, humioClusterName: CLUSTER, preFailoverFailureSeconds: 0, cooldownSeconds: 300, requireHealthySecondary: false, recheckIntervalSeconds: 10 },
+            primaryEndpointId: ENDPOINT_ID,
+            secondaryPort: 443,
+            aksServer: "https://aks.hcp.eastus2.azmk8s.io:443",
+            identityClientId: CLIENT_ID,
+            armEndpoint: "https://management.azure.com",
+        };
+        const env = appSettingsFor(config);
+        assert.throws(() => parseAppSettings({ ...env, [APP_SETTING.aksServer]: "http://aks.hcp.eastus2.azmk8s.io:443" }),
+            /LOGSCALE_DR_AKS_SERVER must be an https URL \(got "http:\/\/aks\.hcp\.eastus2\.azmk8s\.io:443"\): a bearer token travels on it/);
+        assert.throws(() => parseAppSettings({ ...env, [APP_SETTING.armEndpoint]: "http://management.azure.com" }),
+            /LOGSCALE_DR_ARM_ENDPOINT must be an https URL \(got "http:\/\/management\.azure\.com"\): a bearer token travels on it/);
+        // Names that merely start like a loopback host are remote hosts.
+        for (const host of ["127.0.0.1.example.com", "localhost.example.com", "10.0.0.1"]) {
+            assert.throws(() => parseAppSettings({ ...env, [APP_SETTING.armEndpoint]: `http://${host}:8080` }), /LOGSCALE_DR_ARM_ENDPOINT must be an https URL/);
+        }
+        for (const host of ["127.0.0.1:8443", "[::1]:8443", "localhost:8443"]) {
+            assert.equal(parseAppSettings({ ...env, [APP_SETTING.aksServer]: `http://${host}`, [APP_SETTING.armEndpoint]: `http://${host}` }).aksServer, `http://${host}`);
+        }
+    });
+
+    it("queue messages: ours are read back from JSON text or an object, anything else is not ours", () => {
+        const m = alertMessage({ data: { essentials: { alertRule: "r", monitorCondition: "Fired" } } }, T0);
+        assert.deepEqual(m, { trigger: "alert", receivedAt: "2025-03-01T12:00:00.000Z", alertRule: "r", monitorCondition: "Fired", firedDateTime: undefined, resolvedDateTime: undefined });
+        assert.deepEqual(parseFailoverMessage(JSON.stringify(m)), JSON.parse(JSON.stringify(m)));
+        assert.deepEqual(parseFailoverMessage({ trigger: "recheck", receivedAt: "2025-03-01T12:01:00Z" }), { trigger: "recheck", receivedAt: "2025-03-01T12:01:00Z" });
+        for (const bad of ["not json", "{}", { trigger: "scale", receivedAt: "2025-03-01T12:01:00Z" }, { trigger: "alert", receivedAt: "yesterday" }, undefined]) {
+            assert.equal(parseFailoverMessage(bad), undefined, JSON.stringify(bad));
+        }
+    });
+
     it("token lifetime: expires_on (epoch seconds) or expires_in", () => {
         assert.equal(expiresAtMs({ expires_on: "1700000000" }, 0), 1_700_000_000_000);
         assert.equal(expiresAtMs({ expires_in: 3600 }, 1000), 3_601_000);
@@ -370,16 +464,83 @@ describe("azure failover adapter: pure parts", () => {
     });
 });
 
-describe("azure functions entry: the answer the action group sees", () => {
-    it("an invocation that ended in error answers 503, a status the action group retries (it does not retry 500)", async () => {
-        // The test process has none of the app settings, so the run ends in "error" before any remote call.
+describe("azure functions entry: HTTP enqueues and answers 202, the queue trigger fails over", function () {
+    let saved: NodeJS.ProcessEnv;
+    let w: World | undefined;
+    beforeEach(() => { saved = { ...process.env }; });
+    afterEach(async () => {
+        for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+        Object.assign(process.env, saved);
+        await w?.stop();
+        w = undefined;
+    });
+    const contextFor = (functionName: string, lines: string[] = []): FunctionsContext & { bindings: Record<string, unknown> } =>
+        ({ executionContext: { functionName }, log: (line: unknown) => { lines.push(String(line)); }, bindings: {} });
+
+    it("HTTP: 202 at once with the alert on the queue binding; no Kubernetes or ARM call, not even the settings read", async () => {
+        w = await world();
+        // No app settings in the environment: a failover run would end in error; the HTTP function does not care.
         const lines: string[] = [];
-        const answer = await functionsEntry(
-            { executionContext: { functionName: FUNCTION_NAMES.http }, log: (line: unknown) => { lines.push(String(line)); } },
-            { body: {} },
-        ) as { status: number; body: string };
-        assert.equal((JSON.parse(answer.body) as { decision: string }).decision, "error");
-        assert.equal(answer.status, 503);
-        assert.ok(lines.some(l => l.includes("failover.result")));
+        const context = contextFor(FUNCTION_NAMES.http, lines);
+        const payload = { schemaId: "azureMonitorCommonAlertSchema", data: { essentials: { alertRule: "logscale-primary-endpoint-down", monitorCondition: "Fired", firedDateTime: "2025-03-01T11:59:00Z" } } };
+        const answer = await functionsEntry(context, { method: "POST", body: payload }) as { status: number; headers: Record<string, string>; body: string };
+        assert.equal(answer.status, 202);
+        assert.equal(answer.headers["content-type"], "application/json");
+        const body = JSON.parse(answer.body) as { accepted: boolean; queue: string; receivedAt: string };
+        assert.deepEqual([body.accepted, body.queue], [true, FAILOVER_QUEUE_NAME]);
+        const message = parseFailoverMessage(context.bindings[QUEUE_BINDING.out]);
+        assert.ok(message, "one failover message on the output binding");
+        assert.equal(message.trigger, "alert");
+        assert.equal(message.receivedAt, body.receivedAt);
+        assert.equal(message.monitorCondition, "Fired");
+        assert.equal(message.alertRule, "logscale-primary-endpoint-down");
+        assert.equal(w.kube.requests.length, 0);
+        assert.equal(w.azure.requests.length, 0);
+        assert.ok(lines.some(l => JSON.parse(l).event === "alert.enqueued"));
+    });
+
+    it("HTTP with no or a foreign payload still enqueues and answers 202 (it validates nothing)", async () => {
+        for (const input of [undefined, { body: "plain text" }, { body: { hello: "world" } }]) {
+            const context = contextFor(FUNCTION_NAMES.http);
+            const answer = await functionsEntry(context, input) as { status: number };
+            assert.equal(answer.status, 202);
+            assert.equal(parseFailoverMessage(context.bindings[QUEUE_BINDING.out])?.trigger, "alert");
+        }
+    });
+
+    it("queue trigger: the message's run fails over against the fakes; a run ending in error throws so the queue retries it", async () => {
+        w = await world();
+        Object.assign(process.env, w.env);
+        const message = JSON.stringify(alertMessage(undefined, Date.now()));
+        const result = await functionsEntry(contextFor(FUNCTION_NAMES.worker), message);
+        assert.equal(result, undefined);
+        assert.equal(replicasOf(w), 1);
+        assert.equal(w.azure.endpoint(ENDPOINT_ID)!.endpointStatus, "Disabled");
+        assert.equal(w.kube.secret(NS, CLUSTER), undefined);
+
+        process.env[APP_SETTING.aksServer] = "http://aks.example.com";
+        await assert.rejects(functionsEntry(contextFor(FUNCTION_NAMES.worker), message),
+            /failover run ended in error: the function app settings are invalid: .*LOGSCALE_DR_AKS_SERVER must be an https URL/);
+    });
+
+    it("timer: sets the queue binding only while degraded-since is set", async () => {
+        w = await world();
+        Object.assign(process.env, w.env);
+        const idle = contextFor(FUNCTION_NAMES.timer);
+        assert.equal(await functionsEntry(idle, { isPastDue: false }), undefined);
+        assert.equal(QUEUE_BINDING.out in idle.bindings, false);
+
+        w.kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: "1740830400" } });
+        const pending = contextFor(FUNCTION_NAMES.timer);
+        await functionsEntry(pending, { isPastDue: false });
+        const message = parseFailoverMessage(pending.bindings[QUEUE_BINDING.out]);
+        assert.equal(message?.trigger, "recheck");
+        assert.equal(message?.degradedSince, "1740830400");
+        assert.equal(w.kube.count("PATCH", "/deployments/"), 0, "the timer changes nothing itself");
+        assert.equal(w.azure.requests.filter(r => r.path !== "/msi/token").length, 0);
+    });
+
+    it("an unknown function name is refused, not taken for the HTTP function", async () => {
+        await assert.rejects(functionsEntry(contextFor("other"), {}), /no function "other" in this package/);
     });
 });

@@ -3,9 +3,10 @@ import * as fs from "fs";
 import { builtinModules } from "module";
 import * as os from "os";
 import * as path from "path";
-import { packageFiles, RECHECK_SCHEDULE, serializeFailoverHandler } from "../../components/azure/failover-package";
+import { FUNCTION_TIMEOUT_SECONDS, packageFiles, RECHECK_SCHEDULE, serializeFailoverHandler } from "../../components/azure/failover-package";
+import { WRITE_ROUNDS_RESERVE_SECONDS } from "../../functions/core/failover";
 import { DEGRADED_SINCE_ANNOTATION } from "../../functions/azure/platform";
-import { AKS_AAD_SERVER_APP_ID, appSettingsFor, FUNCTION_NAMES } from "../../functions/azure/settings";
+import { AKS_AAD_SERVER_APP_ID, appSettingsFor, FAILOVER_QUEUE_NAME, FUNCTION_NAMES, QUEUE_BINDING, WAIT_BUDGET_SECONDS } from "../../functions/azure/settings";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { FakeAzure } from "./fake-azure";
 
@@ -37,21 +38,46 @@ describe("azure failover package", function () {
         assert.equal(/@pulumi|@azure\/|aws-sdk/.test(files["handler.js"]), false);
     });
 
-    it("declares the alert's HTTP function (POST, function key) and the minute timer, both on the one script", () => {
-        const http = JSON.parse(files[`${FUNCTION_NAMES.http}/function.json`]);
-        assert.equal(http.scriptFile, "../handler.js");
-        assert.equal(http.entryPoint, "handler");
-        assert.deepEqual(http.bindings[0], { authLevel: "function", type: "httpTrigger", direction: "in", name: "req", methods: ["post"] });
-        const timer = JSON.parse(files[`${FUNCTION_NAMES.timer}/function.json`]);
-        assert.equal(timer.scriptFile, "../handler.js");
-        assert.equal(timer.bindings[0].type, "timerTrigger");
-        assert.equal(timer.bindings[0].schedule, RECHECK_SCHEDULE);
+    it("declares the HTTP function and the timer with the queue output, and the worker on the same queue, all on the one script", () => {
+        const fn = (name: string) => JSON.parse(files[`${name}/function.json`]) as { scriptFile: string; entryPoint: string; bindings: Record<string, unknown>[] };
+        const queueOut = { type: "queue", direction: "out", name: QUEUE_BINDING.out, queueName: FAILOVER_QUEUE_NAME, connection: "AzureWebJobsStorage" };
+        const http = fn(FUNCTION_NAMES.http);
+        assert.deepEqual(http.bindings, [
+            { authLevel: "function", type: "httpTrigger", direction: "in", name: "req", methods: ["post"] },
+            { type: "http", direction: "out", name: "$return" },
+            queueOut,
+        ]);
+        const timer = fn(FUNCTION_NAMES.timer);
+        assert.deepEqual(timer.bindings, [
+            { type: "timerTrigger", direction: "in", name: "timer", schedule: RECHECK_SCHEDULE, runOnStartup: false, useMonitor: true },
+            queueOut,
+        ]);
+        const worker = fn(FUNCTION_NAMES.worker);
+        assert.deepEqual(worker.bindings, [
+            { type: "queueTrigger", direction: "in", name: QUEUE_BINDING.in, queueName: FAILOVER_QUEUE_NAME, connection: "AzureWebJobsStorage" },
+        ]);
+        for (const f of [http, timer, worker]) {
+            assert.deepEqual([f.scriptFile, f.entryPoint], ["../handler.js", "handler"]);
+        }
+        assert.deepEqual(Object.keys(files).sort(), ["converge/function.json", "failover/function.json", "handler.js", "host.json", "recheck/function.json"]);
+    });
+
+    it("host.json: the queue extension from the v4 bundle, one message at a time, and a timeout the worker's budget fits", () => {
         const host = JSON.parse(files["host.json"]);
         assert.equal(host.version, "2.0");
+        assert.deepEqual(host.extensionBundle, { id: "Microsoft.Azure.Functions.ExtensionBundle", version: "[4.*, 5.0.0)" });
+        const q = host.extensions.queues;
+        assert.deepEqual([q.batchSize, q.newBatchThreshold], [1, 0]);
+        assert.ok(Number.isInteger(q.maxDequeueCount) && q.maxDequeueCount >= 2 && q.maxDequeueCount <= 5, `maxDequeueCount ${q.maxDequeueCount}`);
+        const seconds = (t: string) => { const [h, m, sec] = t.split(":").map(Number); return h * 3600 + m * 60 + sec; };
+        assert.ok(seconds(q.maxPollingInterval) >= 1 && seconds(q.maxPollingInterval) <= 5, `maxPollingInterval ${q.maxPollingInterval}`);
+        assert.ok(seconds(q.visibilityTimeout) > 0 && seconds(q.visibilityTimeout) <= 120, `visibilityTimeout ${q.visibilityTimeout}`);
+        assert.equal(seconds(host.functionTimeout), FUNCTION_TIMEOUT_SECONDS);
+        assert.ok(WAIT_BUDGET_SECONDS + WRITE_ROUNDS_RESERVE_SECONDS < FUNCTION_TIMEOUT_SECONDS);
         assert.equal(host.logging.applicationInsights.samplingSettings.isEnabled, false);
     });
 
-    it("the serialized handler runs on its own: the alert call fails over, the timer is idle afterwards", async () => {
+    it("the serialized handler runs on its own: the alert call enqueues, its message fails over, the timer is idle afterwards", async () => {
         const azure = await FakeAzure.start();
         const kube = await FakeKubernetes.start({ tls: true, authorize: h => h === `Bearer token-for-${AKS_AAD_SERVER_APP_ID}` });
         const saved = { ...process.env };
@@ -78,20 +104,28 @@ describe("azure failover package", function () {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             const handler = require(path.join(dir, "handler.js")).handler as (context: unknown, input: unknown) => Promise<unknown>;
             const logged: string[] = [];
-            const response = await handler(
-                { executionContext: { functionName: FUNCTION_NAMES.http }, log: (l: string) => logged.push(l) },
+            const httpContext = { executionContext: { functionName: FUNCTION_NAMES.http }, log: (l: string) => logged.push(l), bindings: {} as Record<string, unknown> };
+            const response = await handler(httpContext,
                 { method: "POST", body: { data: { essentials: { alertRule: "logscale-primary-endpoint-down", monitorCondition: "Fired" } } } },
             ) as { status: number; body: string };
-            assert.equal(response.status, 200);
-            const result = JSON.parse(response.body);
+            assert.equal(response.status, 202);
+            assert.equal(kube.requests.length, 0, "the HTTP function only enqueues");
+            const queued = httpContext.bindings[QUEUE_BINDING.out];
+            assert.equal(typeof queued, "string");
+            // Model v3 hands a JSON queue message to the trigger already parsed.
+            const worker = await handler({ executionContext: { functionName: FUNCTION_NAMES.worker }, log: (l: string) => logged.push(l) }, JSON.parse(String(queued)));
+            assert.equal(worker, undefined);
+            const result = logged.map(l => JSON.parse(l)).find(l => l.event === "failover.result");
             assert.equal(result.decision, "failed-over", result.reason);
             assert.equal(kube.deployment("logging", "humio-operator")!.spec.replicas, 1);
             assert.equal(azure.endpoint(ENDPOINT_ID)!.endpointStatus, "Disabled");
             assert.ok(logged.every(l => JSON.parse(l).cloud === "azure"), "every log line is one JSON object");
 
             const requestsBefore = kube.requests.length;
-            const timer = await handler({ executionContext: { functionName: FUNCTION_NAMES.timer }, log: () => undefined }, { isPastDue: false });
+            const timerContext = { executionContext: { functionName: FUNCTION_NAMES.timer }, log: () => undefined, bindings: {} as Record<string, unknown> };
+            const timer = await handler(timerContext, { isPastDue: false });
             assert.equal(timer, undefined);
+            assert.deepEqual(timerContext.bindings, {}, "nothing enqueued without a pending holdoff");
             assert.equal(kube.requests.length, requestsBefore + 1, "one read of the annotation");
             assert.equal(DEGRADED_SINCE_ANNOTATION in (kube.deployment("logging", "humio-operator")!.metadata.annotations ?? {}), false);
         } finally {

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { loadConfig } from "../../config/load";
 import { PEER_OUTPUTS } from "../../components/dr/contract";
 import { createStack } from "../../components/stack";
-import { AKS_FAILOVER_DATA_ACTIONS, TRAFFIC_MANAGER_LOCK_ACTIONS } from "../../components/azure/roles";
+import { AKS_FAILOVER_DATA_ACTIONS, BUILT_IN_ROLES, TRAFFIC_MANAGER_LOCK_ACTIONS } from "../../components/azure/roles";
+import { FAILOVER_QUEUE_NAME } from "../../functions/azure/settings";
 import { findResource, runProgram, RunResult } from "../../scripts/mock/engine";
 import { mockGuid } from "../../scripts/mock/state-azure";
 
@@ -203,7 +204,7 @@ describe("azure stacks under the mock engine", function () {
         const settings = Object.fromEntries((app.rawInputs.siteConfig as { appSettings: { name: string; value: string }[] }).appSettings.map(s => [s.name, s.value]));
         const blob = findResource(standby, "azure-native:storage:Blob");
         assert.match(String(blob.rawInputs.blobName), /^failover-[0-9a-f]{16}\.zip$/);
-        assert.deepEqual(blob.inputs.source, { archive: ["failover/function.json", "handler.js", "host.json", "recheck/function.json"] });
+        assert.deepEqual(blob.inputs.source, { archive: ["converge/function.json", "failover/function.json", "handler.js", "host.json", "recheck/function.json"] });
         assert.equal(settings.WEBSITE_RUN_FROM_PACKAGE, `https://logscalefnb2b2b2b2.blob.core.windows.net/function-packages/${blob.rawInputs.blobName}`);
         const identity = findResource(standby, "azure-native:managedidentity:UserAssignedIdentity", "logscale-failover-identity");
         assert.equal(settings.WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID, identity.id);
@@ -231,7 +232,7 @@ describe("azure stacks under the mock engine", function () {
     it("the function's identity: custom roles scoped to the profile and to the logging namespace, nothing broader", () => {
         const principal = findResource(standby, "azure-native:managedidentity:UserAssignedIdentity", "logscale-failover-identity");
         const mine = ofType(standby, "azure-native:authorization:RoleAssignment").filter(a => a.name.startsWith("logscale-failover-"));
-        assert.deepEqual(mine.map(a => a.name).sort(), ["logscale-failover-aks", "logscale-failover-storage-owner", "logscale-failover-tm-lock"]);
+        assert.deepEqual(mine.map(a => a.name).sort(), ["logscale-failover-aks", "logscale-failover-storage-owner", "logscale-failover-storage-queue", "logscale-failover-tm-lock"]);
         const lock = findResource(standby, "azure-native:authorization:RoleAssignment", "logscale-failover-tm-lock");
         assert.equal(lock.rawInputs.scope, primary.outputs.trafficManagerProfileId);
         assert.equal(lock.rawInputs.roleDefinitionId, findResource(standby, "azure-native:authorization:RoleDefinition", "logscale-failover-tm-lock-role").id);
@@ -248,6 +249,29 @@ describe("azure stacks under the mock engine", function () {
         assert.deepEqual(aksRole.permissions[0].actions, []);
         assert.deepEqual(aksRole.permissions[0].dataActions, [...AKS_FAILOVER_DATA_ACTIONS]);
         assert.ok(AKS_FAILOVER_DATA_ACTIONS.every(a => !a.includes("*")));
+    });
+
+    it("the failover queue lives in the function's own account, which the identity may use as a queue and nothing more", () => {
+        const account = findResource(standby, "azure-native:storage:StorageAccount", "logscale-failover-storage");
+        const queue = findResource(standby, "azure-native:storage:Queue", "logscale-failover-queue");
+        assert.equal(queue.rawInputs.queueName, FAILOVER_QUEUE_NAME);
+        assert.equal(queue.rawInputs.accountName, account.rawInputs.accountName);
+        assert.equal(queue.rawInputs.resourceGroupName, "logscale-eastus2");
+        const role = findResource(standby, "azure-native:authorization:RoleAssignment", "logscale-failover-storage-queue");
+        assert.equal(role.rawInputs.scope, account.id);
+        assert.equal(role.rawInputs.roleDefinitionId, `/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/${BUILT_IN_ROLES.storageQueueDataContributor}`);
+        assert.equal(BUILT_IN_ROLES.storageQueueDataContributor, "974c5e8b-45b9-4653-ba55-5f855dd0fb88");
+        const principal = findResource(standby, "azure-native:managedidentity:UserAssignedIdentity", "logscale-failover-identity");
+        assert.equal(role.rawInputs.principalId, mockGuid(`principal-${principal.id}`));
+        const app = findResource(standby, "azure-native:web:WebApp");
+        for (const r of [queue, role]) {
+            assert.ok(app.dependsOn.includes(r.urn), `the app waits for ${r.name}`);
+        }
+        // The plan stays at one instance: with batchSize 1 that is the one-run-at-a-time bound.
+        assert.equal((findResource(standby, "azure-native:web:AppServicePlan").rawInputs.sku as { capacity: number }).capacity, 1);
+        for (const run of [primary, promoted]) {
+            assert.equal(ofType(run, "azure-native:storage:Queue").length, 0);
+        }
     });
 
     it("AKS: Entra ID with Azure RBAC, no local accounts, one labelled pool per role; UI and ingest pools only when active", () => {
