@@ -233,17 +233,19 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         assert.equal(replicasOf(w), 0);
     });
 
-    it("a failed lock does not undo the failover: scaled, reported, not retried on 403", async () => {
+    it("a refused lock does not undo the failover: scaled, logged at once, not retried on 403 inside the call, tried again after the recheck interval", async () => {
         w = await world();
-        w.azure.fault({ method: "PATCH", status: 403 });
+        w.azure.fault({ method: "PATCH", status: 403, times: 1 });
+        const started = w.clock.now();
         const result = failover(await w.run());
         assert.equal(result.decision, "failed-over");
-        assert.equal(result.dnsLocked, false);
-        assert.match(result.dnsLockError!, /HTTP 403 InjectedFault/);
         assert.equal(replicasOf(w), 1);
-        assert.equal(w.azure.count("PATCH", "/externalEndpoints/"), 1);
-        assert.equal(w.azure.endpoint(ENDPOINT_ID)!.endpointStatus, "Enabled");
-        assert.ok(w.lines.some(l => l.event === "failover.dns-lock-failed"));
+        assert.ok(w.lines.some(l => l.event === "failover.dns-lock-failed"), "the first refusal is logged as it happens");
+        assert.equal(w.azure.count("PATCH", "/externalEndpoints/"), 2, "one refused attempt (403 is final for that call), one retry a recheck interval later");
+        assert.ok(w.clock.now() - started >= 30_000);
+        assert.equal(result.dnsLocked, true);
+        assert.equal(result.dnsLockError, undefined);
+        assert.equal(w.azure.endpoint(ENDPOINT_ID)!.endpointStatus, "Disabled");
     });
 
     it("ARM throttling and 5xx are retried with backoff", async () => {

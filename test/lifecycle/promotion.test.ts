@@ -228,11 +228,12 @@ for (const cloud of ["aws", "azure", "oci"] as const) {
             assert.equal(at(change(toPhase1, spec.pool.type, spec.pool.name("ui")).resource.inputs, spec.pool.sizePath), activeLayout.ui!.nodeCount);
         });
 
-        it("phase 1 deletes the failover function and everything that only serves it, nothing else", () => {
-            const expected = [key(spec.failover.type, spec.failover.name), ...spec.failover.children.map(([t, n]) => key(t, n))].sort();
+        it("phase 1 deletes the failover function and everything that only serves it, and the standby's image pre-pull; nothing else", () => {
+            const prepull = key("kubernetes:apps/v1:DaemonSet", "logscale-image-prepull");
+            const expected = [key(spec.failover.type, spec.failover.name), ...spec.failover.children.map(([t, n]) => key(t, n)), prepull].sort();
             assert.deepEqual(keysOf(toPhase1.changes, "delete"), expected);
             const component = resource(standby, spec.failover.type, spec.failover.name);
-            for (const c of toPhase1.changes.filter(x => x.op === "delete" && x.urn !== component.urn)) {
+            for (const c of toPhase1.changes.filter(x => x.op === "delete" && x.urn !== component.urn && key(x.type, x.name) !== prepull)) {
                 assert.ok(descendsFrom(standby, c.urn, component.urn), `${c.type} ${c.name} is deleted but is not part of the failover function`);
             }
             // And nothing of it is left behind.

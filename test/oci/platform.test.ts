@@ -308,7 +308,8 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
         it("a failed DNS lock is reported and the scale-up stands", async () => {
             fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0]));
             fake.fault({ method: "GET", path: "/steeringPolicies/", status: 403, times: 10 });
-            const result = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180 }), clock, logger.log);
+            // No wait budget: the lock is not tried again within this run.
+            const result = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180, waitBudgetSeconds: 0 }), clock, logger.log);
             assert.equal(result.decision, "failed-over");
             assert.equal(result.dnsLocked, false);
             assert.match(result.dnsLockError ?? "", /HTTP 403/);
