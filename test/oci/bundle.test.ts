@@ -119,6 +119,7 @@ describe("OCI failover function bundle (serialized handler in an Fn http-stream 
                 secondaryResultsUrl: `${fake.url}/20180501/pingProbeResults/${PING}`,
                 secondaryWindowSeconds: 180,
                 metricLookbackSeconds: 1080,
+                alarmRepeatSeconds: 300,
                 settings: {
                     namespace: "logging", operatorDeployment: "humio-operator", humioClusterName: "logscale",
                     preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: true, recheckIntervalSeconds: 15, waitBudgetSeconds: 0,

@@ -1,5 +1,8 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { ociRecoveryEnv, ociStorageEnv, s3EndpointBase } from "../../components/oci/env";
 import { functionMatchingRule, functionPolicyStatements, onsInvokeStatements, registryPushStatements, storagePolicyStatements } from "../../components/oci/iam";
 import { nodePoolPlans } from "../../components/oci/nodepools";
@@ -282,8 +285,68 @@ describe("OCI derivations (pure)", () => {
                 OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: "/rp/key.pem", OCI_RESOURCE_PRINCIPAL_REGION: REGION,
             }, p => files[p]);
             assert.deepEqual([rp.keyId, rp.region], [KEY_ID, REGION]);
-            assert.throws(() => resourcePrincipal({ OCI_RESOURCE_PRINCIPAL_VERSION: "1.1" }), /supports 2.2/);
-            assert.throws(() => resourcePrincipal({ OCI_RESOURCE_PRINCIPAL_VERSION: "2.2" }), /OCI_RESOURCE_PRINCIPAL_RPST is not set/);
+            assert.throws(() => resourcePrincipal({ OCI_RESOURCE_PRINCIPAL_VERSION: "1.1" }), /OCI_RESOURCE_PRINCIPAL_VERSION is "1.1"; expected 2.2/);
+            assert.throws(() => resourcePrincipal({ OCI_RESOURCE_PRINCIPAL_VERSION: "2.2" }), /OCI_RESOURCE_PRINCIPAL_RPST is not set; expected the resource principal session token/);
+        });
+
+        describe("resource principal problems are named: the variable, the file or value, what is expected", () => {
+            let dir: string;
+            const rpEnv = (over: Record<string, string | undefined> = {}) => ({
+                OCI_RESOURCE_PRINCIPAL_VERSION: "2.2",
+                OCI_RESOURCE_PRINCIPAL_RPST: path.join(dir, "rpst"),
+                OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: path.join(dir, "key.pem"),
+                OCI_RESOURCE_PRINCIPAL_REGION: REGION,
+                ...over,
+            });
+            beforeEach(() => {
+                dir = fs.mkdtempSync(path.join(os.tmpdir(), "oci-rp-"));
+                fs.writeFileSync(path.join(dir, "rpst"), RPST + "\n");
+                fs.writeFileSync(path.join(dir, "key.pem"), testKeys().privatePem);
+            });
+            afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+            it("reads the real files (the runtime's layout)", () => {
+                assert.equal(resourcePrincipal(rpEnv()).keyId, KEY_ID);
+            });
+
+            it("a missing RPST file: the variable and the path, not a bare ENOENT", () => {
+                const missing = path.join(dir, "gone", "rpst");
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_RPST: missing })), (e: Error) =>
+                    e.name === "ResourcePrincipalError" && !/ENOENT/.test(e.message) &&
+                    e.message === `resource principal: OCI_RESOURCE_PRINCIPAL_RPST names file ${missing}, which was not found; ` +
+                        "expected the resource principal session token (a JWT), or the absolute path of a file holding it");
+            });
+
+            it("a garbled key file, an inline value that is no key, a key that is not RSA: not a PEM private key", () => {
+                fs.writeFileSync(path.join(dir, "key.pem"), testKeys().privatePem.replace(/\n[A-Za-z0-9+/]{20}/, "\n!!garbled!!garbled!!"));
+                assert.throws(() => resourcePrincipal(rpEnv()), new RegExp(
+                    `^ResourcePrincipalError: resource principal: OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM names file ${dir}/key\\.pem, which is not a PEM private key: it does not decode \\(.+\\); ` +
+                    "expected the session's RSA private key in PEM, or the absolute path of a file holding it$"));
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: "not a key" })),
+                    /OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM holds a value that is not a PEM private key \(no "-----BEGIN \.\.\. PRIVATE KEY-----" line\)/);
+                fs.writeFileSync(path.join(dir, "key.pem"), "");
+                assert.throws(() => resourcePrincipal(rpEnv()), /OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM names file .*key\.pem, which is empty; expected/);
+                const ec = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: ec })), /holds a value that is a key of type ec, which cannot sign rsa-sha256/);
+            });
+
+            it("an encrypted key without its passphrase names the passphrase variable", () => {
+                const encrypted = testKeys().privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }) as string;
+                fs.writeFileSync(path.join(dir, "key.pem"), encrypted);
+                assert.throws(() => resourcePrincipal(rpEnv()), /is an encrypted private key that needs OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE/);
+                fs.writeFileSync(path.join(dir, "pass"), "pw\n");
+                assert.equal(resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE: path.join(dir, "pass") })).keyId, KEY_ID);
+            });
+
+            it("a missing variable, and a token that is not a JWT", () => {
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_REGION: undefined })),
+                    /^ResourcePrincipalError: resource principal: OCI_RESOURCE_PRINCIPAL_REGION is not set; expected the function's region identifier, such as us-phoenix-1$/);
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: "" })), /OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM is not set; expected/);
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_RPST: "not a token" })),
+                    /OCI_RESOURCE_PRINCIPAL_RPST holds a value that is not a JWT \(three base64url parts separated by dots\)/);
+                fs.mkdirSync(path.join(dir, "d"));
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_RPST: path.join(dir, "d") })), /names file .*\/d, which is a directory/);
+            });
         });
     });
 
@@ -301,6 +364,7 @@ describe("OCI derivations (pure)", () => {
             secondaryResultsUrl: "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/pingProbeResults/ocid1.pingmonitor.oc1..aaaaaaaaexamplepingexamplepingexamplepingexampleping",
             secondaryWindowSeconds: 180,
             metricLookbackSeconds: 1080,
+            alarmRepeatSeconds: 300,
             settings: { namespace: "logging", operatorDeployment: "humio-operator", humioClusterName: "logscale", preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: true, recheckIntervalSeconds: 15, waitBudgetSeconds: 240 },
         };
 

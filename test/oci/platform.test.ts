@@ -29,6 +29,7 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
         secondaryResultsUrl: `${fake.url}/20180501/pingProbeResults/${PING}`,
         secondaryWindowSeconds: 180,
         metricLookbackSeconds: 1200,
+        alarmRepeatSeconds: 300,
         namespace: NS,
         operatorDeployment: OPERATOR,
         endpoints: { dns: fake.url, telemetry: fake.url },
