@@ -11,7 +11,7 @@ import { caFromKubeconfig } from "../../components/oci/oke";
 import { evaluateSteering, steeringAnswers, steeringRules } from "../../components/oci/steering";
 import { pickKubernetesVersion, pickNodeImage } from "../../components/oci/versions";
 import { clusterLayout } from "../../components/logscale/sizing";
-import { failoverFunctionConfig, FUNCTION_TIMEOUT_SECONDS, RECHECK_INTERVAL_SECONDS, REPEAT_NOTIFICATION, REPEAT_NOTIFICATION_SECONDS, WAIT_BUDGET_SECONDS } from "../../components/oci/failover";
+import { DELIVERY_POLICY, failoverFunctionConfig, FUNCTION_TIMEOUT_SECONDS, RECHECK_INTERVAL_SECONDS, REPEAT_NOTIFICATION, REPEAT_NOTIFICATION_SECONDS, WAIT_BUDGET_SECONDS } from "../../components/oci/failover";
 import { fromFunctionEnv, MAX_CONFIG_BYTES, OciFunctionConfig, toFunctionConfig } from "../../functions/oci/config";
 import { alarmQuery, failingRun, pendingDuration, PRIMARY_PROBE_WINDOW_SECONDS, primaryHealthFromMetrics, primaryNowFromProbes, secondaryHealthyFromProbes } from "../../functions/oci/health";
 import { LockRefused, planLock } from "../../functions/oci/lock";
@@ -385,6 +385,43 @@ describe("OCI derivations (pure)", () => {
             assert.throws(() => fromFunctionEnv(env), /DR_PRIMARY_RESULTS_URL is not set \(the primary HTTPS monitor's results URL\)/);
         });
 
+        it("every endpoint that carries a signature or a token must be https; the error names the variable, the value and why", () => {
+            const carries: [string, RegExp][] = [
+                ["DR_K8S_SERVER", /the OKE bearer token travels on it/],
+                ["DR_PRIMARY_RESULTS_URL", /a signed OCI request travels on it/],
+                ["DR_SECONDARY_RESULTS_URL", /a signed OCI request travels on it/],
+                ["DR_ENDPOINT_DNS", /a signed OCI request travels on it/],
+                ["DR_ENDPOINT_TELEMETRY", /a signed OCI request travels on it/],
+                ["DR_ENDPOINT_CONTAINERENGINE", /the OKE bearer token is a request signed for this host/],
+            ];
+            for (const [key, why] of carries) {
+                for (const value of ["http://10.0.0.2:6443", "http://dns.us-phoenix-1.oraclecloud.com", "http://127.0.0.2:8080", "ftp://example.com"]) {
+                    const env = { ...toFunctionConfig(cfg), [key]: value };
+                    assert.throws(() => fromFunctionEnv(env), (e: Error) => {
+                        assert.ok(e.message.includes(`${key}=${JSON.stringify(value)} must be https: `) || (value.startsWith("ftp") && e.message.includes(key)), `${key}=${value}: ${e.message}`);
+                        if (value.startsWith("http:")) assert.match(e.message, why);
+                        return true;
+                    });
+                }
+            }
+            // The fakes: plain http on loopback only.
+            for (const host of ["127.0.0.1:9000", "localhost:9000", "[::1]:9000"]) {
+                const env = { ...toFunctionConfig(cfg) };
+                for (const [key] of carries) env[key] = `http://${host}/x`;
+                const read = fromFunctionEnv(env);
+                assert.equal(read.kubernetesServer, `http://${host}/x`);
+                assert.equal(read.endpoints?.containerengine, `http://${host}/x`);
+            }
+        });
+
+        it("the alarm's repeat travels as DR_ALARM_REPEAT_SECONDS; 0 (no repeat) is allowed, a missing one is not", () => {
+            assert.equal(toFunctionConfig(cfg).DR_ALARM_REPEAT_SECONDS, "300");
+            assert.equal(fromFunctionEnv({ ...toFunctionConfig(cfg), DR_ALARM_REPEAT_SECONDS: "0" }).alarmRepeatSeconds, 0);
+            const env = toFunctionConfig(cfg);
+            delete env.DR_ALARM_REPEAT_SECONDS;
+            assert.throws(() => fromFunctionEnv(env), /DR_ALARM_REPEAT_SECONDS=undefined must be an integer >= 0/);
+        });
+
         it("the component's derivation: recheck interval, wait budget and repeat fit the function timeout; the gate's URL only with the gate on", () => {
             const values = {
                 region: cfg.region, compartmentId: cfg.compartmentId, clusterId: cfg.clusterId, kubernetesServer: cfg.kubernetesServer,
@@ -397,6 +434,8 @@ describe("OCI derivations (pure)", () => {
             assert.strictEqual(WAIT_BUDGET_SECONDS + 60, FUNCTION_TIMEOUT_SECONDS);
             assert.strictEqual(REPEAT_NOTIFICATION, "PT5M");
             assert.strictEqual(REPEAT_NOTIFICATION_SECONDS, FUNCTION_TIMEOUT_SECONDS, "one notification's run ends before the next repeat");
+            assert.strictEqual(derived.alarmRepeatSeconds, REPEAT_NOTIFICATION_SECONDS, "the function is told the alarm's own repeat");
+            assert.deepStrictEqual(JSON.parse(DELIVERY_POLICY), { backoffRetryPolicy: { maxRetryDuration: REPEAT_NOTIFICATION_SECONDS * 1000, policyType: "EXPONENTIAL" } });
             assert.ok(RECHECK_INTERVAL_SECONDS < 60, "a newly published minute is seen within the minute");
             const ungated = failoverFunctionConfig({ ...values, settings: { ...values.settings, requireHealthySecondary: false, preFailoverFailureSeconds: 0 } });
             assert.deepStrictEqual([ungated.secondaryResultsUrl, ungated.metricLookbackSeconds], ["", 900]);

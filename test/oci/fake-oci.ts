@@ -82,6 +82,10 @@ export class FakeOci {
         this.faults.push({ ...f, left: f.times ?? 1 });
     }
 
+    clearFaults(): void {
+        this.faults = [];
+    }
+
     count(method: string, pathPart: string): number {
         return this.requests.filter(r => r.method === method && r.path.includes(pathPart)).length;
     }
