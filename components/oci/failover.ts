@@ -17,11 +17,24 @@ export const FUNCTION_TIMEOUT_SECONDS = 300;
 /**
  * While the alarm keeps FIRING it re-sends its notification this often; each
  * one runs the function again, which is how a holdoff that was not met yet is
- * re-checked instead of dropped. Equal to the function timeout, so two
- * invocations of one notification train never overlap.
+ * re-checked instead of dropped (OCI has no other recheck: the function is
+ * told this interval, DR_ALARM_REPEAT_SECONDS, and promises a recheck only
+ * because of it). Equal to the function timeout, so two invocations of one
+ * notification train never overlap.
  */
 export const REPEAT_NOTIFICATION_SECONDS = FUNCTION_TIMEOUT_SECONDS;
 export const REPEAT_NOTIFICATION = `PT${REPEAT_NOTIFICATION_SECONDS / 60}M`;
+/**
+ * How long Notifications keeps retrying a delivery to the function that
+ * failed (the Functions service busy or erroring, a cold start that did not
+ * come up). Short on purpose: the default is two hours, but after one repeat
+ * interval the alarm has sent its next notification, which runs a fresh
+ * reconcile anyway; a redelivery later than that carries nothing new and only
+ * adds a parallel run.
+ */
+export const DELIVERY_MAX_RETRY_MS = REPEAT_NOTIFICATION_SECONDS * 1000;
+/** The subscription's delivery policy (ONS DeliveryPolicy, sent as a JSON string). */
+export const DELIVERY_POLICY = JSON.stringify({ backoffRetryPolicy: { maxRetryDuration: DELIVERY_MAX_RETRY_MS, policyType: "EXPONENTIAL" } });
 /**
  * While a failover waits (holdoff, secondary gate, cooldown) the function
  * re-reads every this many seconds: a quarter of the metric's minute, so a
@@ -60,6 +73,7 @@ export function failoverFunctionConfig(v: FailoverFunctionValues): OciFunctionCo
         secondaryResultsUrl: v.settings.requireHealthySecondary ? v.secondaryResultsUrl : "",
         secondaryWindowSeconds: SECONDARY_WINDOW_SECONDS,
         metricLookbackSeconds: metricLookbackSeconds(v.settings.preFailoverFailureSeconds),
+        alarmRepeatSeconds: REPEAT_NOTIFICATION_SECONDS,
         settings: {
             namespace: v.settings.namespace,
             operatorDeployment: v.settings.operatorDeployment,
@@ -268,6 +282,7 @@ export class OciFailover extends pulumi.ComponentResource {
         }, child);
         new oci.ons.Subscription(`${name}-subscription`, {
             compartmentId: args.compartmentId, topicId: topic.id, protocol: "ORACLE_FUNCTIONS", endpoint: fn.id,
+            deliveryPolicy: DELIVERY_POLICY,
         }, { ...child, dependsOn: [invokePolicy, fnPolicy] });
         const alarm = new oci.monitoring.Alarm(`${name}-alarm`, {
             compartmentId: args.compartmentId,

@@ -83,6 +83,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const EKS_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const SSM_NAME = /^[A-Za-z0-9_.\-/]{1,1011}$/;
 // An https URL with a host and optional port, nothing after it (EKS endpoints have no path).
+// No plain http even on loopback: the AWS test fakes serve TLS, and the token
+// sent there is replayable against the real STS for its lifetime.
 const HTTPS_ENDPOINT = /^https:\/\/[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?\/?$/;
 // Standard base64, padded, one line: how EKS reports certificateAuthority.data.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -149,7 +151,8 @@ export function readAwsFailoverEnv(env: Record<string, string | undefined>): Aws
     return {
         eksClusterName: text(V.eksClusterName, EKS_NAME, "an EKS cluster name (letters, digits, - and _, up to 100 characters)"),
         eksClusterRegion: text(V.eksClusterRegion, REGION, "an AWS region such as eu-west-1"),
-        eksClusterEndpoint: text(V.eksClusterEndpoint, HTTPS_ENDPOINT, "the EKS cluster's API server URL (https://<host>, the cluster's endpoint output)"),
+        eksClusterEndpoint: text(V.eksClusterEndpoint, HTTPS_ENDPOINT,
+            "the EKS cluster's API server URL (https://<host>, the cluster's endpoint output); https is required because the EKS bearer token (a presigned STS request) travels on it"),
         eksClusterCertificateAuthority: text(V.eksClusterCertificateAuthority, BASE64,
             "the EKS cluster's certificateAuthority.data (base64 of a PEM certificate, on one line)"),
         primaryHealthCheckId: text(V.primaryHealthCheckId, UUID, "a Route 53 health check id (UUID)"),

@@ -26,6 +26,12 @@ export interface OciFunctionConfig {
     secondaryWindowSeconds: number;
     /** Seconds of metric history read to measure how long the primary has failed. */
     metricLookbackSeconds: number;
+    /**
+     * The alarm's repeatNotificationDuration in seconds; 0 when it does not
+     * repeat. The repeat is the only thing that runs the function again on
+     * OCI, so the function may promise a recheck only when this is above 0.
+     */
+    alarmRepeatSeconds: number;
     settings: Pick<FailoverSettings,
         "namespace" | "operatorDeployment" | "humioClusterName" | "preFailoverFailureSeconds" | "cooldownSeconds"
         | "requireHealthySecondary" | "recheckIntervalSeconds" | "waitBudgetSeconds">;
@@ -49,6 +55,7 @@ export const CONFIG_ENV = {
     secondaryResultsUrl: "DR_SECONDARY_RESULTS_URL",
     secondaryWindowSeconds: "DR_SECONDARY_WINDOW_SECONDS",
     metricLookbackSeconds: "DR_METRIC_LOOKBACK_SECONDS",
+    alarmRepeatSeconds: "DR_ALARM_REPEAT_SECONDS",
     namespace: "DR_NAMESPACE",
     operatorDeployment: "DR_OPERATOR_DEPLOYMENT",
     humioClusterName: "DR_HUMIOCLUSTER",
@@ -78,6 +85,7 @@ export function toFunctionConfig(c: OciFunctionConfig): Record<string, string> {
         [CONFIG_ENV.secondaryResultsUrl]: c.secondaryResultsUrl,
         [CONFIG_ENV.secondaryWindowSeconds]: String(c.secondaryWindowSeconds),
         [CONFIG_ENV.metricLookbackSeconds]: String(c.metricLookbackSeconds),
+        [CONFIG_ENV.alarmRepeatSeconds]: String(c.alarmRepeatSeconds),
         [CONFIG_ENV.namespace]: s.namespace,
         [CONFIG_ENV.operatorDeployment]: s.operatorDeployment,
         [CONFIG_ENV.humioClusterName]: s.humioClusterName,
@@ -96,6 +104,21 @@ export function toFunctionConfig(c: OciFunctionConfig): Record<string, string> {
     }
     return out;
 }
+
+/**
+ * Hosts on which plain http is accepted for the endpoints below: the test
+ * fakes serve http on 127.0.0.1, and a loopback connection never leaves the
+ * machine, so nothing on it can be read or replayed by a third party.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+    return hostname === "127.0.0.1" || hostname === "localhost" || hostname === "::1" || hostname === "[::1]";
+}
+
+/** What travels on each endpoint the function calls, for the https error. */
+const CARRIES = {
+    signed: "a signed OCI request travels on it",
+    bearer: "the OKE bearer token travels on it",
+} as const;
 
 /**
  * Reads the config back in the function. Every problem is reported at once,
@@ -128,6 +151,21 @@ export function fromFunctionEnv(env: Record<string, string | undefined>): OciFun
     };
     const ocid = (kind: string) => new RegExp(`^ocid1\\.${kind}\\.`);
     const url = /^https?:\/\/[^\s]+$/;
+    // A signature or token sent over plain http can be captured and replayed
+    // (a signature stays valid for minutes, the OKE token for its lifetime),
+    // so every endpoint is https except on loopback (isLoopbackHost).
+    const requireHttps = (key: string, v: string, carries: string): void => {
+        if (!url.test(v)) return;
+        let parsed: URL;
+        try {
+            parsed = new URL(v);
+        } catch {
+            problems.push(`${key}=${JSON.stringify(v)} is not a URL`);
+            return;
+        }
+        if (parsed.protocol === "https:" || (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname))) return;
+        problems.push(`${key}=${JSON.stringify(v)} must be https: ${carries} (plain http is accepted for loopback test servers only)`);
+    };
 
     const caB64 = str(CONFIG_ENV.kubernetesCaPem, /^[A-Za-z0-9+/=]+$/, "the base64 of the cluster CA PEM");
     const caPem = caB64 ? Buffer.from(caB64, "base64").toString("utf8") : "";
@@ -137,10 +175,17 @@ export function fromFunctionEnv(env: Record<string, string | undefined>): OciFun
     if (requireHealthySecondary && !url.test(secondaryResultsUrl)) {
         problems.push(`${CONFIG_ENV.secondaryResultsUrl} must be the secondary monitor's results URL when ${CONFIG_ENV.requireHealthySecondary} is true`);
     }
-    const optionalUrl = (key: string): string | undefined => {
+    requireHttps(CONFIG_ENV.secondaryResultsUrl, secondaryResultsUrl, CARRIES.signed);
+    const optionalUrl = (key: string, carries: string): string | undefined => {
         const v = env[key];
         if (v === undefined || v === "") return undefined;
-        if (!url.test(v)) problems.push(`${key}=${JSON.stringify(v)} must be an http(s) URL`);
+        if (!url.test(v)) problems.push(`${key}=${JSON.stringify(v)} must be an https URL`);
+        requireHttps(key, v, carries);
+        return v;
+    };
+    const httpsUrl = (key: string, carries: string, what: string): string => {
+        const v = str(key, url, what);
+        requireHttps(key, v, carries);
         return v;
     };
 
@@ -148,15 +193,16 @@ export function fromFunctionEnv(env: Record<string, string | undefined>): OciFun
         region: str(CONFIG_ENV.region, /^[a-z]{2}-[a-z]+-\d$/, "an OCI region identifier such as us-ashburn-1"),
         compartmentId: str(CONFIG_ENV.compartmentId, /^ocid1\.(compartment|tenancy)\./, "a compartment OCID"),
         clusterId: str(CONFIG_ENV.clusterId, ocid("cluster"), "a cluster OCID"),
-        kubernetesServer: str(CONFIG_ENV.kubernetesServer, url, "the API server URL"),
+        kubernetesServer: httpsUrl(CONFIG_ENV.kubernetesServer, CARRIES.bearer, "the API server URL"),
         kubernetesCaPem: caPem,
         steeringPolicyId: str(CONFIG_ENV.steeringPolicyId, /^ocid1\.[a-z0-9-]+\./, "a steering policy OCID"),
         primaryPool: str(CONFIG_ENV.primaryPool, /^[A-Za-z0-9_-]+$/, "a pool name"),
         primaryMonitorId: str(CONFIG_ENV.primaryMonitorId, /^ocid1\.[a-z0-9]+\./, "a health-check monitor OCID"),
-        primaryResultsUrl: str(CONFIG_ENV.primaryResultsUrl, url, "the primary HTTPS monitor's results URL"),
+        primaryResultsUrl: httpsUrl(CONFIG_ENV.primaryResultsUrl, CARRIES.signed, "the primary HTTPS monitor's results URL"),
         secondaryResultsUrl,
         secondaryWindowSeconds: int(CONFIG_ENV.secondaryWindowSeconds, 30),
         metricLookbackSeconds: int(CONFIG_ENV.metricLookbackSeconds, 300),
+        alarmRepeatSeconds: int(CONFIG_ENV.alarmRepeatSeconds, 0),
         settings: {
             namespace: str(CONFIG_ENV.namespace, /^[a-z0-9-]+$/, "a namespace name"),
             operatorDeployment: str(CONFIG_ENV.operatorDeployment, /^[a-z0-9.-]+$/, "a Deployment name"),
@@ -168,9 +214,9 @@ export function fromFunctionEnv(env: Record<string, string | undefined>): OciFun
             waitBudgetSeconds: int(CONFIG_ENV.waitBudgetSeconds, 0),
         },
         endpoints: {
-            dns: optionalUrl(CONFIG_ENV.dnsEndpoint),
-            telemetry: optionalUrl(CONFIG_ENV.telemetryEndpoint),
-            containerengine: optionalUrl(CONFIG_ENV.containerengineEndpoint),
+            dns: optionalUrl(CONFIG_ENV.dnsEndpoint, CARRIES.signed),
+            telemetry: optionalUrl(CONFIG_ENV.telemetryEndpoint, CARRIES.signed),
+            containerengine: optionalUrl(CONFIG_ENV.containerengineEndpoint, "the OKE bearer token is a request signed for this host"),
         },
     };
     if (problems.length > 0) throw new Error(`invalid function configuration: ${problems.join("; ")}`);

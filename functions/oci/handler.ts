@@ -28,13 +28,10 @@ export async function handleNotification(body: string, env: Record<string, strin
     const clock = deps.clock ?? systemClock();
     const log = deps.log ?? jsonLogger({ base: { fn: env.FN_FN_ID, cloud: "oci" } });
     log("info", "oci.notification", summarizeNotification(body));
-    let cfg;
-    try {
-        cfg = fromFunctionEnv(env);
-    } catch (err) {
+    const refuse = (reason: string, err: unknown): FailoverResult => {
         const result: FailoverResult = {
             decision: "error",
-            reason: "the function configuration is invalid; nothing was read or changed",
+            reason: `${reason}; nothing was read or changed`,
             error: (err as Error).message,
             operatorScaled: false,
             dnsLocked: false,
@@ -43,8 +40,21 @@ export async function handleNotification(body: string, env: Record<string, strin
         };
         log("error", "failover.result", { ...result });
         return result;
+    };
+    let cfg;
+    try {
+        cfg = fromFunctionEnv(env);
+    } catch (err) {
+        return refuse("the function configuration is invalid", err);
     }
     const credentials = deps.credentials ?? (() => resourcePrincipal(env));
+    // Once, before any remote call: otherwise every call of a round fails on
+    // its own with the same file or key error, and the run goes on to retry them.
+    try {
+        credentials();
+    } catch (err) {
+        return refuse("the function's resource principal cannot be used", err);
+    }
     const endpoints = { ...defaultEndpoints(cfg.region), ...stripUndefined(cfg.endpoints ?? {}) };
     const k8s = new KubeClient({
         connection: {
@@ -65,6 +75,7 @@ export async function handleNotification(body: string, env: Record<string, strin
             secondaryResultsUrl: cfg.secondaryResultsUrl,
             secondaryWindowSeconds: cfg.secondaryWindowSeconds,
             metricLookbackSeconds: cfg.metricLookbackSeconds,
+            alarmRepeatSeconds: cfg.alarmRepeatSeconds,
             namespace: cfg.settings.namespace,
             operatorDeployment: cfg.settings.operatorDeployment,
             endpoints: { dns: endpoints.dns, telemetry: endpoints.telemetry },

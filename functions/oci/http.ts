@@ -1,5 +1,6 @@
 import { RemoteError } from "../core/types";
 import { clipBody, exchange, HttpAnswer, httpStatusError, parseJsonBody, unexpectedAnswerError } from "../http/exchange";
+import { isLoopbackHost } from "./config";
 import { OciCredentials, signRequest } from "./signer";
 
 export interface OciCall {
@@ -25,7 +26,7 @@ const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 export async function ociRequest(credentials: () => OciCredentials, req: OciCall): Promise<OciAnswer> {
     const url = new URL(req.url);
     const isHttps = url.protocol === "https:";
-    if (!isHttps && !(url.protocol === "http:" && isLoopback(url.hostname))) {
+    if (!isHttps && !(url.protocol === "http:" && isLoopbackHost(url.hostname))) {
         throw new RemoteError(`${req.call}: endpoint ${req.url} must be https:// (http:// only on a loopback test server)`, undefined, false, req.call);
     }
     let creds: OciCredentials;
@@ -66,8 +67,4 @@ export function parseJson(req: OciCall, res: OciAnswer): unknown {
 
 function where(req: OciCall): string {
     return `${req.method} ${new URL(req.url).pathname}`;
-}
-
-function isLoopback(host: string): boolean {
-    return host === "127.0.0.1" || host === "localhost" || host === "[::1]" || host === "::1";
 }

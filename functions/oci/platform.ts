@@ -12,7 +12,7 @@ export const COOLDOWN_ANNOTATION = "logscale.dr/last-failover-epoch";
 /** The function config's fields the platform reads (see OciFunctionConfig), and how to reach the APIs. */
 export interface OciPlatformTarget extends
     Pick<OciFunctionConfig, "region" | "compartmentId" | "steeringPolicyId" | "primaryPool" | "primaryMonitorId"
-        | "primaryResultsUrl" | "secondaryResultsUrl" | "secondaryWindowSeconds" | "metricLookbackSeconds">,
+        | "primaryResultsUrl" | "secondaryResultsUrl" | "secondaryWindowSeconds" | "metricLookbackSeconds" | "alarmRepeatSeconds">,
     Pick<FailoverSettings, "namespace" | "operatorDeployment"> {
     /** Base URLs, e.g. https://dns.us-ashburn-1.oraclecloud.com */
     endpoints: { dns: string; telemetry: string };
@@ -48,6 +48,12 @@ export class OciPlatform implements FailoverPlatform {
     readonly cloud = "oci" as const;
     /** Set by prefetchLock in round 1, taken (once) by lockDns in round 4. */
     private prefetched: PolicyRead | undefined;
+    /**
+     * Present only when the alarm repeats its notification: that repeat is
+     * the recheck on OCI, and without it the core must report that nothing
+     * will run the check again rather than count on one.
+     */
+    readonly scheduleRecheck?: (afterSeconds: number) => Promise<void>;
 
     constructor(
         private readonly target: OciPlatformTarget,
@@ -58,6 +64,10 @@ export class OciPlatform implements FailoverPlatform {
     ) {
         // Assigned here, not as a field initializer: serialized handlers drop those.
         this.prefetched = undefined;
+        const repeat = target.alarmRepeatSeconds;
+        if (repeat > 0) {
+            this.scheduleRecheck = async (afterSeconds: number) => this.recheckByAlarmRepeat(afterSeconds, repeat);
+        }
     }
 
     /**
@@ -112,8 +122,8 @@ export class OciPlatform implements FailoverPlatform {
     }
 
     private async probeResults(call: string, resultsUrl: string, sinceMs: number): Promise<{ req: OciCall; res: OciAnswer; results: ProbeResult[] }> {
-        // The monitors' resultsUrl is https; only a loopback test server may stay on http.
-        const url = new URL(resultsUrl.replace(/^http:\/\/(?!127\.0\.0\.1|localhost)/, "https://"));
+        // https already: fromFunctionEnv refuses anything else off loopback, and ociRequest checks again.
+        const url = new URL(resultsUrl);
         url.searchParams.set("startTimeGreaterThanOrEqualTo", String(sinceMs));
         url.searchParams.set("sortOrder", "DESC");
         url.searchParams.set("limit", String(PROBE_PAGE_LIMIT));
@@ -239,13 +249,20 @@ export class OciPlatform implements FailoverPlatform {
     }
 
     /**
-     * Nothing to schedule: the alarm re-sends its notification every
-     * repeatNotificationDuration while it keeps FIRING, and each one runs
-     * this function again. Once the primary recovers the alarm stops, which
-     * is exactly when the pending failover should be dropped.
+     * Nothing to schedule: while it stays FIRING the alarm re-sends its
+     * notification every repeatSeconds and each one runs this function again,
+     * which reconciles from scratch (functions/core/converge.ts completes a
+     * lock left pending). The recheck comes at the next repeat, not after the
+     * afterSeconds the core asked for, and only while the primary keeps
+     * failing: once it recovers the alarm goes OK and sends nothing more,
+     * which is when a pending holdoff should be dropped anyway.
      */
-    async scheduleRecheck(afterSeconds: number): Promise<void> {
-        this.log("info", "oci.recheck-by-alarm-repeat", { afterSeconds });
+    private async recheckByAlarmRepeat(afterSeconds: number, repeatSeconds: number): Promise<void> {
+        this.log("info", "oci.recheck-by-alarm-repeat", {
+            requestedAfterSeconds: afterSeconds,
+            alarmRepeatSeconds: repeatSeconds,
+            detail: `the alarm re-sends its notification every ${repeatSeconds}s while it stays FIRING; the next one runs this check again`,
+        });
     }
 }
 

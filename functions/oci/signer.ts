@@ -69,30 +69,96 @@ export interface ResourcePrincipalEnv {
 export type ReadFile = (path: string) => string;
 
 /**
- * Reads the function's resource principal on every call: the Functions
- * runtime rotates the session token and key files under a running container,
- * so a cached copy would start failing with 401 after the token expires.
+ * The resource principal cannot be used. The message names the variable,
+ * what is wrong with its value or file, and what is expected, so one log line
+ * says what to fix. Explicit message and a method: see RemoteError
+ * (functions/core/types.ts) on how closure serialization rebuilds Error subclasses.
+ */
+export class ResourcePrincipalError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.message = message;
+        this.name = "ResourcePrincipalError";
+    }
+
+    toJSON(): { name: string; message: string } {
+        return { name: this.name, message: this.message };
+    }
+}
+
+/** What each variable must hold, for the errors. */
+const EXPECTED: Record<keyof ResourcePrincipalEnv, string> = {
+    OCI_RESOURCE_PRINCIPAL_VERSION: "2.2 (the resource principal version OCI Functions provides)",
+    OCI_RESOURCE_PRINCIPAL_RPST: "the resource principal session token (a JWT), or the absolute path of a file holding it",
+    OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: "the session's RSA private key in PEM, or the absolute path of a file holding it",
+    OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE: "the private key's passphrase, or the absolute path of a file holding it",
+    OCI_RESOURCE_PRINCIPAL_REGION: "the function's region identifier, such as us-phoenix-1",
+};
+
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/**
+ * Reads the function's resource principal. The handler calls it once before
+ * any remote call, so a broken principal ends the run with one named error
+ * (not a bare ENOENT or OpenSSL decoder message per call), and then again on
+ * every request: the Functions runtime rotates the session token and key
+ * files under a running container, so a cached copy would start failing
+ * with 401 after the token expires.
  */
 export function resourcePrincipal(env: ResourcePrincipalEnv, readFile: ReadFile = p => fs.readFileSync(p, "utf8")): OciCredentials & { region: string } {
+    const fail = (name: keyof ResourcePrincipalEnv, problem: string): never => {
+        throw new ResourcePrincipalError(`resource principal: ${name} ${problem}; expected ${EXPECTED[name]}`);
+    };
     const version = env.OCI_RESOURCE_PRINCIPAL_VERSION;
     if (version !== "2.2") {
-        throw new Error(`resource principal: OCI_RESOURCE_PRINCIPAL_VERSION is ${JSON.stringify(version)}; this function supports 2.2 (OCI Functions)`);
+        fail("OCI_RESOURCE_PRINCIPAL_VERSION", version === undefined || version === "" ? "is not set" : `is ${JSON.stringify(version)}`);
     }
-    const valueOrFile = (name: keyof ResourcePrincipalEnv, required: boolean): string | undefined => {
+    /** The value itself, or the content of the file it names; `where` says which, for the errors. */
+    const valueOrFile = (name: keyof ResourcePrincipalEnv, required: boolean): { text: string; where: string } | undefined => {
         const v = env[name];
         if (v === undefined || v === "") {
-            if (required) throw new Error(`resource principal: ${name} is not set`);
+            if (required) fail(name, "is not set");
             return undefined;
         }
-        return v.startsWith("/") ? readFile(v).trim() : v;
+        if (!v.startsWith("/")) return { text: v.trim(), where: "holds a value that" };
+        let text: string;
+        try {
+            text = readFile(v);
+        } catch (err) {
+            const code = (err as NodeJS.ErrnoException).code;
+            const why = code === "ENOENT" ? "was not found"
+                : code === "EACCES" || code === "EPERM" ? "cannot be read (permission denied)"
+                : code === "EISDIR" ? "is a directory"
+                : `cannot be read (${code ?? (err as Error).message})`;
+            return fail(name, `names file ${v}, which ${why}`);
+        }
+        if (text.trim() === "") fail(name, `names file ${v}, which is empty`);
+        return { text: text.trim(), where: `names file ${v}, which` };
     };
     const rpst = valueOrFile("OCI_RESOURCE_PRINCIPAL_RPST", true)!;
+    if (!JWT.test(rpst.text)) fail("OCI_RESOURCE_PRINCIPAL_RPST", `${rpst.where} is not a JWT (three base64url parts separated by dots)`);
     const pem = valueOrFile("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", true)!;
     const passphrase = valueOrFile("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE", false);
     const region = env.OCI_RESOURCE_PRINCIPAL_REGION;
-    if (!region) throw new Error("resource principal: OCI_RESOURCE_PRINCIPAL_REGION is not set");
-    const privateKey = crypto.createPrivateKey(passphrase ? { key: pem, format: "pem", passphrase } : { key: pem, format: "pem" });
-    return { keyId: `ST$${rpst}`, privateKey, region };
+    if (region === undefined || region === "") fail("OCI_RESOURCE_PRINCIPAL_REGION", "is not set");
+    else if (!/^[a-z]{2}-[a-z]+-\d+$/.test(region)) fail("OCI_RESOURCE_PRINCIPAL_REGION", `is ${JSON.stringify(region)}`);
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem.text)) {
+        fail("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", `${pem.where} is not a PEM private key (no "-----BEGIN ... PRIVATE KEY-----" line)`);
+    }
+    let privateKey: crypto.KeyObject;
+    try {
+        privateKey = crypto.createPrivateKey(passphrase ? { key: pem.text, format: "pem", passphrase: passphrase.text } : { key: pem.text, format: "pem" });
+    } catch (err) {
+        const detail = (err as Error).message;
+        const encrypted = /ENCRYPTED/.test(pem.text);
+        return fail("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", encrypted
+            ? `${pem.where} is an encrypted private key that ${passphrase ? "OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE does not decrypt" : "needs OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE"} (${detail})`
+            : `${pem.where} is not a PEM private key: it does not decode (${detail})`);
+    }
+    if (privateKey.asymmetricKeyType !== "rsa") {
+        fail("OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM", `${pem.where} is a key of type ${privateKey.asymmetricKeyType ?? "unknown"}, which cannot sign rsa-sha256`);
+    }
+    return { keyId: `ST$${rpst.text}`, privateKey, region: region! };
 }
 
 /** Parses the Authorization header this module writes (for verification in tests and log lines). */

@@ -218,7 +218,7 @@ export async function benchOci(latencyMs: number): Promise<FunctionTiming> {
         const platform = new OciPlatform({
             region: fx.REGION, compartmentId: fx.COMPARTMENT, steeringPolicyId: fx.POLICY, primaryPool: "primary", primaryMonitorId: fx.MONITOR,
             primaryResultsUrl: `${oci.url}/20180501/httpProbeResults/${fx.MONITOR}`,
-            secondaryResultsUrl: `${oci.url}/20180501/pingProbeResults/${fx.PING}`, secondaryWindowSeconds: 180, metricLookbackSeconds: 1080,
+            secondaryResultsUrl: `${oci.url}/20180501/pingProbeResults/${fx.PING}`, secondaryWindowSeconds: 180, metricLookbackSeconds: 1080, alarmRepeatSeconds: 300,
             namespace: NS, operatorDeployment: OPERATOR, endpoints: { dns: oci.url, telemetry: oci.url }, timeoutMs: 10_000,
         }, fx.credentials, client, systemClock(), quiet);
         const settings = { namespace: NS, operatorDeployment: OPERATOR, humioClusterName: TLS, preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: true, recheckIntervalSeconds: 15, waitBudgetSeconds: 60 };

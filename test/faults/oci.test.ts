@@ -83,6 +83,7 @@ describe("fault matrix: OCI adapter (fault proxy in front of the fake OCI APIs a
             secondaryResultsUrl: `${ociProxy.url}/20180501/pingProbeResults/${PING}`,
             secondaryWindowSeconds: 180,
             metricLookbackSeconds: 1080,
+            alarmRepeatSeconds: 300,
             namespace: NS,
             operatorDeployment: OPERATOR,
             endpoints: { dns: ociProxy.url, telemetry: ociProxy.url },

@@ -119,6 +119,7 @@ describe("OCI failover function bundle (serialized handler in an Fn http-stream 
                 secondaryResultsUrl: `${fake.url}/20180501/pingProbeResults/${PING}`,
                 secondaryWindowSeconds: 180,
                 metricLookbackSeconds: 1080,
+                alarmRepeatSeconds: 300,
                 settings: {
                     namespace: "logging", operatorDeployment: "humio-operator", humioClusterName: "logscale",
                     preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: true, recheckIntervalSeconds: 15, waitBudgetSeconds: 0,
@@ -172,6 +173,18 @@ describe("OCI failover function bundle (serialized handler in an Fn http-stream 
             assert.match(result.error, /DR_HUMIOCLUSTER is not set/);
             assert.equal(kube.deployment("logging", "humio-operator")!.spec.replicas, 0);
             assert.equal(fake.requests.length, 0);
+        });
+
+        it("a resource principal key file that is not there: one named error from the bundled handler, no call made", async () => {
+            const missing = path.join(dir, "gone.pem");
+            await start({ OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: missing });
+            const res = await invoke(socket, "{}");
+            const result = JSON.parse(res.body);
+            assert.equal(result.decision, "error");
+            assert.equal(result.error, `resource principal: OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM names file ${missing}, which was not found; ` +
+                "expected the session's RSA private key in PEM, or the absolute path of a file holding it");
+            assert.equal(fake.requests.length, 0);
+            assert.equal(kube.requests.length, 0);
         });
     });
 });

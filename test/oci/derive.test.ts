@@ -1,5 +1,8 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { ociRecoveryEnv, ociStorageEnv, s3EndpointBase } from "../../components/oci/env";
 import { functionMatchingRule, functionPolicyStatements, onsInvokeStatements, registryPushStatements, storagePolicyStatements } from "../../components/oci/iam";
 import { nodePoolPlans } from "../../components/oci/nodepools";
@@ -8,7 +11,7 @@ import { caFromKubeconfig } from "../../components/oci/oke";
 import { evaluateSteering, steeringAnswers, steeringRules } from "../../components/oci/steering";
 import { pickKubernetesVersion, pickNodeImage } from "../../components/oci/versions";
 import { clusterLayout } from "../../components/logscale/sizing";
-import { failoverFunctionConfig, FUNCTION_TIMEOUT_SECONDS, RECHECK_INTERVAL_SECONDS, REPEAT_NOTIFICATION, REPEAT_NOTIFICATION_SECONDS, WAIT_BUDGET_SECONDS } from "../../components/oci/failover";
+import { DELIVERY_POLICY, failoverFunctionConfig, FUNCTION_TIMEOUT_SECONDS, RECHECK_INTERVAL_SECONDS, REPEAT_NOTIFICATION, REPEAT_NOTIFICATION_SECONDS, WAIT_BUDGET_SECONDS } from "../../components/oci/failover";
 import { fromFunctionEnv, MAX_CONFIG_BYTES, OciFunctionConfig, toFunctionConfig } from "../../functions/oci/config";
 import { alarmQuery, failingRun, pendingDuration, PRIMARY_PROBE_WINDOW_SECONDS, primaryHealthFromMetrics, primaryNowFromProbes, secondaryHealthyFromProbes } from "../../functions/oci/health";
 import { LockRefused, planLock } from "../../functions/oci/lock";
@@ -282,8 +285,68 @@ describe("OCI derivations (pure)", () => {
                 OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: "/rp/key.pem", OCI_RESOURCE_PRINCIPAL_REGION: REGION,
             }, p => files[p]);
             assert.deepEqual([rp.keyId, rp.region], [KEY_ID, REGION]);
-            assert.throws(() => resourcePrincipal({ OCI_RESOURCE_PRINCIPAL_VERSION: "1.1" }), /supports 2.2/);
-            assert.throws(() => resourcePrincipal({ OCI_RESOURCE_PRINCIPAL_VERSION: "2.2" }), /OCI_RESOURCE_PRINCIPAL_RPST is not set/);
+            assert.throws(() => resourcePrincipal({ OCI_RESOURCE_PRINCIPAL_VERSION: "1.1" }), /OCI_RESOURCE_PRINCIPAL_VERSION is "1.1"; expected 2.2/);
+            assert.throws(() => resourcePrincipal({ OCI_RESOURCE_PRINCIPAL_VERSION: "2.2" }), /OCI_RESOURCE_PRINCIPAL_RPST is not set; expected the resource principal session token/);
+        });
+
+        describe("resource principal problems are named: the variable, the file or value, what is expected", () => {
+            let dir: string;
+            const rpEnv = (over: Record<string, string | undefined> = {}) => ({
+                OCI_RESOURCE_PRINCIPAL_VERSION: "2.2",
+                OCI_RESOURCE_PRINCIPAL_RPST: path.join(dir, "rpst"),
+                OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: path.join(dir, "key.pem"),
+                OCI_RESOURCE_PRINCIPAL_REGION: REGION,
+                ...over,
+            });
+            beforeEach(() => {
+                dir = fs.mkdtempSync(path.join(os.tmpdir(), "oci-rp-"));
+                fs.writeFileSync(path.join(dir, "rpst"), RPST + "\n");
+                fs.writeFileSync(path.join(dir, "key.pem"), testKeys().privatePem);
+            });
+            afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+            it("reads the real files (the runtime's layout)", () => {
+                assert.equal(resourcePrincipal(rpEnv()).keyId, KEY_ID);
+            });
+
+            it("a missing RPST file: the variable and the path, not a bare ENOENT", () => {
+                const missing = path.join(dir, "gone", "rpst");
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_RPST: missing })), (e: Error) =>
+                    e.name === "ResourcePrincipalError" && !/ENOENT/.test(e.message) &&
+                    e.message === `resource principal: OCI_RESOURCE_PRINCIPAL_RPST names file ${missing}, which was not found; ` +
+                        "expected the resource principal session token (a JWT), or the absolute path of a file holding it");
+            });
+
+            it("a garbled key file, an inline value that is no key, a key that is not RSA: not a PEM private key", () => {
+                fs.writeFileSync(path.join(dir, "key.pem"), testKeys().privatePem.replace(/\n[A-Za-z0-9+/]{20}/, "\n!!garbled!!garbled!!"));
+                assert.throws(() => resourcePrincipal(rpEnv()), new RegExp(
+                    `^ResourcePrincipalError: resource principal: OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM names file ${dir}/key\\.pem, which is not a PEM private key: it does not decode \\(.+\\); ` +
+                    "expected the session's RSA private key in PEM, or the absolute path of a file holding it$"));
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: "not a key" })),
+                    /OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM holds a value that is not a PEM private key \(no "-----BEGIN \.\.\. PRIVATE KEY-----" line\)/);
+                fs.writeFileSync(path.join(dir, "key.pem"), "");
+                assert.throws(() => resourcePrincipal(rpEnv()), /OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM names file .*key\.pem, which is empty; expected/);
+                const ec = crypto.generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ type: "pkcs8", format: "pem" }) as string;
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: ec })), /holds a value that is a key of type ec, which cannot sign rsa-sha256/);
+            });
+
+            it("an encrypted key without its passphrase names the passphrase variable", () => {
+                const encrypted = testKeys().privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "pw" }) as string;
+                fs.writeFileSync(path.join(dir, "key.pem"), encrypted);
+                assert.throws(() => resourcePrincipal(rpEnv()), /is an encrypted private key that needs OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE/);
+                fs.writeFileSync(path.join(dir, "pass"), "pw\n");
+                assert.equal(resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM_PASSPHRASE: path.join(dir, "pass") })).keyId, KEY_ID);
+            });
+
+            it("a missing variable, and a token that is not a JWT", () => {
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_REGION: undefined })),
+                    /^ResourcePrincipalError: resource principal: OCI_RESOURCE_PRINCIPAL_REGION is not set; expected the function's region identifier, such as us-phoenix-1$/);
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: "" })), /OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM is not set; expected/);
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_RPST: "not a token" })),
+                    /OCI_RESOURCE_PRINCIPAL_RPST holds a value that is not a JWT \(three base64url parts separated by dots\)/);
+                fs.mkdirSync(path.join(dir, "d"));
+                assert.throws(() => resourcePrincipal(rpEnv({ OCI_RESOURCE_PRINCIPAL_RPST: path.join(dir, "d") })), /names file .*\/d, which is a directory/);
+            });
         });
     });
 
@@ -301,6 +364,7 @@ describe("OCI derivations (pure)", () => {
             secondaryResultsUrl: "https://healthchecks.us-phoenix-1.oraclecloud.com/20180501/pingProbeResults/ocid1.pingmonitor.oc1..aaaaaaaaexamplepingexamplepingexamplepingexampleping",
             secondaryWindowSeconds: 180,
             metricLookbackSeconds: 1080,
+            alarmRepeatSeconds: 300,
             settings: { namespace: "logging", operatorDeployment: "humio-operator", humioClusterName: "logscale", preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: true, recheckIntervalSeconds: 15, waitBudgetSeconds: 240 },
         };
 
@@ -321,6 +385,43 @@ describe("OCI derivations (pure)", () => {
             assert.throws(() => fromFunctionEnv(env), /DR_PRIMARY_RESULTS_URL is not set \(the primary HTTPS monitor's results URL\)/);
         });
 
+        it("every endpoint that carries a signature or a token must be https; the error names the variable, the value and why", () => {
+            const carries: [string, RegExp][] = [
+                ["DR_K8S_SERVER", /the OKE bearer token travels on it/],
+                ["DR_PRIMARY_RESULTS_URL", /a signed OCI request travels on it/],
+                ["DR_SECONDARY_RESULTS_URL", /a signed OCI request travels on it/],
+                ["DR_ENDPOINT_DNS", /a signed OCI request travels on it/],
+                ["DR_ENDPOINT_TELEMETRY", /a signed OCI request travels on it/],
+                ["DR_ENDPOINT_CONTAINERENGINE", /the OKE bearer token is a request signed for this host/],
+            ];
+            for (const [key, why] of carries) {
+                for (const value of ["http://10.0.0.2:6443", "http://dns.us-phoenix-1.oraclecloud.com", "http://127.0.0.2:8080", "ftp://example.com"]) {
+                    const env = { ...toFunctionConfig(cfg), [key]: value };
+                    assert.throws(() => fromFunctionEnv(env), (e: Error) => {
+                        assert.ok(e.message.includes(`${key}=${JSON.stringify(value)} must be https: `) || (value.startsWith("ftp") && e.message.includes(key)), `${key}=${value}: ${e.message}`);
+                        if (value.startsWith("http:")) assert.match(e.message, why);
+                        return true;
+                    });
+                }
+            }
+            // The fakes: plain http on loopback only.
+            for (const host of ["127.0.0.1:9000", "localhost:9000", "[::1]:9000"]) {
+                const env = { ...toFunctionConfig(cfg) };
+                for (const [key] of carries) env[key] = `http://${host}/x`;
+                const read = fromFunctionEnv(env);
+                assert.equal(read.kubernetesServer, `http://${host}/x`);
+                assert.equal(read.endpoints?.containerengine, `http://${host}/x`);
+            }
+        });
+
+        it("the alarm's repeat travels as DR_ALARM_REPEAT_SECONDS; 0 (no repeat) is allowed, a missing one is not", () => {
+            assert.equal(toFunctionConfig(cfg).DR_ALARM_REPEAT_SECONDS, "300");
+            assert.equal(fromFunctionEnv({ ...toFunctionConfig(cfg), DR_ALARM_REPEAT_SECONDS: "0" }).alarmRepeatSeconds, 0);
+            const env = toFunctionConfig(cfg);
+            delete env.DR_ALARM_REPEAT_SECONDS;
+            assert.throws(() => fromFunctionEnv(env), /DR_ALARM_REPEAT_SECONDS=undefined must be an integer >= 0/);
+        });
+
         it("the component's derivation: recheck interval, wait budget and repeat fit the function timeout; the gate's URL only with the gate on", () => {
             const values = {
                 region: cfg.region, compartmentId: cfg.compartmentId, clusterId: cfg.clusterId, kubernetesServer: cfg.kubernetesServer,
@@ -333,6 +434,8 @@ describe("OCI derivations (pure)", () => {
             assert.strictEqual(WAIT_BUDGET_SECONDS + 60, FUNCTION_TIMEOUT_SECONDS);
             assert.strictEqual(REPEAT_NOTIFICATION, "PT5M");
             assert.strictEqual(REPEAT_NOTIFICATION_SECONDS, FUNCTION_TIMEOUT_SECONDS, "one notification's run ends before the next repeat");
+            assert.strictEqual(derived.alarmRepeatSeconds, REPEAT_NOTIFICATION_SECONDS, "the function is told the alarm's own repeat");
+            assert.deepStrictEqual(JSON.parse(DELIVERY_POLICY), { backoffRetryPolicy: { maxRetryDuration: REPEAT_NOTIFICATION_SECONDS * 1000, policyType: "EXPONENTIAL" } });
             assert.ok(RECHECK_INTERVAL_SECONDS < 60, "a newly published minute is seen within the minute");
             const ungated = failoverFunctionConfig({ ...values, settings: { ...values.settings, requireHealthySecondary: false, preFailoverFailureSeconds: 0 } });
             assert.deepStrictEqual([ungated.secondaryResultsUrl, ungated.metricLookbackSeconds], ["", 900]);

@@ -22,6 +22,8 @@ export interface OciFault {
     times?: number;
     /** Runs before the request is handled (e.g. a concurrent edit). */
     before?: (oci: FakeOci) => void;
+    /** The request is handled once this settles: keeps a call in flight while a test runs something else. */
+    hold?: () => Promise<unknown>;
 }
 
 export interface OciRecorded {
@@ -80,6 +82,10 @@ export class FakeOci {
         this.faults.push({ ...f, left: f.times ?? 1 });
     }
 
+    clearFaults(): void {
+        this.faults = [];
+    }
+
     count(method: string, pathPart: string): number {
         return this.requests.filter(r => r.method === method && r.path.includes(pathPart)).length;
     }
@@ -111,9 +117,21 @@ export class FakeOci {
             (!f.path || (typeof f.path === "string" ? url.pathname.includes(f.path) : f.path.test(url.pathname))));
         if (fault) {
             fault.left--;
-            if (fault.before) fault.before(this);
-            if (fault.status > 0) return answer(fault.status, { code: "Fault", message: `injected ${fault.status}` });
+            const apply = () => {
+                if (fault.before) fault.before(this);
+                if (fault.status > 0) return answer(fault.status, { code: "Fault", message: `injected ${fault.status}` });
+                this.route(req, url, rec, answer);
+            };
+            if (fault.hold) {
+                fault.hold().finally(apply).catch(() => undefined);
+                return;
+            }
+            return apply();
         }
+        this.route(req, url, rec, answer);
+    }
+
+    private route(req: http.IncomingMessage, url: URL, rec: OciRecorded, answer: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
 
         const policyMatch = /^\/20180115\/steeringPolicies\/([^/]+)$/.exec(url.pathname);
         if (policyMatch) {

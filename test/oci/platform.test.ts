@@ -1,13 +1,18 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { runFailover } from "../../functions/core/failover";
-import { RemoteError } from "../../functions/core/types";
+import { FailoverResult, RemoteError } from "../../functions/core/types";
 import { KubeClient } from "../../functions/k8s/client";
+import { toFunctionConfig } from "../../functions/oci/config";
+import { handleNotification } from "../../functions/oci/handler";
 import { okeToken } from "../../functions/oci/oke";
 import { COOLDOWN_ANNOTATION, OciPlatform, OciPlatformTarget } from "../../functions/oci/platform";
 import { FakeClock, k8sTime, memoryLogger, settings } from "../functions/fakes";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { FakeOci } from "./fake-oci";
-import { CLUSTER, COMPARTMENT, credentials, httpProbes, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, series, testKeys } from "./fixtures";
+import { CLUSTER, COMPARTMENT, credentials, httpProbes, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, RPST, series, testKeys } from "./fixtures";
 
 const NS = "logging";
 const OPERATOR = "humio-operator";
@@ -29,6 +34,7 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
         secondaryResultsUrl: `${fake.url}/20180501/pingProbeResults/${PING}`,
         secondaryWindowSeconds: 180,
         metricLookbackSeconds: 1200,
+        alarmRepeatSeconds: 300,
         namespace: NS,
         operatorDeployment: OPERATOR,
         endpoints: { dns: fake.url, telemetry: fake.url },
@@ -296,13 +302,47 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
             assert.equal(fake.count("PUT", "/steeringPolicies/"), 1);
         });
 
-        it("holdoff not met: hands over to the alarm's repeat notification and changes nothing", async () => {
+        it("holdoff not met: hands over to the alarm's repeat notification, names its interval, and changes nothing", async () => {
             fake.datapoints.set(MONITOR, series(clock.now(), [1, 1, 0]));
             const result = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180, waitBudgetSeconds: 0 }), clock, logger.log);
             assert.equal(result.decision, "holdoff-pending");
             assert.equal(result.recheckScheduled, true);
+            assert.match(result.reason, /a recheck is scheduled/);
+            const recheck = logger.lines.filter(l => l.event === "oci.recheck-by-alarm-repeat");
+            assert.equal(recheck.length, 1);
+            assert.equal(recheck[0].fields.alarmRepeatSeconds, 300);
+            assert.match(String(recheck[0].fields.detail), /every 300s while it stays FIRING/);
             assert.equal(kube.deployment(NS, OPERATOR)!.spec.replicas, 0);
             assert.equal(fake.count("PUT", "/steeringPolicies/"), 0);
+        });
+
+        it("an alarm that does not repeat: no recheck is claimed, the result says only a new notification runs the check", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [1, 1, 0]));
+            const p = new OciPlatform({ ...target(), alarmRepeatSeconds: 0 }, credentials, k8s, clock, logger.log);
+            assert.equal(p.scheduleRecheck, undefined);
+            const result = await runFailover(p, k8s, settings({ preFailoverFailureSeconds: 180, waitBudgetSeconds: 0 }), clock, logger.log);
+            assert.equal(result.decision, "holdoff-pending");
+            assert.equal(result.recheckScheduled, false);
+            assert.match(result.reason, /cannot schedule a recheck, so only a new alarm notification runs the check again/);
+            assert.ok(!logger.lines.some(l => l.event === "oci.recheck-by-alarm-repeat"));
+            assert.ok(logger.lines.some(l => l.event === "failover.recheck-unscheduled"));
+        });
+
+        it("a failed DNS lock with a repeating alarm: the next repeat completes it (the record says pending)", async () => {
+            fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0]));
+            fake.fault({ method: "GET", path: "/steeringPolicies/", status: 403, times: 10 });
+            const first = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180 }), clock, logger.log);
+            assert.deepEqual([first.decision, first.dnsLocked, first.recheckScheduled], ["failed-over", false, true]);
+            assert.match(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], /;lock=pending$/);
+            fake.clearFaults();
+            clock.nowMs += 300_000;
+            fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0, 0, 0, 0, 0, 0]));
+            fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), false));
+            fake.probeResults.set(PING, [{ startTime: clock.now() - 10_000, isHealthy: true, vantagePointName: "aws-iad" }]);
+            const repeat = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180 }), clock, logger.log);
+            assert.deepEqual([repeat.decision, repeat.dnsLocked, repeat.operatorScaled], ["failed-over", true, false]);
+            assert.equal((fake.policy(POLICY).answers as { isDisabled: boolean }[])[0].isDisabled, true);
+            assert.match(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], /;lock=applied$/);
         });
 
         it("a failed DNS lock is reported and the scale-up stands", async () => {
@@ -320,6 +360,128 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
             const result = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 0 }), clock, logger.log);
             assert.equal(result.decision, "error");
             assert.equal(kube.deployment(NS, OPERATOR)!.spec.replicas, 0);
+        });
+
+        describe("a second run while the first is mid-way (the alarm's repeat or an ONS redelivery)", () => {
+            const s180 = () => settings({ preFailoverFailureSeconds: 180 });
+            const until = async (cond: () => boolean) => {
+                for (let i = 0; !cond(); i++) {
+                    if (i > 400) throw new Error("condition never held");
+                    await new Promise(r => setTimeout(r, 5));
+                }
+            };
+            const primaryDisabled = () => (fake.policy(POLICY).answers as { pool: string; isDisabled: boolean }[]).filter(a => a.pool === "primary").every(a => a.isDisabled);
+            const successfulScales = () => kube.requests.filter(r => r.method === "PATCH" && r.contentType?.startsWith("application/json-patch") && r.status === 200).length;
+            const assertOneFailoverLocked = (a: FailoverResult, b: FailoverResult) => {
+                assert.equal(successfulScales(), 1, "one scale-up");
+                assert.deepEqual([a.decision, a.operatorScaled, a.dnsLocked], ["failed-over", true, true], a.reason);
+                assert.equal(b.operatorScaled, false, b.reason);
+                assert.equal(kube.deployment(NS, OPERATOR)!.spec.replicas, 1);
+                assert.ok(primaryDisabled(), "DNS locked");
+                // No failback: no write ever served the primary again.
+                for (const put of fake.requests.filter(r => r.method === "PUT")) {
+                    const answers = (put.body as { answers: { pool: string; isDisabled: boolean }[] }).answers;
+                    assert.ok(answers.filter(x => x.pool === "primary").every(x => x.isDisabled), "a PUT re-enabled the primary");
+                }
+                assert.match(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], /;lock=applied$/);
+                assert.ok(fake.requests.every(r => r.signatureValid));
+            };
+
+            beforeEach(() => fake.datapoints.set(MONITOR, series(clock.now(), [1, 0, 0, 0, 0])));
+
+            it("B starts while A's lock PUT is in flight and A's record is written: B sees the failover recorded and writes nothing", async () => {
+                let b: Promise<FailoverResult> | undefined;
+                fake.fault({
+                    method: "PUT", path: "/steeringPolicies/", status: 0,
+                    hold: async () => {
+                        await until(() => kube.deployment(NS, OPERATOR)!.metadata.annotations?.[COOLDOWN_ANNOTATION] !== undefined);
+                        b = runFailover(platform(), k8s, s180(), clock, logger.log);
+                        await b;
+                    },
+                });
+                const a = await runFailover(platform(), k8s, s180(), clock, logger.log);
+                const rb = await b!;
+                assertOneFailoverLocked(a, rb);
+                assert.ok(["cooldown", "already-failed-over"].includes(rb.decision), `${rb.decision}: ${rb.reason}`);
+                assert.equal(fake.count("PUT", "/steeringPolicies/"), 1, "B did not write the policy");
+            });
+
+            it("B starts after A's scale, before A's record and lock: B completes the lock, A's conditional PUT then finds it locked", async () => {
+                let b: Promise<FailoverResult> | undefined;
+                // A's record (the PATCH after the scale) lands only after B has finished.
+                kube.fault({
+                    method: "PATCH", path: `/deployments/${OPERATOR}`,
+                    before: k => k.fault({ method: "PATCH", path: `/deployments/${OPERATOR}`, delayMs: 500 }),
+                });
+                fake.fault({
+                    method: "PUT", path: "/steeringPolicies/", status: 0,
+                    hold: async () => {
+                        b = runFailover(platform(), k8s, s180(), clock, logger.log);
+                        await b;
+                    },
+                });
+                const a = await runFailover(platform(), k8s, s180(), clock, logger.log);
+                const rb = await b!;
+                assertOneFailoverLocked(a, rb);
+                assert.deepEqual([rb.decision, rb.dnsLocked], ["failed-over", true], rb.reason);
+                assert.match(rb.reason, /completed an earlier failover/);
+                // In arrival order: A's PUT (held) and B's, both on the ETag read before any lock. B's was served
+                // first; A's then lost on the stale ETag, re-read and found the lock done instead of writing again.
+                assert.deepEqual(fake.requests.filter(r => r.method === "PUT").map(r => [r.headers["if-match"], r.status]), [['"v1"', 412], ['"v1"', 200]]);
+                assert.ok(logger.lines.some(l => l.event === "oci.dns-already-locked"));
+            });
+        });
+    });
+
+    describe("handleNotification: the resource principal is checked once, before any remote call", () => {
+        let dir: string;
+        const env = (rp: Record<string, string | undefined>): Record<string, string | undefined> => ({
+            ...toFunctionConfig({
+                ...target(),
+                clusterId: CLUSTER,
+                kubernetesServer: kube.url,
+                kubernetesCaPem: "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n",
+                settings: { namespace: NS, operatorDeployment: OPERATOR, humioClusterName: "logscale", preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: true, recheckIntervalSeconds: 15, waitBudgetSeconds: 0 },
+                endpoints: { dns: fake.url, telemetry: fake.url },
+            }),
+            OCI_RESOURCE_PRINCIPAL_VERSION: "2.2",
+            OCI_RESOURCE_PRINCIPAL_RPST: path.join(dir, "rpst"),
+            OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: path.join(dir, "key.pem"),
+            OCI_RESOURCE_PRINCIPAL_REGION: REGION,
+            ...rp,
+        });
+        beforeEach(() => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "oci-rp-"));
+            fs.writeFileSync(path.join(dir, "key.pem"), testKeys().privatePem);
+        });
+        afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        const cases: [string, Record<string, string | undefined>, RegExp][] = [
+            ["a missing RPST file", {}, /^resource principal: OCI_RESOURCE_PRINCIPAL_RPST names file \/.+\/rpst, which was not found; expected the resource principal session token/],
+            ["a garbled key", { OCI_RESOURCE_PRINCIPAL_RPST: RPST, OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM: "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----" },
+                /^resource principal: OCI_RESOURCE_PRINCIPAL_PRIVATE_PEM holds a value that is not a PEM private key: it does not decode/],
+            ["a missing variable", { OCI_RESOURCE_PRINCIPAL_RPST: RPST, OCI_RESOURCE_PRINCIPAL_REGION: undefined }, /^resource principal: OCI_RESOURCE_PRINCIPAL_REGION is not set; expected/],
+        ];
+        for (const [what, rp, expected] of cases) {
+            it(`${what}: one error result naming it, and not one call made`, async () => {
+                const result = await handleNotification("{}", env(rp), { clock, log: logger.log });
+                assert.equal(result.decision, "error");
+                assert.match(result.reason, /resource principal cannot be used; nothing was read or changed/);
+                assert.match(result.error ?? "", expected);
+                const errors = logger.lines.filter(l => l.level === "error");
+                assert.deepEqual(errors.map(l => l.event), ["failover.result"], "one error line");
+                assert.deepEqual([fake.requests.length, kube.requests.length], [0, 0]);
+            });
+        }
+
+        it("with a valid principal the same environment runs (and signs with it)", async () => {
+            fs.writeFileSync(path.join(dir, "rpst"), RPST);
+            fake.datapoints.set(MONITOR, series(clock.now(), [1, 1, 1]));
+            fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), true));
+            fake.probeResults.set(PING, [{ startTime: clock.now() - 10_000, isHealthy: true, vantagePointName: "aws-iad" }]);
+            const result = await handleNotification("{}", env({}), { clock, log: logger.log });
+            assert.equal(result.decision, "primary-healthy", `${result.reason} ${result.error ?? ""}`);
+            assert.ok(fake.requests.length > 0 && fake.requests.every(r => r.signatureValid && r.keyId === KEY_ID));
         });
     });
 });

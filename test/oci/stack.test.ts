@@ -293,6 +293,19 @@ describe("oci stack (mock engine)", function () {
             assert.deepStrictEqual([sub.protocol, sub.endpoint, sub.topicId], ["ORACLE_FUNCTIONS", one(standby, T.fn).id, one(standby, T.topic).id]);
         });
 
+        it("the alarm's repeat is the recheck: the function is told its interval, and ONS stops redelivering once the next repeat is due", () => {
+            const alarm = raw(one(standby, T.alarm));
+            const repeat = /^PT(\d+)M$/.exec(alarm.repeatNotificationDuration);
+            assert.ok(repeat, `the alarm must repeat while FIRING, got ${alarm.repeatNotificationDuration}`);
+            const repeatSeconds = Number(repeat[1]) * 60;
+            assert.strictEqual(raw(one(standby, T.fn)).config.DR_ALARM_REPEAT_SECONDS, String(repeatSeconds));
+            const sub = raw(one(standby, T.subscription));
+            assert.strictEqual(typeof sub.deliveryPolicy, "string", "deliveryPolicy is a JSON string");
+            assert.deepStrictEqual(JSON.parse(sub.deliveryPolicy), { backoffRetryPolicy: { maxRetryDuration: 300_000, policyType: "EXPONENTIAL" } });
+            // Not beyond the repeat: a later redelivery would only run beside the next notification's run.
+            assert.ok(JSON.parse(sub.deliveryPolicy).backoffRetryPolicy.maxRetryDuration <= repeatSeconds * 1000);
+        });
+
         it("least privilege: a dynamic group of this one function, compartment-scoped statements, RBAC on two named objects", () => {
             const dg = raw(one(standby, T.dynamicGroup));
             assert.strictEqual(dg.matchingRule, `ALL {resource.type = 'fnfunc', resource.id = '${one(standby, T.fn).id}'}`);
