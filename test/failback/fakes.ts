@@ -53,7 +53,9 @@ interface SideSim {
 }
 
 /** A fault on one route of the local server: an HTTP status, or a GraphQL error answered with 200. */
-export interface Fault { route: string; side?: Side; method?: string; bodyIncludes?: string; times?: number; status?: number; graphqlError?: string }
+export interface Fault { route: string; side?: Side; method?: string; bodyIncludes?: string; times?: number; status?: number; graphqlError?: string;
+    /** Apply the request, then answer the error: the change happened, the caller does not know. */
+    apply?: boolean }
 
 export class FailbackFakes {
     readonly kube: Record<Side, FakeKubernetes>;
@@ -183,7 +185,9 @@ export class FailbackFakes {
         const url = new URL(req.url ?? "/", "http://x");
         const method = req.method ?? "GET";
         const body = jsonOrText(raw);
+        let lost: number | undefined;
         const send = (code: number, doc: unknown, type = "application/json") => {
+            if (lost !== undefined) [code, doc, type] = [lost, { error: "injected fault after applying" }, "application/json"];
             const text = typeof doc === "string" && type !== "application/json" ? doc : JSON.stringify(doc);
             res.writeHead(code, { "content-type": type, "content-length": Buffer.byteLength(text) });
             res.end(text);
@@ -198,8 +202,9 @@ export class FailbackFakes {
             && (f.method === undefined || f.method === method) && (f.bodyIncludes === undefined || raw.includes(f.bodyIncludes)));
         if (fault) {
             fault.left--;
-            if (fault.graphqlError !== undefined) return send(200, { data: null, errors: [{ message: fault.graphqlError, path: ["setDynamicConfig"] }] });
-            return send(fault.status ?? 500, { error: `injected fault on ${route}` });
+            if (fault.apply) lost = fault.status ?? 500;
+            else if (fault.graphqlError !== undefined) return send(200, { data: null, errors: [{ message: fault.graphqlError, path: ["setDynamicConfig"] }] });
+            else return send(fault.status ?? 500, { error: `injected fault on ${route}` });
         }
         if (route === "dns" || route === "alarm") {
             const doc = route === "dns" ? this.dns : this.alarm;

@@ -97,6 +97,18 @@ describe("npm run failback: the whole sequence against fakes over HTTP", () => {
         }));
     }
 
+    it("an unlock that went through but answered an error: the resume at step 11 finds DNS unlocked and goes on", () => withFakes("aws", async f => {
+        const dir = tempDir();
+        f.fault({ route: "dns", method: "PUT", apply: true });
+        const first = await failback(f, dir, [...PAIR, ...CONFIRM]);
+        assert.equal(first.code, 1, first.err);
+        assert.match(stopLine(first), /^failback stopped at step 11 unlock-dns: error: .*HTTP 500.*; expected DNS unlocked, found unlocked; resume: .* --from-step 11 /);
+        assert.equal(f.dnsLocked(), false);
+        const second = await failback(f, dir, resumeArgs(stopLine(first)));
+        assert.equal(second.code, 0, second.err);
+        assert.equal(f.count("dns", undefined, "PUT"), 1);
+    }));
+
     it("a plain rerun (no --from-step) reports the finished steps as done before and carries on", () => withFakes("azure", async f => {
         const dir = tempDir();
         f.fault({ route: "kafkatopic-delete", side: "primary" });
