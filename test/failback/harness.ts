@@ -16,8 +16,16 @@ export const POLL_MS = 5_000;
 
 export interface CliRun { code: number; out: string; err: string; lines: string[] }
 
+const dirs: string[] = [];
+
 export function tempDir(): string {
-    return fs.mkdtempSync(path.join(os.tmpdir(), "failback-"));
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), "failback-"));
+    dirs.push(d);
+    return d;
+}
+
+export function removeTempDirs(): void {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 }
 
 export async function failback(f: FailbackFakes, dir: string, argv: string[], interrupted?: () => boolean): Promise<CliRun> {

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import { statePath } from "../../scripts/failback/state";
 import { CLOUDS, FailbackFakes, T0, TIMING } from "./fakes";
-import { CONFIRM, failback, PAIR, readState, resumeArgs, stopLine, tempDir, withFakes } from "./harness";
+import { CONFIRM, failback, PAIR, readState, removeTempDirs, resumeArgs, stopLine, tempDir, withFakes } from "./harness";
 
 // Written out rather than imported: a reordering in steps.ts must fail here.
 const IDS = [
@@ -15,6 +15,8 @@ const changes = (f: FailbackFakes) => f.calls.filter(c => c.method !== "GET").le
     + f.kube.primary.requests.filter(r => r.method !== "GET").length + f.kube.secondary.requests.filter(r => r.method !== "GET").length;
 
 describe("npm run failback: the whole sequence against fakes over HTTP", () => {
+    after(removeTempDirs);
+
     for (const cloud of CLOUDS) {
         it(`${cloud}: runs the 15 steps in order and leaves the pair failed back`, () => withFakes(cloud, async f => {
             const dir = tempDir();
