@@ -6,7 +6,7 @@
 import { Plan } from "../plan/model";
 import { PAIR_WIDE_KEYS, Planner } from "../plan/planner";
 import { Override, PlanInputError } from "../plan/stackfile";
-import { describeStep, FIRST_DESTRUCTIVE, STEP_IDS, StepId } from "./steps";
+import { describeStep, DESTRUCTIVE, FIRST_DESTRUCTIVE, STEP_IDS, StepId } from "./steps";
 
 export interface SideInfo {
     stack: string;
@@ -51,7 +51,7 @@ export function buildPlan(cloud: string, primary: SideInfo, secondary: SideInfo)
         primary,
         secondary,
         confirmBeforeStep: FIRST_DESTRUCTIVE,
-        steps: STEP_IDS.map((id, i) => ({ n: i + 1, id, action: describeStep(id, cloud), destructive: i + 1 >= FIRST_DESTRUCTIVE && /delete|reset|clean|cold/.test(id) })),
+        steps: STEP_IDS.map((id, i) => ({ n: i + 1, id, action: describeStep(id, cloud), destructive: DESTRUCTIVE.has(id) })),
     };
 }
 

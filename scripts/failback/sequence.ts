@@ -23,6 +23,8 @@ export interface StepContext {
 export interface StepImpl {
     id: StepId;
     pre?(c: StepContext): Promise<Check>;
+    /** The precondition is something to wait for (within timeoutMs), not a refusal. */
+    preWaits?: boolean;
     act(c: StepContext): Promise<void>;
     post(c: StepContext): Promise<Check>;
     /** How long the postcondition may take to hold after the action, ms. */
@@ -31,6 +33,7 @@ export interface StepImpl {
 
 const check = (ok: boolean, expected: string, found: string): Check => ({ ok, expected, found });
 const MIN = 60_000;
+const FRESH_MS = 15 * MIN;
 
 async function podsGone(c: StepContext, side: Side): Promise<Check> {
     const [replicas, pods] = [await c.world.operatorReplicas(side), await c.world.logscalePods(side)];
@@ -42,13 +45,14 @@ async function podsGone(c: StepContext, side: Side): Promise<Check> {
  * prefix (a segment file, a nested folder) means the prefix is not what we
  * think it is: the step refuses and deletes nothing.
  */
-export async function globalSnapshots(c: StepContext, side: Side): Promise<{ snapshots: string[]; foreign: string[] }> {
+export async function globalSnapshots(c: StepContext, side: Side): Promise<{ snapshots: string[]; foreign: string[]; newest: number }> {
     const prefix = `${c.world.storagePrefix(side)}globalsnapshots/`;
     const objects = await c.world.listObjects(side, prefix);
     const isSnapshot = (key: string) => key.startsWith(prefix) && !key.slice(prefix.length).includes("/") && /snapshot/i.test(key.slice(prefix.length));
     return {
         snapshots: objects.filter(o => isSnapshot(o.key)).map(o => o.key),
         foreign: objects.filter(o => !isSnapshot(o.key)).map(o => o.key),
+        newest: Math.max(0, ...objects.filter(o => isSnapshot(o.key)).map(o => o.modified)),
     };
 }
 
@@ -58,8 +62,14 @@ async function noForeignObjects(c: StepContext, side: Side): Promise<Check> {
         foreign.length ? `${foreign.length} other object(s), e.g. ${foreign[0]}` : "only snapshots");
 }
 
+/**
+ * Done means no snapshots and nothing foreign: a listing of only segment
+ * objects would otherwise pass as "no snapshots" and let the run go on with a
+ * prefix that points at the wrong place.
+ */
 async function noSnapshots(c: StepContext, side: Side): Promise<Check> {
-    const { snapshots } = await globalSnapshots(c, side);
+    const { snapshots, foreign } = await globalSnapshots(c, side);
+    if (foreign.length) return noForeignObjects(c, side);
     return check(snapshots.length === 0, `no global snapshots in the ${side} bucket`, `${snapshots.length} global snapshot(s)`);
 }
 
@@ -110,23 +120,23 @@ export const SEQUENCE: readonly StepImpl[] = [
     {
         id: "stop-secondary", timeoutMs: 15 * MIN,
         pre: async c => { const on = await c.world.flushOnShutdown("secondary"); return check(on, "FlushSegmentsAndGlobalOnShutdown=true (step 2)", String(on)); },
-        act: c => c.world.scaleOperator("secondary", 0),
-        post: async c => {
-            const r = await podsGone(c, "secondary");
-            if (r.ok && c.state.secondaryStoppedAt === undefined) c.state.secondaryStoppedAt = c.clock.now();
-            return r;
+        // The time of the scale, not of the pods going: the flush writes the snapshot while the pods shut down.
+        act: async c => {
+            if (c.state.secondaryStoppedAt === undefined) c.state.secondaryStoppedAt = c.clock.now();
+            await c.world.scaleOperator("secondary", 0);
         },
+        post: c => podsGone(c, "secondary"),
     },
     {
         id: "verify-secondary-snapshot", timeoutMs: 10 * MIN,
         pre: c => podsGone(c, "secondary"),
         act: async () => { /* the flush on shutdown writes it; this step waits for it */ },
         post: async c => {
-            const since = c.state.secondaryStoppedAt ?? 0;
-            const objects = await c.world.listObjects("secondary", `${c.world.storagePrefix("secondary")}globalsnapshots/`);
-            const newest = Math.max(0, ...objects.map(o => o.modified));
-            return check(newest >= since && objects.length > 0, `a global snapshot in the secondary bucket written at or after the stop (${new Date(since).toISOString()})`,
-                objects.length ? `newest ${new Date(newest).toISOString()}` : "no global snapshots");
+            // Without a recorded stop (the secondary was stopped by hand), "fresh" is the runbook's "last few minutes".
+            const since = c.state.secondaryStoppedAt ?? c.clock.now() - FRESH_MS;
+            const { snapshots, newest } = await globalSnapshots(c, "secondary");
+            return check(snapshots.length > 0 && newest >= since, `a global snapshot in the secondary bucket written at or after the stop (${new Date(since).toISOString()})`,
+                snapshots.length ? `newest ${new Date(newest).toISOString()}` : "no global snapshots");
         },
     },
     {
@@ -145,8 +155,21 @@ export const SEQUENCE: readonly StepImpl[] = [
     },
     {
         id: "enable-reverse-recovery", timeoutMs: 30 * MIN,
-        act: c => pulumiUp(c, "primary", "recoverFrom", "secondary"),
-        post: c => configIs(c, "primary", "recoverFrom", "secondary"),
+        // The active stack declares operator replicas 1: an up that refreshes would start the
+        // primary before its Kafka reset (FATAL: The Kafka epoch key has changed). Scaled back at
+        // once and reported, and "done" includes "still stopped".
+        act: async c => {
+            await pulumiUp(c, "primary", "recoverFrom", "secondary");
+            const replicas = await c.world.operatorReplicas("primary");
+            if (replicas !== 0) {
+                await c.world.scaleOperator("primary", 0);
+                throw new Error(`pulumi up set the primary's humio-operator to ${replicas} replica(s) before the Kafka reset; scaled it back to 0 (run the up without --refresh)`);
+            }
+        },
+        post: async c => {
+            const cfg = await configIs(c, "primary", "recoverFrom", "secondary");
+            return cfg.ok ? podsGone(c, "primary") : cfg;
+        },
     },
     {
         id: "reset-primary-kafka", timeoutMs: 5 * MIN,
@@ -181,7 +204,11 @@ export const SEQUENCE: readonly StepImpl[] = [
     {
         id: "clean-secondary", timeoutMs: 10 * MIN,
         pre: async c => { const gone = await podsGone(c, "secondary"); return gone.ok ? noForeignObjects(c, "secondary") : gone; },
-        act: async c => { await c.world.deleteKafkaTopic("secondary"); await deleteSnapshots(c, "secondary"); },
+        // A rerun after a failed snapshot deletion finds the topic gone already; deleting it again would be an error.
+        act: async c => {
+            if (await c.world.kafkaTopicExists("secondary")) await c.world.deleteKafkaTopic("secondary");
+            await deleteSnapshots(c, "secondary");
+        },
         post: async c => {
             const e = await c.world.kafkaTopicExists("secondary");
             if (e) return check(false, "secondary global-events topic deleted", "topic exists");
@@ -200,13 +227,13 @@ export const SEQUENCE: readonly StepImpl[] = [
         post: async c => { const on = await c.world.alarmEnabled(); return check(on, "failover alarm enabled", on ? "enabled" : "disabled"); },
     },
     {
-        id: "disable-reverse-recovery", timeoutMs: 60 * MIN,
+        id: "disable-reverse-recovery", timeoutMs: 60 * MIN, preWaits: true,
         // recoverFrom stays until the primary has its own snapshot: a restart before that would find none.
         pre: async c => {
             const since = c.state.coldStartAt ?? 0;
-            const objects = await c.world.listObjects("primary", `${c.world.storagePrefix("primary")}globalsnapshots/`);
-            const own = objects.filter(o => o.modified > since);
-            return check(own.length > 0, "a global snapshot the primary wrote after its cold start", `${own.length} newer than ${new Date(since).toISOString()}`);
+            const { newest } = await globalSnapshots(c, "primary");
+            return check(newest > since, `a global snapshot the primary wrote after its cold start (${new Date(since).toISOString()})`,
+                newest ? `newest ${new Date(newest).toISOString()}` : "no global snapshots");
         },
         act: c => pulumiUp(c, "primary", "recoverFrom", "none"),
         post: c => configIs(c, "primary", "recoverFrom", "none"),

@@ -9,7 +9,7 @@ import { StepId } from "./steps";
 export interface FailbackState {
     pair: string;
     done: StepId[];
-    /** Epoch ms the secondary's pods were gone (step 3). */
+    /** Epoch ms the secondary's operator was scaled to 0 (step 3); its flush snapshot is newer. */
     secondaryStoppedAt?: number;
     /** Epoch ms the primary's operator was scaled to 1 (step 9). */
     coldStartAt?: number;
