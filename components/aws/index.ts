@@ -208,6 +208,7 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
             excludePackages: lambdaExcludedPackages(packageJson),
             tags,
         });
+        // A child of the function: it serves only the function, and promotion removes both together.
         const readiness = new StandbyReadiness(`${name}-readiness`, {
             names,
             accountId,
@@ -217,7 +218,7 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
             emails: cfg.notify.emails,
             webhookUrl: cfg.notify.webhookUrl,
             tags,
-        });
+        }, { parent: failover });
         Object.assign(outputs, {
             notifyTopicArn: readiness.notifyTopicArn,
             ...(readiness.readinessAlarmName ? { readinessAlarmName: readiness.readinessAlarmName } : {}),
