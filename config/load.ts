@@ -77,6 +77,10 @@ export interface StackConfig {
     storageObjectKeyPrefix?: string;
     extraEnvVars: EnvVarSetting[];
     acmeEmail: string;
+    /** Minutes between readiness runs on a standby; 0: no schedule. */
+    readinessIntervalMinutes: number;
+    /** The notification channel for people. */
+    notify: { emails: string[]; webhookUrl?: pulumi.Output<string> };
     azure: { aksAdminGroupObjectIds: string[] };
     oci: { compartmentId?: string; tenancyId?: string; objectStorageNamespace?: string; homeRegion?: string };
 }
@@ -100,6 +104,8 @@ export const FORBIDDEN_ENV_REASONS = {
     AZURE_RECOVER_FROM_REPLACE_BUCKET: "each Azure storage account has its own endpoint, so replacing the bucket makes reads fail with 403",
 } as const;
 export const FORBIDDEN_ENV_VARS = Object.keys(FORBIDDEN_ENV_REASONS) as (keyof typeof FORBIDDEN_ENV_REASONS)[];
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export const MIN_LOGSCALE_VERSION = "1.130.0";
 export const MIN_LOGSCALE_VERSION_DR = "1.235.0";
@@ -253,7 +259,27 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
     }
 
     const acmeEmail = str("acmeEmail") ?? `hostmaster@${dnsZoneName}`;
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(acmeEmail)) fail(full("acmeEmail"), acmeEmail, "must be an e-mail address");
+    if (!EMAIL.test(acmeEmail)) fail(full("acmeEmail"), acmeEmail, "must be an e-mail address");
+
+    const notifyEmails = arr("notifyEmails").map((v, i) => {
+        if (typeof v !== "string" || !EMAIL.test(v)) fail(full("notifyEmails"), v, `entry ${i + 1} is not an e-mail address (name@domain.tld)`);
+        return v as string;
+    });
+    const duplicate = notifyEmails.find((e, i) => notifyEmails.findIndex(o => o.toLowerCase() === e.toLowerCase()) !== i);
+    if (duplicate !== undefined) fail(full("notifyEmails"), duplicate, "listed twice; each address may appear once");
+    const webhookRaw = raw[full("notifyWebhookUrl")];
+    if (webhookRaw) {
+        let url: URL | undefined;
+        try {
+            url = new URL(webhookRaw);
+        } catch {
+            url = undefined;
+        }
+        // The value is a secret: the error shows only its scheme.
+        if (!url || url.protocol !== "https:" || !url.hostname) {
+            fail(full("notifyWebhookUrl"), url ? `${url.protocol}//[secret]` : "[secret]", "must be an https:// URL with a host (SNS https subscription)");
+        }
+    }
 
     const aksAdminGroupObjectIds = arr("azureAksAdminGroupObjectIds").map(v => {
         if (typeof v !== "string" || !/^[0-9a-f-]{36}$/i.test(v)) fail(full("azureAksAdminGroupObjectIds"), v, "must be a list of Entra ID group object ids (GUIDs)");
@@ -315,6 +341,8 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
         storageObjectKeyPrefix: objectKeyPrefix,
         extraEnvVars,
         acmeEmail,
+        readinessIntervalMinutes: int("readinessIntervalMinutes"),
+        notify: { emails: notifyEmails, webhookUrl: webhookRaw ? pulumi.secret(webhookRaw) : undefined },
         azure: { aksAdminGroupObjectIds },
         oci,
     };

@@ -100,6 +100,8 @@ export class FailoverFunction extends pulumi.ComponentResource {
                     alarmName: names.alarm,
                     alarmRegion: ROUTE53_METRICS_REGION,
                     kmsKeyArn,
+                    notifyTopicName: names.notifyTopic,
+                    readinessParameterName: names.readinessParameter,
                 }))),
         }, { parent: this });
 

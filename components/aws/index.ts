@@ -24,6 +24,7 @@ import { bucketName, eksClusterName, failoverNames, INGRESS_NODE_PORTS, stackTag
 import { Network } from "./network";
 import { nodeGroupSpecs } from "./nodegroup-specs";
 import { NodeGroups } from "./nodegroups";
+import { StandbyReadiness } from "./readiness";
 import { peerBucketArn, readOnlyBucketArns, ResolvedRecovery, resolveRecovery } from "./recovery";
 import { LogScaleStorage } from "./storage";
 
@@ -188,8 +189,10 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
             primaryHealthCheckId,
             secondaryHealthCheckId: dns.healthCheckId,
             handler: awsFailoverHandler,
-            environment: pulumi.all([eks.name, eks.endpoint, eks.certificateAuthorityData, primaryHealthCheckId, dns.healthCheckId])
-                .apply(([eksClusterName, eksClusterEndpoint, eksClusterCertificateAuthority, primaryId, secondaryId]) => awsFailoverEnvironment({
+            // The topic's ARN from its name: the function's environment and policy
+            // must not wait on resources that wait on the function.
+            environment: pulumi.all([eks.name, eks.endpoint, eks.certificateAuthorityData, primaryHealthCheckId, dns.healthCheckId, partition, accountId])
+                .apply(([eksClusterName, eksClusterEndpoint, eksClusterCertificateAuthority, primaryId, secondaryId, p, account]) => awsFailoverEnvironment({
                     eksClusterName,
                     eksClusterRegion: cfg.region,
                     eksClusterEndpoint,
@@ -198,12 +201,27 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
                     secondaryHealthCheckId: secondaryId,
                     cooldownParameterName: names.parameter,
                     failoverAlarmName: names.alarm,
+                    notifyTopicArn: `arn:${p}:sns:${cfg.region}:${account}:${names.notifyTopic}`,
+                    readinessParameterName: names.readinessParameter,
                     ...stackFailoverSettings(cfg),
                 })),
             excludePackages: lambdaExcludedPackages(packageJson),
             tags,
         });
+        // A child of the function: it serves only the function, and promotion removes both together.
+        const readiness = new StandbyReadiness(`${name}-readiness`, {
+            names,
+            accountId,
+            clusterName: eksName,
+            functionArn: failover.functionArn,
+            intervalMinutes: cfg.readinessIntervalMinutes,
+            emails: cfg.notify.emails,
+            webhookUrl: cfg.notify.webhookUrl,
+            tags,
+        }, { parent: failover });
         Object.assign(outputs, {
+            notifyTopicArn: readiness.notifyTopicArn,
+            ...(readiness.readinessAlarmName ? { readinessAlarmName: readiness.readinessAlarmName } : {}),
             primaryHealthCheckId,
             failoverFunctionName: failover.functionName,
             failoverAlarmName: failover.alarmName,

@@ -39,6 +39,12 @@ export function failoverNames(cfg: Pick<StackConfig, "clusterName" | "region">) 
         topic: `${fn}-alarm`,
         /** SSM parameter holding the epoch seconds of the last failover (the cooldown). */
         parameter: `/logscale-dr/${cfg.clusterName}/${cfg.region}/last-failover-epoch`,
+        /** SNS topic for people; apart from `topic`, which only triggers the function. */
+        notifyTopic: `${fn}-notify`,
+        /** SSM parameter holding the last readiness verdict (ready / not-ready). */
+        readinessParameter: `/logscale-dr/${cfg.clusterName}/${cfg.region}/standby-ready`,
+        readinessSchedule: `${fn}-readiness`,
+        readinessAlarm: `${fn}-standby-not-ready`,
     };
 }
 

@@ -1,6 +1,7 @@
 // IAM documents of the AWS stack (pure). Every statement names its resources;
-// the only "*" resource is CloudWatch GetMetricStatistics, which has no
-// resource-level permissions in IAM.
+// the only "*" resources are CloudWatch GetMetricStatistics and PutMetricData,
+// which have no resource-level permissions in IAM (PutMetricData is held to
+// one namespace by condition).
 
 export interface Statement {
     Sid?: string;
@@ -122,7 +123,14 @@ export interface FailoverPolicyArgs {
     /** Where the alarm lives: Route 53's metrics region (us-east-1). */
     alarmRegion: string;
     kmsKeyArn: string;
+    /** The topic for people (names.notifyTopic), in `region`. */
+    notifyTopicName: string;
+    /** The SSM parameter of the last readiness verdict (names.readinessParameter). */
+    readinessParameterName: string;
 }
+
+/** CloudWatch namespace of the readiness metric; PutMetricData is allowed there only. */
+export const READINESS_NAMESPACE = "LogScaleDR";
 
 export const healthCheckArn = (partition: string, id: string) => `arn:${partition}:route53:::healthcheck/${id}`;
 
@@ -130,13 +138,17 @@ export const healthCheckArn = (partition: string, id: string) => `arn:${partitio
  * The failover function's only permissions: read and lock the one primary
  * health check, read the secondary's status, read Route 53 metrics, set its
  * own alarm back to OK, the one cooldown parameter, re-invoke itself while
- * the holdoff runs, write its own logs and decrypt its own environment.
+ * the holdoff runs, write its own logs and decrypt its own environment; for
+ * the readiness self-test, its verdict parameter, the LogScaleDR metric
+ * namespace and the topic for people.
  * Nothing for EKS: the cluster's endpoint and CA come in the environment,
  * and Kubernetes access is the namespaced access entry.
  */
 export function failoverFunctionPolicy(a: FailoverPolicyArgs): PolicyDocument {
     const regional = (service: string, resource: string) => `arn:${a.partition}:${service}:${a.region}:${a.accountId}:${resource}`;
-    if (!a.parameterName.startsWith("/")) throw new Error(`failoverFunctionPolicy: parameter name "${a.parameterName}" must start with "/"`);
+    for (const p of [a.parameterName, a.readinessParameterName]) {
+        if (!p.startsWith("/")) throw new Error(`failoverFunctionPolicy: parameter name "${p}" must start with "/"`);
+    }
     return doc(
         {
             Sid: "PrimaryHealthCheck",
@@ -152,6 +164,16 @@ export function failoverFunctionPolicy(a: FailoverPolicyArgs): PolicyDocument {
         },
         { Sid: "HealthCheckMetrics", Effect: "Allow", Action: ["cloudwatch:GetMetricStatistics"], Resource: "*" },
         { Sid: "Cooldown", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: regional("ssm", `parameter${a.parameterName}`) },
+        { Sid: "ReadinessVerdict", Effect: "Allow", Action: ["ssm:GetParameter", "ssm:PutParameter"], Resource: regional("ssm", `parameter${a.readinessParameterName}`) },
+        // PutMetricData has no resource-level permissions; the namespace condition is the scope.
+        {
+            Sid: "ReadinessMetric",
+            Effect: "Allow",
+            Action: ["cloudwatch:PutMetricData"],
+            Resource: "*",
+            Condition: { StringEquals: { "cloudwatch:namespace": READINESS_NAMESPACE } },
+        },
+        { Sid: "NotifyPeople", Effect: "Allow", Action: ["sns:Publish"], Resource: regional("sns", a.notifyTopicName) },
         {
             Sid: "RearmAlarm",
             Effect: "Allow",

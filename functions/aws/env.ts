@@ -42,12 +42,21 @@ export interface AwsFailoverEnv {
     operatorDeployment: string;
     /** Self-invocations allowed while a holdoff stays pending, so missing metrics cannot loop forever. */
     maxRechecks: number;
+    /** SNS topic for people (never the one that triggers the function); unset: no notifications. */
+    notifyTopicArn?: string;
+    /**
+     * SSM parameter keeping the last readiness verdict, so a change is told
+     * once. In SSM rather than on a Kubernetes object: a broken path to the
+     * cluster is one of the things readiness reports, and it must still be
+     * able to remember that it did.
+     */
+    readinessParameterName?: string;
 }
 
 /** What the infra code passes; the rest has fixed defaults. */
 export type AwsFailoverEnvSettings =
-    Omit<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks">
-    & Partial<Pick<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks">>;
+    Omit<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName">
+    & Partial<Pick<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName">>;
 
 /** Environment variable per field. None starts with AWS_ (reserved by Lambda). */
 export const AWS_FAILOVER_ENV_VARS = {
@@ -67,6 +76,8 @@ export const AWS_FAILOVER_ENV_VARS = {
     namespace: "KUBERNETES_NAMESPACE",
     operatorDeployment: "OPERATOR_DEPLOYMENT",
     maxRechecks: "MAX_RECHECKS",
+    notifyTopicArn: "NOTIFY_TOPIC_ARN",
+    readinessParameterName: "READINESS_PARAMETER_NAME",
 } as const satisfies Record<keyof AwsFailoverEnv, string>;
 
 export const AWS_FAILOVER_DEFAULTS = {
@@ -90,6 +101,7 @@ const HTTPS_ENDPOINT = /^https:\/\/[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 // CloudWatch alarm names: 1-255 characters, no ASCII control characters.
 const ALARM_NAME = /^[^\x00-\x1f\x7f]{1,255}$/;
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----";
 /** Lambda's limit on the environment: every key and value together. */
 export const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
@@ -148,6 +160,9 @@ export function readAwsFailoverEnv(env: Record<string, string | undefined>): Aws
         fail(V.secondaryHealthCheckId, undefined, `a Route 53 health check id (UUID) because ${V.requireHealthySecondary} is "true"`);
     }
 
+    const optional = (variable: string, pattern: RegExp, allowed: string): string | undefined =>
+        env[variable] === undefined || env[variable] === "" ? undefined : text(variable, pattern, allowed);
+
     return {
         eksClusterName: text(V.eksClusterName, EKS_NAME, "an EKS cluster name (letters, digits, - and _, up to 100 characters)"),
         eksClusterRegion: text(V.eksClusterRegion, REGION, "an AWS region such as eu-west-1"),
@@ -167,6 +182,8 @@ export function readAwsFailoverEnv(env: Record<string, string | undefined>): Aws
         namespace: text(V.namespace, DNS_LABEL, "a Kubernetes namespace name (lower-case DNS label)"),
         operatorDeployment: text(V.operatorDeployment, DNS_SUBDOMAIN, "a Kubernetes Deployment name (lower-case DNS subdomain)"),
         maxRechecks: integer(V.maxRechecks, 0, 1000, AWS_FAILOVER_DEFAULTS.maxRechecks),
+        notifyTopicArn: optional(V.notifyTopicArn, SNS_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)"),
+        readinessParameterName: optional(V.readinessParameterName, SSM_NAME, "an SSM parameter name such as /logscale-dr/standby-ready"),
     };
 }
 
@@ -197,6 +214,12 @@ export function awsFailoverEnvironment(settings: AwsFailoverEnvSettings): Record
     };
     if (full.secondaryHealthCheckId) {
         env[V.secondaryHealthCheckId] = full.secondaryHealthCheckId;
+    }
+    if (full.notifyTopicArn) {
+        env[V.notifyTopicArn] = full.notifyTopicArn;
+    }
+    if (full.readinessParameterName) {
+        env[V.readinessParameterName] = full.readinessParameterName;
     }
     readAwsFailoverEnv(env);
     const bytes = Object.entries(env).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);

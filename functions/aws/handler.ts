@@ -1,12 +1,16 @@
 import { systemClock } from "../core/clock";
 import { runFailover } from "../core/failover";
 import { jsonLogger } from "../core/log";
+import { deliver, failoverNotifications, Notifier, readinessNotification } from "../core/notify";
+import { ReadinessResult, runReadiness } from "../core/readiness";
+import { errorMessage } from "../core/retry";
 import { Clock, FailoverResult, Logger } from "../core/types";
 import { KubeClient } from "../k8s/client";
 import { eksConnection } from "./eks";
 import { credentialsFromEnv } from "./eks-token";
-import { failoverSettingsFromEnv, readAwsFailoverEnv } from "./env";
+import { AwsFailoverEnv, failoverSettingsFromEnv, readAwsFailoverEnv } from "./env";
 import { createAwsPlatform, recheckAttempt } from "./platform";
+import { AwsReadinessIo, createAwsReadinessIo, isReadinessEvent } from "./readiness";
 import { AwsCredentials } from "./sigv4";
 
 /** The part of the Lambda context the handler reads. */
@@ -34,6 +38,20 @@ export interface AwsRunDeps {
     random?: () => number;
     /** Role credentials for the EKS token; default: the Lambda's AWS_* variables. */
     credentials?: () => AwsCredentials;
+    /** Where messages for people go; none: no notifications. */
+    notifier?: (topicArn: string) => Notifier;
+    /** The readiness run's AWS reads and writes; default: the SDK clients (./readiness.ts). */
+    readinessIo?: (env: AwsFailoverEnv) => AwsReadinessIo;
+}
+
+/** What a readiness invocation returns (and logs): the checks, and what became of the metric, the verdict and the message. */
+export interface AwsReadinessOutcome extends ReadinessResult {
+    previousReady?: boolean;
+    metricPublished: boolean;
+    verdictStored: boolean;
+    notified?: string;
+    /** Anything that went wrong around the checks (metric, verdict store, message); the checks themselves are in `checks`. */
+    errors: string[];
 }
 
 /**
@@ -41,8 +59,9 @@ export interface AwsRunDeps {
  * It throws when the failover hit an error (decision "error"), so Lambda's
  * asynchronous retries run it again; every other decision returns the result.
  */
-export async function awsFailoverHandler(event: unknown, context: LambdaContextLike): Promise<FailoverResult> {
-    return runAwsFailover(event, context, { env: process.env, clock: systemClock() });
+export async function awsFailoverHandler(event: unknown, context: LambdaContextLike): Promise<FailoverResult | AwsReadinessOutcome> {
+    const deps: AwsRunDeps = { env: process.env, clock: systemClock() };
+    return isReadinessEvent(event) ? runAwsReadiness(context, deps) : runAwsFailover(event, context, deps);
 }
 
 export async function runAwsFailover(event: unknown, context: LambdaContextLike, deps: AwsRunDeps): Promise<FailoverResult> {
@@ -75,10 +94,97 @@ export async function runAwsFailover(event: unknown, context: LambdaContextLike,
     } finally {
         k8s.close();
     }
+    await notifyFailover(result, env, attempt, deps, log);
     if (result.decision === "error") {
         throw new Error(`failover failed: ${result.reason}: ${result.error ?? "unknown error"}`);
     }
     return result;
+}
+
+/** Never throws: a message that cannot be built or sent must not turn a failover into an error. */
+async function notifyFailover(result: FailoverResult, env: AwsFailoverEnv, attempt: number, deps: AwsRunDeps, log: Logger): Promise<void> {
+    if (!env.notifyTopicArn || !deps.notifier) {
+        return;
+    }
+    try {
+        await deliver(deps.notifier(env.notifyTopicArn), failoverNotifications(result, { cluster: env.eksClusterName, attempt }), log);
+    } catch (err) {
+        log("warn", "notify.failed", { error: errorMessage(err) });
+    }
+}
+
+/**
+ * The scheduled self-test (event {"logscaleDrReadiness": {...}}): runs every
+ * readiness check, publishes LogScaleDR/StandbyReady, and tells people when
+ * the verdict changed. Two rounds: the checks with the last verdict, then
+ * the metric, the verdict and the message together. It never throws, so
+ * Lambda does not retry it: the next scheduled run is the retry.
+ */
+export async function runAwsReadiness(context: LambdaContextLike, deps: AwsRunDeps): Promise<AwsReadinessOutcome> {
+    const log = deps.log ?? jsonLogger({
+        base: { fn: context.functionName, requestId: context.awsRequestId, cloud: "aws", entry: "readiness" },
+        now: () => deps.clock.now(),
+    });
+    const startedAtMs = deps.clock.now();
+    const now = () => deps.clock.now();
+    let env: AwsFailoverEnv;
+    let connection;
+    try {
+        env = readAwsFailoverEnv(deps.env);
+        connection = eksConnection(env, deps.credentials ?? (() => credentialsFromEnv(deps.env)), now);
+    } catch (err) {
+        // No metric either: the alarm treats the missing datapoint as not-ready.
+        log("error", "readiness.config-invalid", { error: err });
+        return {
+            ready: false, checks: [], startedAt: new Date(startedAtMs).toISOString(), durationMs: deps.clock.now() - startedAtMs,
+            metricPublished: false, verdictStored: false, errors: [errorMessage(err)],
+        };
+    }
+    const io = (deps.readinessIo ?? (e => createAwsReadinessIo(e, { now })))(env);
+    const k8s = new KubeClient({ connection, timeoutMs: KUBE_TIMEOUT_MS });
+    const settings = { namespace: env.namespace, operatorDeployment: env.operatorDeployment, humioClusterName: env.humioClusterName };
+    let result: ReadinessResult;
+    let previous: { ok: true; ready: boolean | undefined } | { ok: false; error: string };
+    try {
+        [result, previous] = await Promise.all([
+            runReadiness({ k8s, platform: io }, settings, deps.clock, log),
+            io.lastVerdict().then(ready => ({ ok: true as const, ready }), (err: unknown) => ({ ok: false as const, error: errorMessage(err) })),
+        ]);
+    } finally {
+        k8s.close();
+    }
+    const errors: string[] = [];
+    if (!previous.ok) {
+        errors.push(`last verdict unreadable: ${previous.error}`);
+    }
+    // Without the last verdict a change cannot be told from a standing
+    // problem; staying quiet then beats a message every interval, and the
+    // alarm on the metric still fires.
+    const previousReady = previous.ok ? previous.ready : undefined;
+    const changed = previous.ok && previous.ready !== result.ready;
+    const message = previous.ok ? readinessNotification(result, previous.ready, env.eksClusterName) : undefined;
+    const notifier = env.notifyTopicArn && deps.notifier ? deps.notifier(env.notifyTopicArn) : undefined;
+    const [metric, stored, sent] = await Promise.allSettled([
+        io.publishMetric(result),
+        changed ? io.storeVerdict(result.ready) : Promise.resolve(),
+        message ? deliver(notifier, [message], log) : Promise.resolve(undefined),
+    ]);
+    if (metric.status === "rejected") {
+        errors.push(errorMessage(metric.reason));
+    }
+    if (stored.status === "rejected") {
+        errors.push(errorMessage(stored.reason));
+    }
+    const outcome: AwsReadinessOutcome = {
+        ...result,
+        previousReady,
+        metricPublished: metric.status === "fulfilled",
+        verdictStored: changed && stored.status === "fulfilled",
+        notified: sent.status === "fulfilled" && sent.value?.sent.length ? sent.value.sent[0] : undefined,
+        errors,
+    };
+    log(errors.length > 0 ? "warn" : "info", "readiness.outcome", { ...outcome, checks: undefined });
+    return outcome;
 }
 
 /** What woke the function, for the log: the alarm's name and state, or the recheck. */

@@ -19,6 +19,7 @@ const JSON_PATCH = "application/json-patch+json";
 const MERGE_PATCH = "application/merge-patch+json";
 // Metadata only: the Secret's data never travels to the function.
 const PARTIAL_METADATA = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
+const PARTIAL_METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
 /**
  * The handful of Kubernetes REST calls the failover makes, over node's
@@ -123,6 +124,44 @@ export class KubeClient implements KubernetesApi {
             throw badAnswer(req, `metadata.creationTimestamp is ${JSON.stringify(creationTimestamp)}, expected RFC 3339`);
         }
         return { uid, creationTimestamp };
+    }
+
+    /**
+     * Names of the namespace's Secrets, metadata only: one list instead of a
+     * GET per referenced Secret keeps the readiness run at one round of reads.
+     */
+    async listSecretNames(namespace: string): Promise<string[]> {
+        const req = this.req("k8s.listSecretNames", "GET", `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets`);
+        req.accept = PARTIAL_METADATA_LIST;
+        const res = await this.send(req);
+        if (res.status !== 200) {
+            throw httpError(req, res);
+        }
+        const items = parseObject(req, res).items;
+        if (!Array.isArray(items)) {
+            throw badAnswer(req, "items is not a list");
+        }
+        return items.map((item, i) => {
+            const name = (item as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+            if (typeof name !== "string" || name.length === 0) {
+                throw badAnswer(req, `items[${i}].metadata.name is ${JSON.stringify(name)}`);
+            }
+            return name;
+        });
+    }
+
+    /** The HumioCluster custom object (core.humio.com/v1alpha1), undefined on 404. */
+    async getHumioCluster(namespace: string, name: string): Promise<Record<string, unknown> | undefined> {
+        const req = this.req("k8s.getHumioCluster", "GET",
+            `/apis/core.humio.com/v1alpha1/namespaces/${encodeURIComponent(namespace)}/humioclusters/${encodeURIComponent(name)}`);
+        const res = await this.send(req);
+        if (res.status === 404) {
+            return undefined;
+        }
+        if (res.status !== 200) {
+            throw httpError(req, res);
+        }
+        return parseObject(req, res);
     }
 
     async deleteSecret(namespace: string, name: string, preconditions?: { uid: string }): Promise<"deleted" | "absent" | "replaced"> {

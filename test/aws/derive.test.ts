@@ -147,19 +147,24 @@ describe("aws derivations", () => {
             assert.strictEqual(s.Effect, "Deny");
             assert.deepStrictEqual(s.Condition, { Bool: { "aws:SecureTransport": "false" } });
         });
-        it("gives the failover function exactly its resources, * only for GetMetricStatistics, nothing on EKS", () => {
+        it("gives the failover function exactly its resources, * only for the two metric calls (PutMetricData held to LogScaleDR), nothing on EKS", () => {
             const d = failoverFunctionPolicy({
                 partition: "aws", region: "us-east-2", accountId: "123456789012",
                 primaryHealthCheckId: "p-id", secondaryHealthCheckId: "s-id",
                 functionName: "fn", parameterName: "/logscale-dr/x", logGroupName: "/aws/lambda/fn",
                 alarmName: "fn-primary-unhealthy", alarmRegion: "us-east-1", kmsKeyArn: "arn:aws:kms:us-east-2:123456789012:key/k",
+                notifyTopicName: "fn-notify", readinessParameterName: "/logscale-dr/ready",
             });
             noWildcardActions(d);
             const byAction = (a: string) => d.Statement.filter(s => actions(s).includes(a)).flatMap(resources);
             assert.deepStrictEqual(byAction("route53:UpdateHealthCheck"), ["arn:aws:route53:::healthcheck/p-id"]);
             assert.deepStrictEqual(byAction("route53:GetHealthCheckStatus").sort(),
                 ["arn:aws:route53:::healthcheck/p-id", "arn:aws:route53:::healthcheck/s-id"]);
-            assert.deepStrictEqual(byAction("ssm:PutParameter"), ["arn:aws:ssm:us-east-2:123456789012:parameter/logscale-dr/x"]);
+            assert.deepStrictEqual(byAction("ssm:PutParameter"),
+                ["arn:aws:ssm:us-east-2:123456789012:parameter/logscale-dr/x", "arn:aws:ssm:us-east-2:123456789012:parameter/logscale-dr/ready"]);
+            assert.deepStrictEqual(byAction("sns:Publish"), ["arn:aws:sns:us-east-2:123456789012:fn-notify"]);
+            const put = d.Statement.filter(s => actions(s).includes("cloudwatch:PutMetricData"));
+            assert.deepStrictEqual(put.map(s => [actions(s), s.Condition]), [[["cloudwatch:PutMetricData"], { StringEquals: { "cloudwatch:namespace": "LogScaleDR" } }]]);
             // The endpoint and CA come in the environment; Kubernetes access is the namespaced access entry.
             assert.deepStrictEqual(d.Statement.flatMap(actions).filter(a => a.startsWith("eks:")), []);
             // Re-arming only its own alarm, which lives in us-east-1 whatever the function's region.
@@ -169,7 +174,7 @@ describe("aws derivations", () => {
             assert.deepStrictEqual(byAction("logs:PutLogEvents"), ["arn:aws:logs:us-east-2:123456789012:log-group:/aws/lambda/fn:*"]);
             assert.deepStrictEqual(byAction("kms:Decrypt"), ["arn:aws:kms:us-east-2:123456789012:key/k"]);
             const star = d.Statement.filter(s => resources(s).includes("*"));
-            assert.deepStrictEqual(star.flatMap(actions), ["cloudwatch:GetMetricStatistics"]);
+            assert.deepStrictEqual(star.flatMap(actions), ["cloudwatch:GetMetricStatistics", "cloudwatch:PutMetricData"]);
             assert.ok(!d.Statement.some(s => actions(s).includes("logs:CreateLogGroup")), "the log group is created by Pulumi");
         });
         it("gives nodes only the standard worker policies", () => {

@@ -105,7 +105,7 @@ describe("aws stack (mock engine)", function () {
         });
         it("names the failover function and alarm on the standby only", () => {
             assert.strictEqual(standby.rawOutputs.failoverFunctionName, one(standby, T.function).rawInputs.name);
-            assert.strictEqual(standby.rawOutputs.failoverAlarmName, one(standby, T.alarm).rawInputs.name);
+            assert.strictEqual(standby.rawOutputs.failoverAlarmName, one(standby, T.alarm, "logscale-failover-alarm").rawInputs.name);
             assert.ok(!("failoverFunctionName" in promoted.rawOutputs));
             assert.ok(!("failoverFunctionName" in primary.rawOutputs));
         });
@@ -197,7 +197,7 @@ describe("aws stack (mock engine)", function () {
                 { type: "TCP", interval: 30, threshold: 2 });
         });
         it("ignores the cooldown parameter's value", () => {
-            assert.deepStrictEqual(one(standby, T.parameter).ignoreChanges, ["value"]);
+            assert.deepStrictEqual(one(standby, T.parameter, "logscale-failover-cooldown").ignoreChanges, ["value"]);
         });
         it("associates the namespaced access policy only after the access entry", () => {
             const entry = one(standby, T.accessEntry);
@@ -207,11 +207,13 @@ describe("aws stack (mock engine)", function () {
             assert.strictEqual((assoc.inputs as any).principalArn, (entry.inputs as any).principalArn);
         });
         it("puts the alarm, topic and subscription in us-east-1 and watches the primary's check", () => {
-            for (const t of [T.alarm, T.topic, T.subscription]) assert.strictEqual((one(standby, t).inputs as any).region, "us-east-1", t);
-            const alarm = one(standby, T.alarm).inputs as any;
+            for (const [t, n] of [[T.alarm, "alarm"], [T.topic, "topic"], [T.subscription, "subscription"]]) {
+                assert.strictEqual((one(standby, t, `logscale-failover-${n}`).inputs as any).region, "us-east-1", t);
+            }
+            const alarm = one(standby, T.alarm, "logscale-failover-alarm").inputs as any;
             assert.deepStrictEqual(alarm.dimensions, { HealthCheckId: primary.rawOutputs.healthCheckId });
             assert.deepStrictEqual([alarm.namespace, alarm.metricName], ["AWS/Route53", "HealthCheckStatus"]);
-            assert.deepStrictEqual(alarm.alarmActions, [one(standby, T.topic).rawInputs.arn ?? (alarm.alarmActions as string[])[0]]);
+            assert.deepStrictEqual(alarm.alarmActions, [one(standby, T.topic, "logscale-failover-topic").rawInputs.arn ?? (alarm.alarmActions as string[])[0]]);
             assert.strictEqual((one(standby, T.function).inputs as any).region, undefined, "the function runs in the standby's region");
         });
         it("runs one invocation at a time and bounds the async queue: retries and event age cover the holdoff recheck", () => {
@@ -244,7 +246,7 @@ describe("aws stack (mock engine)", function () {
             assert.strictEqual(vars.EKS_CLUSTER_ENDPOINT, kc.clusters[0].cluster.server);
             assert.strictEqual(vars.EKS_CLUSTER_CA_DATA, kc.clusters[0].cluster["certificate-authority-data"]);
             assert.strictEqual(vars.EKS_CLUSTER_NAME, standby.rawOutputs.eksClusterName);
-            assert.strictEqual(vars.FAILOVER_ALARM_NAME, one(standby, T.alarm).rawInputs.name);
+            assert.strictEqual(vars.FAILOVER_ALARM_NAME, one(standby, T.alarm, "logscale-failover-alarm").rawInputs.name);
             assert.strictEqual(vars.FAILOVER_ALARM_NAME, standby.rawOutputs.failoverAlarmName);
             assert.deepStrictEqual((one(standby, T.function).secretPaths).filter(p => p.startsWith("environment")), [], "nothing secret in the environment");
         });
@@ -261,7 +263,10 @@ describe("aws stack (mock engine)", function () {
             const doc = policyOf(policies[0]);
             for (const s of doc.Statement) {
                 for (const a of list(s.Action)) assert.ok(!a.includes("*"), `wildcard action ${a}`);
-                if (list(s.Resource).includes("*")) assert.deepStrictEqual(list(s.Action), ["cloudwatch:GetMetricStatistics"]);
+                if (list(s.Resource).includes("*")) {
+                    assert.ok(["cloudwatch:GetMetricStatistics", "cloudwatch:PutMetricData"].includes(list(s.Action).join()), `* for ${list(s.Action)}`);
+                    if (list(s.Action).includes("cloudwatch:PutMetricData")) assert.deepStrictEqual((s as any).Condition, { StringEquals: { "cloudwatch:namespace": "LogScaleDR" } });
+                }
             }
             const update = doc.Statement.filter(s => list(s.Action).includes("route53:UpdateHealthCheck")).flatMap(s => list(s.Resource));
             assert.deepStrictEqual(update, [`arn:aws:route53:::healthcheck/${primary.rawOutputs.healthCheckId}`]);
@@ -269,7 +274,7 @@ describe("aws stack (mock engine)", function () {
         it("lets the function re-arm only its own alarm, and gives it nothing on EKS", () => {
             const failover = one(standby, T.failoverComponent);
             const doc = policyOf(all(standby, T.rolePolicy).filter(p => p.parent === failover.urn)[0]);
-            const alarm = one(standby, T.alarm);
+            const alarm = one(standby, T.alarm, "logscale-failover-alarm");
             const rearm = doc.Statement.filter(s => list(s.Action).includes("cloudwatch:SetAlarmState")).flatMap(s => list(s.Resource));
             assert.deepStrictEqual(rearm, [`arn:aws:cloudwatch:us-east-1:123456789012:alarm:${(alarm.rawInputs as any).name}`]);
             assert.deepStrictEqual(doc.Statement.flatMap(s => list(s.Action)).filter(a => a.startsWith("eks:")), []);
@@ -284,6 +289,53 @@ describe("aws stack (mock engine)", function () {
                 "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
                 "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
             ]);
+        });
+    });
+
+    describe("readiness and notifications for people", () => {
+        const schedule = "aws:scheduler/schedule:Schedule";
+        it("schedules the readiness run every 5 minutes with the readiness event, through a role that may invoke only this function", () => {
+            const s = one(standby, schedule).rawInputs as any;
+            assert.strictEqual(s.scheduleExpression, "rate(5 minutes)");
+            assert.deepStrictEqual(JSON.parse(s.target.input), { logscaleDrReadiness: { source: "schedule" } });
+            assert.strictEqual(s.target.arn, one(standby, T.function).rawInputs.arn ?? s.target.arn);
+            assert.strictEqual(s.target.retryPolicy.maximumRetryAttempts, 0);
+            const role = one(standby, T.role, "logscale-readiness-scheduler");
+            assert.deepStrictEqual(JSON.parse(String((role.rawInputs as any).assumeRolePolicy)).Statement[0].Principal, { Service: "scheduler.amazonaws.com" });
+            const doc = policyOf(one(standby, T.rolePolicy, "logscale-readiness-scheduler"));
+            assert.deepStrictEqual(doc.Statement.map(st => [list(st.Action), list(st.Resource)]),
+                [[["lambda:InvokeFunction"], ["arn:aws:lambda:us-east-2:123456789012:function:logscale-dr-failover-us-east-2"]]]);
+        });
+        it("alarms on LogScaleDR/StandbyReady (Minimum < 1, 2 periods of the interval, missing data breaching) to the people's topic only", () => {
+            const alarm = one(standby, T.alarm, "logscale-readiness-alarm").rawInputs as any;
+            assert.deepStrictEqual([alarm.namespace, alarm.metricName, alarm.statistic, alarm.comparisonOperator, alarm.threshold, alarm.period, alarm.evaluationPeriods, alarm.treatMissingData],
+                ["LogScaleDR", "StandbyReady", "Minimum", "LessThanThreshold", 1, 300, 2, "breaching"]);
+            assert.deepStrictEqual(alarm.dimensions, { ClusterName: standby.rawOutputs.eksClusterName });
+            const people = String(standby.rawOutputs.notifyTopicArn);
+            const trigger = (one(standby, T.alarm, "logscale-failover-alarm").rawInputs as any).alarmActions[0];
+            assert.match(people, /^arn:aws:sns:us-east-2:123456789012:logscale-dr-failover-us-east-2-notify$/);
+            assert.match(trigger, /:sns:us-east-1:/);
+            assert.deepStrictEqual(alarm.alarmActions, [people]);
+            assert.deepStrictEqual(alarm.okActions, [people]);
+            assert.strictEqual((one(standby, T.topic, "logscale-readiness-notify").inputs as any).region, undefined, "the people's topic sits beside the standby");
+        });
+        it("lets the function publish to the people's topic only and put metrics in LogScaleDR only", () => {
+            const failover = one(standby, T.failoverComponent);
+            const doc = policyOf(all(standby, T.rolePolicy).filter(p => p.parent === failover.urn)[0]);
+            const of = (a: string) => doc.Statement.filter(st => list(st.Action).includes(a));
+            assert.deepStrictEqual(of("sns:Publish").map(st => [list(st.Action), list(st.Resource)]),
+                [[["sns:Publish"], ["arn:aws:sns:us-east-2:123456789012:logscale-dr-failover-us-east-2-notify"]]]);
+            assert.deepStrictEqual(of("cloudwatch:PutMetricData").map(st => (st as any).Condition), [{ StringEquals: { "cloudwatch:namespace": "LogScaleDR" } }]);
+            const vars = (one(standby, T.function).rawInputs as any).environment.variables as Record<string, string>;
+            assert.strictEqual(vars.NOTIFY_TOPIC_ARN, "arn:aws:sns:us-east-2:123456789012:logscale-dr-failover-us-east-2-notify");
+            assert.strictEqual(vars.NOTIFY_TOPIC_ARN, standby.rawOutputs.notifyTopicArn);
+            assert.strictEqual(vars.READINESS_PARAMETER_NAME, (one(standby, T.parameter, "logscale-readiness-verdict").rawInputs as any).name);
+        });
+        it("has none of it on the primary or once promoted", () => {
+            for (const run of [primary, promoted]) {
+                assert.deepStrictEqual(run.resources.filter(r => r.name.startsWith("logscale-readiness")).map(r => r.name), []);
+                assert.deepStrictEqual(all(run, schedule), []);
+            }
         });
     });
 
@@ -387,11 +439,35 @@ describe("aws stack (mock engine): peers and config", function () {
         assert.strictEqual(env.S3_RECOVER_FROM_BUCKET, "hand-written-bucket");
         assert.strictEqual(env.S3_RECOVER_FROM_REPLACE_BUCKET, "hand-written-bucket/logscale-us-east-2-123456789012");
         assert.strictEqual(envSecret(run, "S3_RECOVER_FROM_ENCRYPTION_KEY").value, "hand-written-key-0123456789");
-        assert.deepStrictEqual((one(run, T.alarm).inputs as any).dimensions, { HealthCheckId: "0b1c2d3e-1111-4222-8333-444455556666" });
+        assert.deepStrictEqual((one(run, T.alarm, "logscale-failover-alarm").inputs as any).dimensions, { HealthCheckId: "0b1c2d3e-1111-4222-8333-444455556666" });
         assert.strictEqual((one(run, T.record, "logscale-dns-global").inputs as any).zoneId, "ZHAND");
         const doc = policyOf(one(run, T.rolePolicy, "logscale-storage-irsa"));
         const readOnly = doc.Statement.filter(s => list(s.Resource).includes("arn:aws:s3:::hand-written-bucket/*")).flatMap(s => list(s.Action));
         assert.deepStrictEqual(readOnly, ["s3:GetObject"], "the bucket ARN is derived from primaryStorageBucket");
+    });
+
+    it("subscribes every notifyEmails address and the secret webhook; readinessIntervalMinutes 0 plans no schedule and no readiness alarm", async () => {
+        const run = await runAws("secondary", secondaryConfig({
+            "logscale-dr:notifyEmails": JSON.stringify(["oncall@example.com", "dr@example.com"]),
+            "logscale-dr:notifyWebhookUrl": "https://hooks.example.com/T/123",
+            "logscale-dr:readinessIntervalMinutes": "0",
+        }), n => (n === "primary" ? primarySnap : undefined));
+        noErrors(run);
+        const subs = all(run, T.subscription).filter(r => r.name.startsWith("logscale-readiness"));
+        assert.deepStrictEqual(subs.map(r => [(r.rawInputs as any).protocol, (r.rawInputs as any).endpoint]).sort(),
+            [["email", "dr@example.com"], ["email", "oncall@example.com"], ["https", "https://hooks.example.com/T/123"]]);
+        assert.ok(subs.every(r => (r.rawInputs as any).topic === run.rawOutputs.notifyTopicArn), "every subscription is on the people's topic");
+        const hook = subs.find(r => (r.rawInputs as any).protocol === "https")!;
+        assert.ok(hook.secretPaths.some(p => p === "endpoint"), "the webhook URL stays secret");
+        assert.deepStrictEqual(all(run, "aws:scheduler/schedule:Schedule"), []);
+        assert.deepStrictEqual(all(run, T.alarm).map(r => r.name), ["logscale-failover-alarm"]);
+    });
+
+    it("a 10-minute interval: rate(10 minutes) and 600 s alarm periods", async () => {
+        const run = await runAws("secondary", secondaryConfig({ "logscale-dr:readinessIntervalMinutes": "10" }), n => (n === "primary" ? primarySnap : undefined));
+        noErrors(run);
+        assert.strictEqual((one(run, "aws:scheduler/schedule:Schedule").rawInputs as any).scheduleExpression, "rate(10 minutes)");
+        assert.strictEqual((one(run, T.alarm, "logscale-readiness-alarm").rawInputs as any).period, 600);
     });
 
     it("fails naming the fallback output a standby without primaryStack lacks", async () => {

@@ -43,6 +43,34 @@ function expectError(overrides: Record<string, string | undefined>, key: string,
     assert.fail(`expected a ConfigError for ${key}`);
 }
 
+describe("config loader: readiness and notifications", () => {
+    it("defaults to a 5-minute readiness interval and no subscribers", () => {
+        const cfg = load();
+        assert.equal(cfg.readinessIntervalMinutes, 5);
+        assert.deepEqual(cfg.notify.emails, []);
+        assert.equal(cfg.notify.webhookUrl, undefined);
+    });
+    it("takes 0 (off) to 60 minutes, refuses the rest", () => {
+        assert.equal(load({ readinessIntervalMinutes: "0" }).readinessIntervalMinutes, 0);
+        assert.equal(load({ readinessIntervalMinutes: "60" }).readinessIntervalMinutes, 60);
+        expectError({ readinessIntervalMinutes: "61" }, `${P}:readinessIntervalMinutes`, /integer from 0 to 60/);
+        expectError({ readinessIntervalMinutes: "-1" }, `${P}:readinessIntervalMinutes`, /integer from 0 to 60/);
+    });
+    it("names the entry of notifyEmails that is not an address, and a duplicate", () => {
+        assert.deepEqual(load({ notifyEmails: JSON.stringify(["a@example.com", "b@example.org"]) }).notify.emails, ["a@example.com", "b@example.org"]);
+        const err = expectError({ notifyEmails: JSON.stringify(["a@example.com", "oncall"]) }, `${P}:notifyEmails`, /entry 2 is not an e-mail address/);
+        assert.match(err.message, /"oncall"/);
+        expectError({ notifyEmails: JSON.stringify(["a@example.com", "A@example.com"]) }, `${P}:notifyEmails`, /listed twice/);
+        expectError({ notifyEmails: "\"a@example.com\"" }, `${P}:notifyEmails`, /must be a list/);
+    });
+    it("wants an https webhook and never prints its value", () => {
+        assert.ok(load({ notifyWebhookUrl: "https://hooks.example.com/x" }).notify.webhookUrl);
+        const err = expectError({ notifyWebhookUrl: "http://hooks.example.com/token-abc" }, `${P}:notifyWebhookUrl`, /https:\/\//);
+        assert.ok(!err.message.includes("token-abc"), err.message);
+        expectError({ notifyWebhookUrl: "not a url" }, `${P}:notifyWebhookUrl`, /https:\/\//);
+    });
+});
+
 describe("config loader", () => {
     it("applies defaults from the key table", () => {
         const cfg = load();

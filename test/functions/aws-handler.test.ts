@@ -105,6 +105,90 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
         assert.deepStrictEqual((invoked.fields.trigger as { alarm: string; state: string }).alarm, "logscale-primary-health");
     });
 
+    describe("notifications for people (NOTIFY_TOPIC_ARN)", () => {
+        const TOPIC = "arn:aws:sns:eu-west-1:123456789012:logscale-dr-notify";
+        const runNotified = (event: unknown, remainingMs: number, publish: (subject: string, message: string) => Promise<void>) => {
+            const { log, lines } = memoryLogger();
+            const topics: string[] = [];
+            const promise = runAwsFailover(event, context(remainingMs), {
+                env: env({ notifyTopicArn: TOPIC }), clock, log, random: () => 0.5, credentials: () => CREDS,
+                notifier: topic => { topics.push(topic); return { publish }; },
+            });
+            return { promise, lines, topics };
+        };
+        const recorder = () => {
+            const sent: { subject: string; message: string }[] = [];
+            return { sent, publish: async (subject: string, message: string) => { sent.push({ subject, message }); } };
+        };
+
+        it("a failover whose DNS lock fails sends started, scaled, DNS lock failed, in that order, each with the JSON result", async () => {
+            cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+            r53.on(UpdateHealthCheckCommand).rejects(Object.assign(new Error("not allowed"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
+            const { sent, publish } = recorder();
+            const { promise, topics } = runNotified(alarmEvent, 900_000, publish);
+            const result = await promise;
+            assert.strictEqual(result.decision, "failed-over");
+            assert.deepStrictEqual(topics, [TOPIC]);
+            assert.deepStrictEqual(sent.map(m => m.subject), [
+                "LogScale DR logscale-secondary: failover started",
+                "LogScale DR logscale-secondary: humio-operator scaled to 1",
+                "LogScale DR logscale-secondary: DNS lock failed",
+            ]);
+            assert.match(sent[2].message, /AccessDenied/);
+            for (const m of sent) {
+                assert.strictEqual(JSON.parse(m.message.slice(m.message.indexOf("\n\n{") + 2)).decision, "failed-over");
+            }
+        });
+
+        it("a failing Publish changes nothing: same decision, same writes, a warning in the log", async () => {
+            cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+            let attempts = 0;
+            const { promise, lines } = runNotified(alarmEvent, 900_000, async () => { attempts++; throw new Error("SNS unavailable"); });
+            const result = await promise;
+            assert.strictEqual(result.decision, "failed-over");
+            assert.strictEqual(result.dnsLocked, true);
+            assert.strictEqual(kube.deployment("logging", "humio-operator")!.spec.replicas, 1);
+            assert.strictEqual(attempts, 2, "started and scaled were both tried");
+            assert.deepStrictEqual(lines.filter(l => l.event === "notify.failed").map(l => [l.level, l.fields.notification]),
+                [["warn", "failover-started"], ["warn", "scaled"]]);
+        });
+
+        it("a notifier that throws while being built does not fail the run either", async () => {
+            cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+            const { log } = memoryLogger();
+            const result = await runAwsFailover(alarmEvent, context(900_000), {
+                env: env({ notifyTopicArn: TOPIC }), clock, log, random: () => 0.5, credentials: () => CREDS,
+                notifier: () => { throw new Error("no SNS client"); },
+            });
+            assert.strictEqual(result.decision, "failed-over");
+        });
+
+        it("a skip is told once per incident: on the alarm's run, not on the rechecks", async () => {
+            cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0]) });
+            const first = recorder();
+            const alarmRun = await runNotified(alarmEvent, HANDLER_MARGIN_MS, first.publish).promise;
+            assert.strictEqual(alarmRun.decision, "holdoff-pending");
+            assert.deepStrictEqual(first.sent.map(m => m.subject), ["LogScale DR logscale-secondary: no failover (holdoff-pending)"]);
+            assert.match(first.sent[0].message, /not yet for the whole holdoff/);
+
+            const later = recorder();
+            const recheck = { logscaleDrRecheck: { attempt: 1, scheduledAt: new Date(clock.now()).toISOString(), afterSeconds: 30 } };
+            assert.strictEqual((await runNotified(recheck, HANDLER_MARGIN_MS, later.publish).promise).decision, "holdoff-pending");
+            assert.deepStrictEqual(later.sent, []);
+        });
+
+        it("without NOTIFY_TOPIC_ARN nothing is published", async () => {
+            cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+            let built = 0;
+            const { log } = memoryLogger();
+            await runAwsFailover(alarmEvent, context(900_000), {
+                env: env(), clock, log, random: () => 0.5, credentials: () => CREDS,
+                notifier: () => { built++; return { publish: async () => undefined }; },
+            });
+            assert.strictEqual(built, 0);
+        });
+    });
+
     it("hands a pending holdoff to an asynchronous self-invocation when the invocation's time is short", async () => {
         cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0]) });
         // Exactly the margin left: a wait budget of 0.

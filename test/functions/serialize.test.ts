@@ -7,7 +7,7 @@ import type * as awsLambda from "@pulumi/aws/lambda";
 import * as pulumi from "@pulumi/pulumi";
 import { eksBearerToken } from "../../functions/aws/eks-token";
 import { awsFailoverEnvironment } from "../../functions/aws/env";
-import { awsFailoverHandler } from "../../functions/aws/handler";
+import { awsFailoverHandler, AwsReadinessOutcome } from "../../functions/aws/handler";
 import { FailoverResult } from "../../functions/core/types";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { ALARM, ARN, awsEnvSettings, kubeAt, PRIMARY, SECONDARY } from "./aws-fixtures";
@@ -54,7 +54,7 @@ describe("failover function packaging (pulumi closure serialization)", () => {
 
     it("fits aws.lambda.CallbackFunction's callback type", () => {
         // A compile-time check as much as a runtime one: tsc rejects this line if the signature drifts.
-        const callback: awsLambda.Callback<unknown, FailoverResult> = awsFailoverHandler;
+        const callback: awsLambda.Callback<unknown, FailoverResult | AwsReadinessOutcome> = awsFailoverHandler;
         assert.strictEqual(typeof callback, "function");
     });
 

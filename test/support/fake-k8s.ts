@@ -12,6 +12,7 @@
  *   kube.deployment("logging", "humio-operator")  // stored object: spec.replicas, metadata.annotations, or undefined
  *   kube.putSecret("logging", "logscale", { creationTimestamp: "2024-01-01T00:00:00Z" }) // -> { uid, creationTimestamp }
  *   kube.secret("logging", "logscale")            // stored object or undefined
+ *   kube.putHumioCluster("logging", "logscale", { nodeCount: 1, commonEnvironmentVariables: [...] }) // spec as given
  *   kube.requests                                 // every request: method, path, contentType, accept, authorization, body, status
  *   kube.count("PATCH", "/deployments/humio-operator")  // requests matching method and path substring
  *   kube.fault({ method: "PATCH", path: "/deployments/", times: 2, status: 503 })
@@ -28,6 +29,8 @@
  *     metadata only. DELETE honours DeleteOptions.preconditions.uid and
  *     .resourceVersion (409 Conflict on mismatch).
  *   POST /api/v1/namespaces/{ns}/secrets (create; 409 AlreadyExists)
+ *   GET /api/v1/namespaces/{ns}/secrets (list; Accept "...;as=PartialObjectMetadataList..." returns metadata only)
+ *   GET /apis/core.humio.com/v1alpha1/namespaces/{ns}/humioclusters/{name}
  *   Anything else: 404 Status.
  *
  * Faults (kube.fault(spec)), checked in the order added; a matching fault with
@@ -160,6 +163,22 @@ export class FakeKubernetes {
         return { uid: obj.metadata.uid, creationTimestamp: obj.metadata.creationTimestamp };
     }
 
+    putHumioCluster(namespace: string, name: string, spec: Record<string, unknown>): KubeObject {
+        const obj: KubeObject = {
+            apiVersion: "core.humio.com/v1alpha1",
+            kind: "HumioCluster",
+            metadata: this.newMetadata(namespace, name, undefined),
+            spec: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>,
+        };
+        this.objects.set(key("humioclusters", namespace, name), obj);
+        return obj;
+    }
+
+    /** Removes any stored object (kind as in the URL: deployments, secrets, humioclusters); true when it existed. */
+    remove(kind: string, namespace: string, name: string): boolean {
+        return this.objects.delete(key(kind, namespace, name));
+    }
+
     secret(namespace: string, name: string): KubeObject | undefined {
         return this.objects.get(key("secrets", namespace, name));
     }
@@ -283,6 +302,20 @@ export class FakeKubernetes {
         m = /^\/api\/v1\/namespaces\/([^/]+)\/secrets(?:\/([^/]+))?$/.exec(path);
         if (m) {
             const ns = decodeURIComponent(m[1]);
+            if (m[2] === undefined && method === "GET") {
+                const prefix = key("secrets", ns, "");
+                const items = [...this.objects.entries()].filter(([k]) => k.startsWith(prefix)).map(([, o]) => o);
+                if ((record.accept ?? "").includes("as=PartialObjectMetadataList")) {
+                    return {
+                        status: 200,
+                        body: {
+                            kind: "PartialObjectMetadataList", apiVersion: "meta.k8s.io/v1", metadata: { resourceVersion: String(this.version) },
+                            items: items.map(o => ({ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", metadata: o.metadata })),
+                        },
+                    };
+                }
+                return { status: 200, body: { kind: "SecretList", apiVersion: "v1", metadata: { resourceVersion: String(this.version) }, items } };
+            }
             if (m[2] === undefined) {
                 if (method !== "POST") {
                     throw new HttpAnswer(405, "MethodNotAllowed", `${method} is not supported on the secrets collection`);
@@ -322,6 +355,18 @@ export class FakeKubernetes {
                 return { status: 200, body: { kind: "Status", apiVersion: "v1", status: "Success", details: { name, kind: "secrets", uid: obj.metadata.uid } } };
             }
             throw new HttpAnswer(405, "MethodNotAllowed", `${method} is not supported on secrets`);
+        }
+        m = /^\/apis\/core\.humio\.com\/v1alpha1\/namespaces\/([^/]+)\/humioclusters\/([^/]+)$/.exec(path);
+        if (m) {
+            const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+            const obj = this.objects.get(key("humioclusters", ns, name));
+            if (!obj) {
+                throw new HttpAnswer(404, "NotFound", `humioclusters.core.humio.com "${name}" not found`);
+            }
+            if (method === "GET") {
+                return { status: 200, body: obj };
+            }
+            throw new HttpAnswer(405, "MethodNotAllowed", `${method} is not supported on humioclusters`);
         }
         throw new HttpAnswer(404, "NotFound", `the server could not find the requested resource (${method} ${path})`);
     }
