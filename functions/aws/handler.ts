@@ -9,6 +9,7 @@ import { KubeClient } from "../k8s/client";
 import { eksConnection } from "./eks";
 import { credentialsFromEnv } from "./eks-token";
 import { AwsFailoverEnv, failoverSettingsFromEnv, readAwsFailoverEnv } from "./env";
+import { snsNotifier } from "./notify-sns";
 import { createAwsPlatform, recheckAttempt } from "./platform";
 import { AwsReadinessIo, createAwsReadinessIo, isReadinessEvent } from "./readiness";
 import { AwsCredentials } from "./sigv4";
@@ -60,7 +61,7 @@ export interface AwsReadinessOutcome extends ReadinessResult {
  * asynchronous retries run it again; every other decision returns the result.
  */
 export async function awsFailoverHandler(event: unknown, context: LambdaContextLike): Promise<FailoverResult | AwsReadinessOutcome> {
-    const deps: AwsRunDeps = { env: process.env, clock: systemClock() };
+    const deps: AwsRunDeps = { env: process.env, clock: systemClock(), notifier: snsNotifier };
     return isReadinessEvent(event) ? runAwsReadiness(context, deps) : runAwsFailover(event, context, deps);
 }
 

@@ -72,6 +72,8 @@ async function startOciPair(): Promise<OciPair> {
                 operatorDeployment: OPERATOR,
                 endpoints: { dns: ociProxy.url, telemetry: ociProxy.url },
                 timeoutMs: CLIENT_TIMEOUT_MS,
+                // The alarm repeats every 5 minutes: the OCI recheck.
+                alarmRepeatSeconds: 300,
             }, credentials, k8s, clock, log);
             // Five failing minutes in the metric: a 180 s holdoff is met.
             return runFailover(platform, k8s, settings({ preFailoverFailureSeconds: options.holdoffSeconds ?? 180, waitBudgetSeconds: 0 }),
