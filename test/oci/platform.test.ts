@@ -331,7 +331,8 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
         it("a failed DNS lock with a repeating alarm: the next repeat completes it (the record says pending)", async () => {
             fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0]));
             fake.fault({ method: "GET", path: "/steeringPolicies/", status: 403, times: 10 });
-            const first = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180 }), clock, logger.log);
+            // No wait budget: the lock is not tried again inside this run, so the repeat must complete it.
+            const first = await runFailover(platform(), k8s, settings({ preFailoverFailureSeconds: 180, waitBudgetSeconds: 0 }), clock, logger.log);
             assert.deepEqual([first.decision, first.dnsLocked, first.recheckScheduled], ["failed-over", false, true]);
             assert.match(kube.deployment(NS, OPERATOR)!.metadata.annotations![COOLDOWN_ANNOTATION], /;lock=pending$/);
             fake.clearFaults();
