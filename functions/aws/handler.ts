@@ -2,7 +2,7 @@ import { systemClock } from "../core/clock";
 import { runFailover } from "../core/failover";
 import { jsonLogger } from "../core/log";
 import { deliver, failoverNotifications, Notifier, readinessNotification } from "../core/notify";
-import { ReadinessResult, runReadiness } from "../core/readiness";
+import { ReadinessKube, ReadinessResult, runReadiness } from "../core/readiness";
 import { errorMessage } from "../core/retry";
 import { Clock, FailoverResult, Logger } from "../core/types";
 import { KubeClient } from "../k8s/client";
@@ -43,6 +43,8 @@ export interface AwsRunDeps {
     notifier?: (topicArn: string) => Notifier;
     /** The readiness run's AWS reads and writes; default: the SDK clients (./readiness.ts). */
     readinessIo?: (env: AwsFailoverEnv) => AwsReadinessIo;
+    /** Wraps the readiness run's Kubernetes client (the bench records its calls); default: the client itself. */
+    readinessKube?: (client: KubeClient) => ReadinessKube;
 }
 
 /** What a readiness invocation returns (and logs): the checks, and what became of the metric, the verdict and the message. */
@@ -148,7 +150,7 @@ export async function runAwsReadiness(context: LambdaContextLike, deps: AwsRunDe
     let previous: { ok: true; ready: boolean | undefined } | { ok: false; error: string };
     try {
         [result, previous] = await Promise.all([
-            runReadiness({ k8s, platform: io }, settings, deps.clock, log),
+            runReadiness({ k8s: deps.readinessKube ? deps.readinessKube(k8s) : k8s, platform: io }, settings, deps.clock, log),
             io.lastVerdict().then(ready => ({ ok: true as const, ready }), (err: unknown) => ({ ok: false as const, error: errorMessage(err) })),
         ]);
     } finally {

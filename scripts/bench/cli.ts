@@ -7,6 +7,7 @@ import * as path from "path";
 import { CLOUDS } from "../../config/keys";
 import type { Cloud } from "../../config/load";
 import { FUNCTION_BENCHES, FunctionTiming } from "./functions";
+import { benchAwsReadiness, READINESS_TARGET_ROUND_TRIPS, ReadinessTiming } from "./readiness";
 import { packageSize } from "./package-size";
 import { PlanCost, planCost } from "./plan";
 
@@ -82,12 +83,14 @@ export type FunctionBench = { packageBytes: number } & FunctionTiming & { conten
 export interface BenchResult {
     latencyMs: number;
     functions: Partial<Record<Cloud, FunctionBench>>;
+    /** The readiness self-test's entry (AWS, the cloud where it is scheduled today). */
+    readiness: Partial<Record<Cloud, ReadinessTiming & { targetMet: boolean }>>;
     plan: Partial<Record<typeof PLAN_STACKS[number], Partial<Record<Cloud, PlanCost>>>>;
     targets: typeof TARGETS;
 }
 
 export async function runBench(args: BenchArgs, root: string, progress: (line: string) => void = () => undefined): Promise<BenchResult> {
-    const result: BenchResult = { latencyMs: args.latencyMs, functions: {}, plan: {}, targets: TARGETS };
+    const result: BenchResult = { latencyMs: args.latencyMs, functions: {}, readiness: {}, plan: {}, targets: TARGETS };
     for (const cloud of args.clouds) {
         progress(`function ${cloud}: package`);
         const pkg = await packageSize(cloud, root);
@@ -103,6 +106,11 @@ export async function runBench(args: BenchArgs, root: string, progress: (line: s
                 wallMs: timing.wallMs <= TARGETS.wallFraction * timing.sequentialWallMs,
             },
         };
+    }
+    if (args.clouds.includes("aws")) {
+        progress(`readiness aws: self-test with ${args.latencyMs} ms per remote call`);
+        const timing = await benchAwsReadiness(args.latencyMs);
+        result.readiness.aws = { ...timing, targetMet: timing.criticalPathCalls <= READINESS_TARGET_ROUND_TRIPS };
     }
     if (args.plan) {
         for (const stack of PLAN_STACKS) {
@@ -128,6 +136,10 @@ export function renderText(r: BenchResult): string {
         f!.rounds.forEach((calls, i) => lines.push(`  ${i === 0 ? cloud.padEnd(6) : "".padEnd(6)} ${i + 1}. ${calls.join(", ")}`));
     }
     lines.push("", `  targets: package < ${TARGETS.packageBytes / 1024} KiB, critical path <= ${TARGETS.criticalPathCalls} round trips, wall <= ${TARGETS.wallFraction * 100}% of sequential ("!" marks a miss)`);
+    for (const [cloud, t] of Object.entries(r.readiness ?? {})) {
+        lines.push("", `Readiness self-test (${cloud}): ${t!.criticalPathCalls}${t!.targetMet ? "" : "!"} round trips (target <= ${READINESS_TARGET_ROUND_TRIPS}), ${t!.totalCalls} calls, ${t!.wallMs} ms`);
+        t!.rounds.forEach((calls, i) => lines.push(`  ${i + 1}. ${calls.join(", ")}`));
+    }
     if (Object.keys(r.plan).length > 0) {
         lines.push("", "Offline plan (npm run plan -- --stack <s> --set cloud=<c> --json)", "");
         lines.push(`  ${"stack".padEnd(10)} ${"cloud".padEnd(6)} ${"wall".padStart(8)} ${"peak RSS".padStart(10)} ${"resources".padStart(10)}`);
@@ -144,6 +156,7 @@ export function renderText(r: BenchResult): string {
 
 export function targetsMet(r: BenchResult): boolean {
     return Object.values(r.functions).every(f => Object.values(f!.targetsMet).every(Boolean))
+        && Object.values(r.readiness ?? {}).every(t => t!.targetMet)
         && Object.values(r.plan).every(c => Object.values(c ?? {}).every(p => p!.exitCode === 0));
 }
 

@@ -47,8 +47,10 @@ describe("bench: remote calls on the critical path (scripts/bench/spans)", () =>
             packageBytes: 1000, criticalPathCalls: critical, totalCalls: 10, wallMs: 400, sequentialWallMs: 1000, rounds: [], decision: "failed-over", contents: [],
             targetsMet: { packageBytes: true, criticalPathCalls: critical <= TARGETS.criticalPathCalls, wallMs: true },
         });
-        assert.strictEqual(targetsMet({ latencyMs: 100, functions: { aws: fn(4) }, plan: {}, targets: TARGETS }), true);
-        assert.strictEqual(targetsMet({ latencyMs: 100, functions: { aws: fn(5) }, plan: {}, targets: TARGETS }), false);
+        assert.strictEqual(targetsMet({ latencyMs: 100, functions: { aws: fn(4) }, readiness: {}, plan: {}, targets: TARGETS }), true);
+        assert.strictEqual(targetsMet({ latencyMs: 100, functions: { aws: fn(5) }, readiness: {}, plan: {}, targets: TARGETS }), false);
+        const readiness = (critical: number) => ({ criticalPathCalls: critical, totalCalls: 9, wallMs: 250, rounds: [], ready: true, targetMet: critical <= 2 });
+        assert.strictEqual(targetsMet({ latencyMs: 100, functions: { aws: fn(4) }, readiness: { aws: readiness(3) }, plan: {}, targets: TARGETS }), false);
     });
 });
 
@@ -68,5 +70,18 @@ describe("bench: the Azure failover's rounds (scripts/bench benchAzure, real ada
             ["arm.disableEndpoint", "k8s PATCH deployments/humio-operator"],
         ]);
         assert.strictEqual(timing.totalCalls, 10);
+    });
+});
+
+describe("bench: the readiness self-test's rounds (scripts/bench benchAwsReadiness, the real AWS entry against the mocks and fake Kubernetes)", function () {
+    it("every read in one round, then the metric: two round trips, nothing written to Kubernetes", async function () {
+        this.timeout(20_000);
+        const { benchAwsReadiness, READINESS_TARGET_ROUND_TRIPS } = await import("../../scripts/bench/readiness");
+        const timing = await benchAwsReadiness(50);
+        assert.strictEqual(timing.ready, true);
+        assert.ok(timing.criticalPathCalls <= READINESS_TARGET_ROUND_TRIPS, JSON.stringify(timing.rounds));
+        assert.deepStrictEqual(timing.rounds[timing.rounds.length - 1], ["cloudwatch.PutMetricData"]);
+        assert.ok(timing.rounds.flat().every(c => !/k8s\.(scale|delete|annotate)/.test(c)), JSON.stringify(timing.rounds));
+        assert.deepStrictEqual(timing.rounds[0].filter(c => c.startsWith("k8s.")).sort(), ["k8s.getDeploymentReplicas", "k8s.getHumioCluster", "k8s.listSecretNames"]);
     });
 });
