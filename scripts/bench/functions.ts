@@ -51,8 +51,8 @@ async function timed(rec: CallRecorder, run: () => Promise<FailoverResult>): Pro
     };
 }
 
-/** KubernetesApi calls recorded at the client. */
-function recordedKube(client: KubeClient, rec: CallRecorder): KubernetesApi {
+/** Kubernetes client calls recorded at the client (the failover's KubernetesApi, the readiness run's ReadinessKube). */
+export function recordedKube<T = KubernetesApi>(client: KubeClient, rec: CallRecorder): T {
     return new Proxy(client, {
         get(target, prop, receiver) {
             const value = Reflect.get(target, prop, receiver) as unknown;
@@ -69,7 +69,7 @@ function recordedKube(client: KubeClient, rec: CallRecorder): KubernetesApi {
                 }
             };
         },
-    }) as unknown as KubernetesApi;
+    }) as unknown as T;
 }
 
 export async function benchAws(latencyMs: number): Promise<FunctionTiming> {

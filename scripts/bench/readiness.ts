@@ -5,7 +5,7 @@ import { performance } from "perf_hooks";
 import { systemClock } from "../../functions/core/clock";
 import type { ReadinessKube } from "../../functions/core/readiness";
 import type { Logger } from "../../functions/core/types";
-import type { KubeClient } from "../../functions/k8s/client";
+import { recordedKube } from "./functions";
 import { CallRecorder, sleep } from "./spans";
 
 export interface ReadinessTiming {
@@ -19,26 +19,6 @@ export interface ReadinessTiming {
 export const READINESS_TARGET_ROUND_TRIPS = 2;
 
 const quiet: Logger = () => undefined;
-
-function recorded(client: KubeClient, rec: CallRecorder): ReadinessKube {
-    return new Proxy(client, {
-        get(target, prop, receiver) {
-            const value = Reflect.get(target, prop, receiver) as unknown;
-            if (typeof value !== "function") {
-                return value;
-            }
-            const fn = value as (...args: unknown[]) => Promise<unknown>;
-            return async (...args: unknown[]) => {
-                const start = performance.now();
-                try {
-                    return await fn.apply(target, args);
-                } finally {
-                    rec.add({ name: `k8s.${String(prop)}`, start, end: performance.now(), replay: () => fn.apply(target, args) });
-                }
-            };
-        },
-    }) as unknown as ReadinessKube;
-}
 
 export async function benchAwsReadiness(latencyMs: number): Promise<ReadinessTiming> {
     const { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } = await import("@aws-sdk/client-cloudwatch");
@@ -99,7 +79,7 @@ export async function benchAwsReadiness(latencyMs: number): Promise<ReadinessTim
         const outcome = await runAwsReadiness({ invokedFunctionArn: "arn:aws:lambda:us-east-2:123456789012:function:bench", getRemainingTimeInMillis: () => 60_000 }, {
             env, clock: systemClock(), log: quiet,
             credentials: () => ({ accessKeyId: "AKIDBENCH", secretAccessKey: "bench" }),
-            readinessKube: client => recorded(client, rec),
+            readinessKube: client => recordedKube<ReadinessKube>(client, rec),
         });
         const wallMs = Math.round(performance.now() - t0);
         if (!outcome.ready) {

@@ -14,9 +14,8 @@ import { KubeClient } from "../../functions/k8s/client";
 import { ARN, awsEnvSettings, kubeAt, minutes, observations, PRIMARY, SECONDARY } from "../functions/aws-fixtures";
 import { memoryLogger } from "../functions/fakes";
 import { FakeKubernetes } from "../support/fake-k8s";
-import { convergenceSuite, PairUnderTest } from "./convergence";
+import { convergenceSuite, PairUnderTest, recordingClock } from "./convergence";
 import { CLIENT_TIMEOUT_MS } from "./fault-proxy";
-import { instantClock } from "./matrix";
 
 const NS = "logging";
 const OPERATOR = "humio-operator";
@@ -64,11 +63,8 @@ async function startAwsPair(): Promise<PairUnderTest> {
         kube,
         namespace: NS,
         operator: OPERATOR,
-        recordStore: "SSM parameter",
         async run(options = {}) {
-            const clock = instantClock(START_MS);
-            const sleep = clock.sleep;
-            clock.sleep = async (ms: number) => { slept.push(ms); await sleep(ms); };
+            const clock = recordingClock(slept, START_MS);
             const env = readAwsFailoverEnv(awsFailoverEnvironment(awsEnvSettings({
                 ...kubeAt(kube),
                 ...(options.holdoffSeconds !== undefined ? { preFailoverFailureSeconds: options.holdoffSeconds } : {}),

@@ -15,9 +15,8 @@ import { KubeClient } from "../../functions/k8s/client";
 import { FakeAzure } from "../azure/fake-azure";
 import { memoryLogger, settings } from "../functions/fakes";
 import { FakeKubernetes } from "../support/fake-k8s";
-import { convergenceSuite, PairUnderTest } from "./convergence";
+import { convergenceSuite, garbleRecordAnnotation, PairUnderTest, recordingClock } from "./convergence";
 import { CLIENT_TIMEOUT_MS, FaultProxy } from "./fault-proxy";
-import { instantClock } from "./matrix";
 
 const NS = "logging";
 const OPERATOR = "humio-operator";
@@ -49,11 +48,8 @@ async function startAzurePair(): Promise<AzurePair> {
         kube,
         namespace: NS,
         operator: OPERATOR,
-        recordStore: `annotation ${LAST_FAILOVER_ANNOTATION}`,
         async run(options = {}) {
-            const clock = instantClock();
-            const sleep = clock.sleep;
-            clock.sleep = async (ms: number) => { slept.push(ms); await sleep(ms); };
+            const clock = recordingClock(slept);
             const { log } = memoryLogger();
             const tokens = managedIdentityTokens({ endpoint: `${armProxy.url}/msi/token`, header: azure.identityHeader, clientId: CLIENT_ID },
                 { now: clock.now, timeoutMs: CLIENT_TIMEOUT_MS });
@@ -81,8 +77,7 @@ async function startAzurePair(): Promise<AzurePair> {
         },
         breakRecordStore: () => {
             world.storeBroken = true;
-            const d = kube.deployment(NS, OPERATOR)!;
-            kube.putDeployment(NS, OPERATOR, { replicas: d.spec.replicas ?? 0, annotations: { [LAST_FAILOVER_ANNOTATION]: "garbled by hand" } });
+            garbleRecordAnnotation(kube, NS, OPERATOR, LAST_FAILOVER_ANNOTATION);
         },
         breakLock: broken => { world.lockBroken = broken; },
         sleeps: () => slept,

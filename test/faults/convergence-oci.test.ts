@@ -11,7 +11,7 @@ import { memoryLogger, settings } from "../functions/fakes";
 import { FakeOci } from "../oci/fake-oci";
 import { CLUSTER, COMPARTMENT, credentials, httpProbes, KEY_ID, MONITOR, okeTokenIsValid, PING, POLICY, policyDoc, REGION, series, testKeys } from "../oci/fixtures";
 import { FakeKubernetes } from "../support/fake-k8s";
-import { convergenceSuite, PairUnderTest } from "./convergence";
+import { convergenceSuite, garbleRecordAnnotation, PairUnderTest, recordingClock } from "./convergence";
 import { CLIENT_TIMEOUT_MS, FaultProxy } from "./fault-proxy";
 import { instantClock } from "./matrix";
 
@@ -47,11 +47,8 @@ async function startOciPair(): Promise<OciPair> {
         kube,
         namespace: NS,
         operator: OPERATOR,
-        recordStore: `annotation ${COOLDOWN_ANNOTATION}`,
         async run(options = {}) {
-            const clock = instantClock();
-            const sleep = clock.sleep;
-            clock.sleep = async (ms: number) => { slept.push(ms); await sleep(ms); };
+            const clock = recordingClock(slept);
             const { log } = memoryLogger();
             const k8s = new KubeClient({
                 connection: { server: kubeProxy.url, token: () => okeToken(REGION, CLUSTER, credentials(), new Date(clock.now())) },
@@ -84,8 +81,7 @@ async function startOciPair(): Promise<OciPair> {
         setPrimaryHealthy: primaryReads,
         breakRecordStore: () => {
             world.storeBroken = true;
-            const d = kube.deployment(NS, OPERATOR)!;
-            kube.putDeployment(NS, OPERATOR, { replicas: d.spec.replicas ?? 0, annotations: { [COOLDOWN_ANNOTATION]: "garbled by hand" } });
+            garbleRecordAnnotation(kube, NS, OPERATOR, COOLDOWN_ANNOTATION);
         },
         breakLock: broken => { world.lockBroken = broken; },
         sleeps: () => slept,

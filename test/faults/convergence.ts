@@ -13,6 +13,7 @@
 import * as assert from "assert";
 import type { FailoverResult } from "../../functions/core/types";
 import type { FakeKubernetes } from "../support/fake-k8s";
+import { instantClock } from "./matrix";
 
 export interface RunOptions {
     /** Holdoff for this run; default: one the pair's failing primary has already met. */
@@ -35,8 +36,6 @@ export interface PairUnderTest {
     breakLock(broken: boolean): void;
     /** Milliseconds every run so far has slept (retry backoff, Retry-After, holdoff waits). */
     sleeps(): number[];
-    /** What breakRecordStore breaks on this cloud, for the case's title. */
-    readonly recordStore: string;
 }
 
 export interface ConvergenceCase {
@@ -53,6 +52,22 @@ const why = (r: FailoverResult) => `${r.decision}: ${r.reason} ${r.error ?? ""} 
 /** PATCHes of spec.replicas the API server accepted. */
 export function effectiveScales(kube: FakeKubernetes): number {
     return kube.requests.filter(r => r.method === "PATCH" && r.status === 200 && JSON.stringify(r.body ?? "").includes("/spec/replicas")).length;
+}
+
+/** A fresh instant clock per run whose sleeps are appended to `slept`, so a case can check the waits of all its runs. */
+export function recordingClock(slept: number[], startMs?: number): { now: () => number; sleep: (ms: number) => Promise<void> } {
+    const clock = instantClock(startMs);
+    return { now: clock.now, sleep: async (ms: number) => { slept.push(ms); await clock.sleep(ms); } };
+}
+
+/**
+ * Where the record is an annotation on the operator Deployment (Azure, OCI),
+ * "the store down" is that annotation unreadable; the caller's proxy refuses
+ * every write of it from then on.
+ */
+export function garbleRecordAnnotation(kube: FakeKubernetes, namespace: string, operator: string, annotation: string): void {
+    const d = kube.deployment(namespace, operator)!;
+    kube.putDeployment(namespace, operator, { replicas: d.spec.replicas ?? 0, annotations: { [annotation]: "garbled by hand" } });
 }
 
 export function replicasOf(pair: PairUnderTest): number {
