@@ -26,6 +26,8 @@ describe("gameday (simulated pair, virtual clock)", () => {
         assert.deepStrictEqual(pair.calls, ["take", "restore"]);
         assert.deepStrictEqual(pair.parentRefs, [{ name: "logscale", sectionName: "https" }]);
         assert.match(report.next, /failback is next/);
+        assert.strictEqual(report.measuredTotalS, Math.max(...report.phases.map(p => p.atS!)), "measured to the last phase reached, not the last listed");
+        assert.strictEqual(report.measuredTotalS, report.phases.find(p => p.key === "dnsToSecondary")!.atS);
         const md = renderMarkdown(report, "gameday.svg");
         assert.match(md, /\| Phase \| Reached at/);
         assert.match(md, /\| LogScale ready \| \d+ \|/);
