@@ -137,7 +137,7 @@ export async function runGameday(outage: OutageMethod, observer: PairObserver, c
                     if (last!.globalResolvesTo === "primary") trafficBack = true;
                 }
                 ok = true;
-                reason = `failed over in ${phases[phases.length - 1].atS}s (expected ${o.expectedTotalS}s)`;
+                reason = `failed over in ${lastPhaseS(phases)}s (expected ${o.expectedTotalS}s)`;
             }
         }
     } catch (e) {
@@ -157,7 +157,7 @@ export async function runGameday(outage: OutageMethod, observer: PairObserver, c
     }
     if (restoreError) { ok = false; reason = `${reason}; ${restoreError}`; }
     if (ok && invariants.some(i => !i.ok)) { ok = false; reason = `invariant failed: ${invariants.filter(i => !i.ok).map(i => `${i.name} (${i.detail})`).join("; ")}`; }
-    const measured = o.scenario === "primary-down" ? phases[phases.length - 1].atS : null;
+    const measured = o.scenario === "primary-down" && phases.every(p => p.atS !== null) ? lastPhaseS(phases) : null;
     return {
         scenario: o.scenario,
         verdict: ok ? "pass" : "fail",
@@ -174,4 +174,10 @@ export async function runGameday(outage: OutageMethod, observer: PairObserver, c
             ? "the pair stays failed over: failback is next (docs/runbook.md)"
             : "the pair is unchanged",
     };
+}
+
+// The phases are listed in their usual order, but the lock lands before DNS
+// answers change: the failover is over when the last of them is reached.
+function lastPhaseS(phases: readonly Phase[]): number {
+    return Math.max(...phases.map(p => p.atS ?? 0));
 }

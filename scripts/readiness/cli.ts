@@ -5,14 +5,17 @@
 import * as path from "path";
 import { isConfigError } from "../../config/errors";
 import { PlanFailure, Planner, Program, Validate } from "../plan/planner";
-import { parseAssignment, PlanInputError } from "../plan/stackfile";
+import { parseAssignment, PlanInputError, readProject, readStackConfig } from "../plan/stackfile";
 import { Check, exitCode, offlineChecks, renderTable } from "./checks";
+import { LiveInput, liveReadiness, Skipped } from "./live";
 import { viewFromPlan } from "./plan-view";
+import { AutomationStacks, liveInput } from "./stacks";
 
 export const USAGE = [
-    "usage: npm run readiness -- --stack <secondary stack> --offline [--set <key>=<value> ...] [--set-secondary <key>=<value> ...] [--json]",
+    "usage: npm run readiness -- --stack <secondary stack> [--offline [--set <key>=<value> ...] [--set-secondary <key>=<value> ...]] [--json]",
     "",
     "  --stack <name>              the standby stack of the pair; its primaryStack names the primary",
+    "  (default)                   the live pair: stack outputs, both clusters and the cloud (AWS), and a probe Job on the standby",
     "  --offline                   check the offline plans of both stacks (version parity, encryption key, recover-from); no cloud",
     "  --set <key>=<value>         config override for both stacks, as in npm run plan",
     "  --set-secondary <key>=<v>   config override for the secondary stack alone",
@@ -56,8 +59,8 @@ export function parseArgs(argv: readonly string[]): ReadinessArgs {
     }
     if (a.help) return a;
     if (!a.stack) throw new PlanInputError("--stack is required (the standby stack of the pair)");
-    if (!a.offline) {
-        throw new PlanInputError("this build checks the pair offline only: add --offline (the live checks against the clouds are not available yet)");
+    if (!a.offline && (a.set.length || a.setSecondary.length)) {
+        throw new PlanInputError("--set and --set-secondary change the offline plans and need --offline; the live pair is read as deployed");
     }
     return a;
 }
@@ -68,6 +71,8 @@ export interface Io {
     validate?: Validate;
     stdout?: (s: string) => void;
     stderr?: (s: string) => void;
+    /** What the live mode reads and acts on; default: the Automation API, kubeconfigs and the cloud's SDK. */
+    live?: (primaryStack: string, secondaryStack: string) => Promise<LiveInput>;
 }
 
 /** Plans both stacks and runs the offline checks. */
@@ -100,8 +105,19 @@ export async function main(argv: readonly string[], io: Io = {}): Promise<number
             return 0;
         }
         planner = new Planner(io.dir ?? path.resolve(__dirname, "..", ".."), io.program, io.validate);
-        const checks = await offlineReadiness(planner, args.stack!, args.set, args.setSecondary);
-        out(scrub(args.json ? `${JSON.stringify({ mode: "offline", checks }, null, 2)}\n` : renderTable(checks)));
+        if (args.offline) {
+            const checks = await offlineReadiness(planner, args.stack!, args.set, args.setSecondary);
+            out(scrub(args.json ? `${JSON.stringify({ mode: "offline", checks }, null, 2)}\n` : renderTable(checks)));
+            return exitCode(checks);
+        }
+        const project = readProject(planner.dir);
+        const src = readStackConfig(project, args.stack!);
+        if (!src) throw new PlanInputError(`invalid --stack "${args.stack}": no Pulumi.${args.stack}.yaml`);
+        const primary = src.config[`${project.name}:primaryStack`]?.split("/").pop();
+        if (!primary) throw new PlanInputError(`stack "${args.stack}" names no primaryStack: readiness runs on the standby stack of a pair`);
+        const input = await (io.live ?? ((p, s) => liveInput(new AutomationStacks(planner!.dir), p, s)))(primary, args.stack!);
+        const { checks, skipped } = await liveReadiness(input);
+        out(scrub(args.json ? `${JSON.stringify({ mode: "live", checks, skipped }, null, 2)}\n` : renderTable(checks) + renderSkipped(skipped)));
         return exitCode(checks);
     } catch (e) {
         if (e instanceof PlanFailure) {
@@ -115,4 +131,8 @@ export async function main(argv: readonly string[], io: Io = {}): Promise<number
         err(`${scrub(e instanceof Error ? e.message : String(e))}\n`);
         return 1;
     }
+}
+
+function renderSkipped(skipped: readonly Skipped[]): string {
+    return skipped.map(s => `skipped ${s.name}: ${s.reason} (not counted as a pass)\n`).join("");
 }

@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { main } from "../../scripts/gameday/cli";
 import { renderMarkdown, renderSvg } from "../../scripts/gameday/report";
@@ -24,6 +26,8 @@ describe("gameday (simulated pair, virtual clock)", () => {
         assert.deepStrictEqual(pair.calls, ["take", "restore"]);
         assert.deepStrictEqual(pair.parentRefs, [{ name: "logscale", sectionName: "https" }]);
         assert.match(report.next, /failback is next/);
+        assert.strictEqual(report.measuredTotalS, Math.max(...report.phases.map(p => p.atS!)), "measured to the last phase reached, not the last listed");
+        assert.strictEqual(report.measuredTotalS, report.phases.find(p => p.key === "dnsToSecondary")!.atS);
         const md = renderMarkdown(report, "gameday.svg");
         assert.match(md, /\| Phase \| Reached at/);
         assert.match(md, /\| LogScale ready \| \d+ \|/);
@@ -80,6 +84,65 @@ describe("npm run gameday flags", () => {
             assert.match(r.err.split("\n")[0], /refusing: --confirm must be the primary's stack name "primary"/);
             assert.strictEqual(r.out, "");
         }
+    });
+
+    it("refusal with --report writes nothing: the gate is before any outage or report", async () => {
+        const dir = path.join(os.tmpdir(), `gameday-refused-${process.pid}`);
+        const r = await run(["--stack", "secondary", "--scenario", "primary-down", "--confirm", "secondary", "--simulate", "--report", dir]);
+        assert.strictEqual(r.code, 2);
+        assert.ok(!fs.existsSync(dir));
+    });
+
+    it("primary-down end to end through the command: gameday.json, gameday.md with the phase table, gameday.svg", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gameday-report-"));
+        try {
+            const r = await run(["--stack", "secondary", "--scenario", "primary-down", "--confirm", "primary", "--simulate", "--report", dir]);
+            assert.strictEqual(r.code, 0, r.err);
+            assert.match(r.out, /^gameday primary-down: PASS — failed over in \d+s \(expected \d+s\)\n/);
+            assert.match(r.out, /primary restored: yes; next: the pair stays failed over: failback is next/);
+            assert.match(r.err, /\[gameday primary-down\] (waiting: .+|all phases reached) — \d+s elapsed/, "a progress line with the phase and the elapsed time");
+            const doc = JSON.parse(fs.readFileSync(path.join(dir, "gameday.json"), "utf8")) as { verdict: string; phases: Array<{ atS: number | null }>; restored: boolean };
+            assert.strictEqual(doc.verdict, "pass");
+            assert.ok(doc.restored && doc.phases.every(p => p.atS !== null));
+            const md = fs.readFileSync(path.join(dir, "gameday.md"), "utf8");
+            assert.match(md, /\| DNS locked \| \d+ \|/);
+            assert.match(md, /!\[timeline\]\(gameday\.svg\)/);
+            assert.match(fs.readFileSync(path.join(dir, "gameday.svg"), "utf8"), /^<svg [\s\S]*global hostname resolves to the secondary[\s\S]*<\/svg>\n$/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("transient through the command: no failover, exit 0", async () => {
+        const r = await run(["--stack", "secondary", "--scenario", "transient", "--confirm", "primary", "--simulate", "--json"]);
+        assert.strictEqual(r.code, 0, r.err);
+        const doc = JSON.parse(r.out) as { verdict: string; reason: string; invariants: Array<{ name: string; ok: boolean }> };
+        assert.match(doc.reason, /no failover, as expected/);
+        assert.deepStrictEqual(doc.invariants, [{ name: "exactly-one-scale", ok: true, detail: "0 operator scale-up(s), expected 0" }]);
+    });
+
+    it("SIGINT during the run: the command's handler stops it, the primary is restored, exit 1, the handler removed", async () => {
+        const before = process.listeners("SIGINT");
+        let out = "";
+        let err = "";
+        let sent = false;
+        const code = await main(["--stack", "secondary", "--scenario", "primary-down", "--confirm", "primary", "--simulate"], {
+            dir: DIR,
+            stdout: s => { out += s; },
+            stderr: s => {
+                err += s;
+                // The signal as node delivers it to the command's listener; other listeners (mocha's) are left alone.
+                if (!sent && / 200s elapsed/.test(s)) {
+                    sent = true;
+                    for (const l of process.listeners("SIGINT").filter(x => !before.includes(x))) (l as () => void)();
+                }
+            },
+        });
+        assert.ok(sent, err);
+        assert.strictEqual(code, 1);
+        assert.match(out, /^gameday primary-down: FAIL — interrupted after 2\d\ds; primary restored\n/);
+        assert.match(out, /primary restored: yes/);
+        assert.deepStrictEqual(process.listeners("SIGINT"), before);
     });
 
     it("--help exits 0; an unknown flag exits 2; a simulated run passes", async () => {

@@ -31,6 +31,12 @@
  *   POST /api/v1/namespaces/{ns}/secrets (create; 409 AlreadyExists)
  *   GET /api/v1/namespaces/{ns}/secrets (list; Accept "...;as=PartialObjectMetadataList..." returns metadata only)
  *   GET /apis/core.humio.com/v1alpha1/namespaces/{ns}/humioclusters/{name}
+ *   POST /apis/batch/v1/namespaces/{ns}/jobs, GET|DELETE .../jobs/{name}
+ *     (kube.jobRunner decides each Job's outcome, reached after `afterGets`
+ *     GETs of the Job; its one pod is labelled job-name=<job>; DELETE removes
+ *     the Job and its pod)
+ *   GET /api/v1/namespaces/{ns}/pods?labelSelector=job-name=<job>, GET .../pods/{pod}/log (text/plain)
+ *   GET /apis/{group}/{version}/namespaces/{ns}/{plural}/{name} for objects put with kube.putObject
  *   Anything else: 404 Status.
  *
  * Faults (kube.fault(spec)), checked in the order added; a matching fault with
@@ -64,6 +70,8 @@ export interface FaultSpec {
 export interface RecordedRequest {
     method: string;
     path: string;
+    /** The query string without "?", "" when none. */
+    query?: string;
     contentType?: string;
     accept?: string;
     authorization?: string;
@@ -76,6 +84,13 @@ export interface FakeKubernetesOptions {
     tls?: boolean;
     /** Decide on the Authorization header; false answers 401. Default: accept everything. */
     authorize?: (authorization: string | undefined) => boolean;
+}
+
+/** What a created Job does in the fake: its end, reached after `afterGets` GETs of the Job, and its pod's log. */
+export interface JobOutcome {
+    result: "succeeded" | "failed" | "never";
+    log: string;
+    afterGets?: number;
 }
 
 type KubeObject = {
@@ -103,6 +118,9 @@ class HttpAnswer extends Error {
 export class FakeKubernetes {
     readonly requests: RecordedRequest[] = [];
     url = "";
+    /** Decides each created Job's outcome; default: succeeds at once with an empty log. */
+    jobRunner: (job: Record<string, unknown>) => JobOutcome = () => ({ result: "succeeded", log: "" });
+    private readonly jobs = new Map<string, { outcome: JobOutcome; gets: number; pod: string }>();
     caPem: string | undefined;
     private readonly objects = new Map<string, KubeObject>();
     private readonly faults: (FaultSpec & { left: number })[] = [];
@@ -129,7 +147,7 @@ export class FakeKubernetes {
         return this.server.stop();
     }
 
-    putDeployment(namespace: string, name: string, spec: { replicas?: number; annotations?: Record<string, string> }): KubeObject {
+    putDeployment(namespace: string, name: string, spec: { replicas?: number; annotations?: Record<string, string>; labels?: Record<string, string> }): KubeObject {
         const obj: KubeObject = {
             apiVersion: "apps/v1",
             kind: "Deployment",
@@ -139,6 +157,9 @@ export class FakeKubernetes {
         obj.metadata.generation = 1;
         if (spec.annotations) {
             obj.metadata.annotations = { ...spec.annotations };
+        }
+        if (spec.labels) {
+            obj.metadata.labels = { ...spec.labels };
         }
         if (spec.replicas !== undefined) {
             (obj.spec as Record<string, unknown>).replicas = spec.replicas;
@@ -174,6 +195,18 @@ export class FakeKubernetes {
         return obj;
     }
 
+    /** Stores any namespaced object served at /apis/{apiVersion}/namespaces/{ns}/{plural}/{name} (GET only). */
+    putObject(apiVersion: string, kind: string, plural: string, namespace: string, name: string, body: Record<string, unknown>): KubeObject {
+        const obj: KubeObject = { ...JSON.parse(JSON.stringify(body)) as Record<string, unknown>, apiVersion, kind, metadata: this.newMetadata(namespace, name, undefined) };
+        this.objects.set(key(`${apiVersion}/${plural}`, namespace, name), obj);
+        return obj;
+    }
+
+    /** A stored Job, or undefined (created by POST, gone after DELETE). */
+    job(namespace: string, name: string): KubeObject | undefined {
+        return this.objects.get(key("jobs", namespace, name));
+    }
+
     /** Removes any stored object (kind as in the URL: deployments, secrets, humioclusters); true when it existed. */
     remove(kind: string, namespace: string, name: string): boolean {
         return this.objects.delete(key(kind, namespace, name));
@@ -207,11 +240,12 @@ export class FakeKubernetes {
 
     private async dispatch(req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<void> {
         const method = req.method ?? "GET";
-        const path = (req.url ?? "/").split("?")[0];
+        const [path, query = ""] = (req.url ?? "/").split("?");
         const body = jsonOrText(raw);
         const record: RecordedRequest = {
             method,
             path,
+            query,
             contentType: header(req, "content-type"),
             accept: header(req, "accept"),
             authorization: header(req, "authorization"),
@@ -248,7 +282,7 @@ export class FakeKubernetes {
             return;
         }
 
-        let answer: { status: number; body: unknown };
+        let answer: { status: number; body: unknown; text?: boolean };
         try {
             answer = this.route(method, path, record);
         } catch (err) {
@@ -262,6 +296,13 @@ export class FakeKubernetes {
             req.socket.destroy();
             return;
         }
+        if (answer.text) {
+            record.status = answer.status;
+            const text = String(answer.body);
+            res.writeHead(answer.status, { "content-type": "text/plain", "content-length": Buffer.byteLength(text) });
+            res.end(text);
+            return;
+        }
         this.answer(res, record, answer.status, answer.body);
     }
 
@@ -272,7 +313,11 @@ export class FakeKubernetes {
         res.end(text);
     }
 
-    private route(method: string, path: string, record: RecordedRequest): { status: number; body: unknown } {
+    private route(method: string, path: string, record: RecordedRequest): { status: number; body: unknown; text?: boolean } {
+        const batch = this.batchRoute(method, path, record);
+        if (batch) {
+            return batch;
+        }
         let m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/.exec(path);
         if (m) {
             const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
@@ -368,7 +413,96 @@ export class FakeKubernetes {
             }
             throw new HttpAnswer(405, "MethodNotAllowed", `${method} is not supported on humioclusters`);
         }
+        m = /^\/apis\/([^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
+        if (m && method === "GET") {
+            const obj = this.objects.get(key(`${m[1]}/${m[3]}`, decodeURIComponent(m[2]), decodeURIComponent(m[4])));
+            if (obj) {
+                return { status: 200, body: obj };
+            }
+            throw new HttpAnswer(404, "NotFound", `${m[3]} "${decodeURIComponent(m[4])}" not found`);
+        }
         throw new HttpAnswer(404, "NotFound", `the server could not find the requested resource (${method} ${path})`);
+    }
+
+    // Jobs and the pod each starts, as far as a create-wait-read-delete client sees them.
+    private batchRoute(method: string, path: string, record: RecordedRequest): { status: number; body: unknown; text?: boolean } | undefined {
+        let m = /^\/apis\/batch\/v1\/namespaces\/([^/]+)\/jobs(?:\/([^/]+))?$/.exec(path);
+        if (m) {
+            const ns = decodeURIComponent(m[1]);
+            if (m[2] === undefined) {
+                if (method !== "POST") {
+                    throw new HttpAnswer(405, "MethodNotAllowed", `${method} is not supported on the jobs collection`);
+                }
+                const body = record.body as { metadata?: { name?: string; labels?: Record<string, string> }; spec?: Record<string, unknown> } | undefined;
+                const name = body?.metadata?.name;
+                if (!name) {
+                    throw new HttpAnswer(422, "Invalid", "metadata.name: Required value");
+                }
+                if (this.objects.has(key("jobs", ns, name))) {
+                    throw new HttpAnswer(409, "AlreadyExists", `jobs.batch "${name}" already exists`);
+                }
+                const obj: KubeObject = {
+                    apiVersion: "batch/v1", kind: "Job",
+                    metadata: { ...this.newMetadata(ns, name, undefined), labels: body?.metadata?.labels },
+                    spec: JSON.parse(JSON.stringify(body?.spec ?? {})) as Record<string, unknown>,
+                    status: { active: 1 },
+                };
+                this.objects.set(key("jobs", ns, name), obj);
+                const pod = `${name}-${String(this.uidCounter).padStart(5, "0")}`;
+                this.objects.set(key("pods", ns, pod), {
+                    apiVersion: "v1", kind: "Pod",
+                    metadata: { ...this.newMetadata(ns, pod, undefined), labels: { "job-name": name } },
+                    spec: JSON.parse(JSON.stringify(((obj.spec as { template?: { spec?: unknown } }).template?.spec) ?? {})) as Record<string, unknown>,
+                });
+                this.jobs.set(key("jobs", ns, name), { outcome: this.jobRunner(body as Record<string, unknown>), gets: 0, pod });
+                return { status: 201, body: obj };
+            }
+            const name = decodeURIComponent(m[2]);
+            const k = key("jobs", ns, name);
+            const obj = this.objects.get(k);
+            const run = this.jobs.get(k);
+            if (!obj || !run) {
+                throw new HttpAnswer(404, "NotFound", `jobs.batch "${name}" not found`);
+            }
+            if (method === "GET") {
+                run.gets++;
+                if (run.outcome.result !== "never" && run.gets >= (run.outcome.afterGets ?? 1)) {
+                    obj.status = run.outcome.result === "succeeded"
+                        ? { succeeded: 1, conditions: [{ type: "Complete", status: "True" }] }
+                        : { failed: 1, conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit" }] };
+                }
+                return { status: 200, body: obj };
+            }
+            if (method === "DELETE") {
+                this.objects.delete(k);
+                this.objects.delete(key("pods", ns, run.pod));
+                this.jobs.delete(k);
+                return { status: 200, body: { kind: "Status", apiVersion: "v1", status: "Success", details: { name, group: "batch", kind: "jobs" } } };
+            }
+            throw new HttpAnswer(405, "MethodNotAllowed", `${method} is not supported on jobs`);
+        }
+        m = /^\/api\/v1\/namespaces\/([^/]+)\/pods(?:\/([^/]+)(\/log)?)?$/.exec(path);
+        if (m && method === "GET") {
+            const ns = decodeURIComponent(m[1]);
+            if (m[2] === undefined) {
+                const want = /^job-name=(.+)$/.exec(new URLSearchParams(record.query ?? "").get("labelSelector") ?? "")?.[1];
+                const prefix = key("pods", ns, "");
+                const items = [...this.objects.entries()]
+                    .filter(([k, o]) => k.startsWith(prefix) && (want === undefined || (o.metadata.labels as Record<string, string> | undefined)?.["job-name"] === want))
+                    .map(([, o]) => o);
+                return { status: 200, body: { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: String(this.version) }, items } };
+            }
+            const pod = decodeURIComponent(m[2]);
+            if (!this.objects.has(key("pods", ns, pod))) {
+                throw new HttpAnswer(404, "NotFound", `pods "${pod}" not found`);
+            }
+            if (m[3]) {
+                const run = [...this.jobs.values()].find(j => j.pod === pod);
+                return { status: 200, body: run?.outcome.log ?? "", text: true };
+            }
+            return { status: 200, body: this.objects.get(key("pods", ns, pod)) };
+        }
+        return undefined;
     }
 
     private patch(obj: KubeObject, record: RecordedRequest): KubeObject {

@@ -1,0 +1,65 @@
+// The four AWS reads readiness makes, on their wire protocols (Route 53
+// REST-XML, CloudWatch and SSM JSON RPC), so AwsCloud's SDK clients talk to it
+// as they would to AWS.
+import { LocalServer, startLocalServer } from "../support/local-server";
+
+export interface FakeAwsPair {
+    healthCheckFqdn: Record<string, string>;
+    /** Record sets of the zone: name (with trailing dot), type and failover role. */
+    records: Array<{ name: string; type: string; failover: "PRIMARY" | "SECONDARY" }>;
+    alarms: Record<string, { actionsEnabled: boolean }>;
+    parameters: Record<string, string>;
+}
+
+export class FakeAwsReadiness {
+    readonly calls: string[] = [];
+    private server!: LocalServer;
+    private constructor(readonly state: FakeAwsPair) {}
+
+    static async start(state: FakeAwsPair): Promise<FakeAwsReadiness> {
+        const f = new FakeAwsReadiness(state);
+        f.server = await startLocalServer((req, res, body) => {
+            const url = new URL(req.url ?? "/", "http://x");
+            const target = String(req.headers["x-amz-target"] ?? "");
+            const send = (status: number, type: string, text: string) => { res.writeHead(status, { "content-type": type, "x-amzn-requestid": "fake" }); res.end(text); };
+            const xml = (text: string) => send(200, "text/xml", `<?xml version="1.0" encoding="UTF-8"?>\n${text}`);
+            const ns = 'xmlns="https://route53.amazonaws.com/doc/2013-04-01/"';
+            let m = /^\/2013-04-01\/healthcheck\/([^/]+)$/.exec(url.pathname);
+            if (m && req.method === "GET") {
+                f.calls.push("GetHealthCheck");
+                const id = decodeURIComponent(m[1]);
+                const fqdn = f.state.healthCheckFqdn[id];
+                if (fqdn === undefined) { send(404, "text/xml", `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>NoSuchHealthCheck</Code><Message>No health check ${id}</Message></Error></ErrorResponse>`); return; }
+                xml(`<GetHealthCheckResponse ${ns}><HealthCheck><Id>${id}</Id><CallerReference>fake</CallerReference><HealthCheckConfig><Port>443</Port><Type>HTTPS</Type><FullyQualifiedDomainName>${fqdn}</FullyQualifiedDomainName></HealthCheckConfig><HealthCheckVersion>1</HealthCheckVersion></HealthCheck></GetHealthCheckResponse>`);
+                return;
+            }
+            m = /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/.exec(url.pathname);
+            if (m && req.method === "GET") {
+                f.calls.push("ListResourceRecordSets");
+                const sets = f.state.records.map(r => `<ResourceRecordSet><Name>${r.name}</Name><Type>${r.type}</Type><SetIdentifier>${r.failover.toLowerCase()}</SetIdentifier><Failover>${r.failover}</Failover><AliasTarget><HostedZoneId>Z3AADJGX6KTTL2</HostedZoneId><DNSName>lb.example.com.</DNSName><EvaluateTargetHealth>true</EvaluateTargetHealth></AliasTarget></ResourceRecordSet>`).join("");
+                xml(`<ListResourceRecordSetsResponse ${ns}><ResourceRecordSets>${sets}</ResourceRecordSets><IsTruncated>false</IsTruncated><MaxItems>20</MaxItems></ListResourceRecordSetsResponse>`);
+                return;
+            }
+            if (target === "GraniteServiceVersion20100801.DescribeAlarms") {
+                f.calls.push("DescribeAlarms");
+                const names = (JSON.parse(body) as { AlarmNames?: string[] }).AlarmNames ?? [];
+                const alarms = names.filter(n => f.state.alarms[n]).map(n => ({ AlarmName: n, ActionsEnabled: f.state.alarms[n].actionsEnabled, StateValue: "OK" }));
+                send(200, "application/x-amz-json-1.0", JSON.stringify({ MetricAlarms: alarms, CompositeAlarms: [] }));
+                return;
+            }
+            if (target === "AmazonSSM.GetParameter") {
+                f.calls.push("GetParameter");
+                const name = (JSON.parse(body) as { Name: string }).Name;
+                const v = f.state.parameters[name];
+                if (v === undefined) { send(400, "application/x-amz-json-1.1", JSON.stringify({ __type: "ParameterNotFound", message: `Parameter ${name} not found.` })); return; }
+                send(200, "application/x-amz-json-1.1", JSON.stringify({ Parameter: { Name: name, Type: "String", Value: v, Version: 1 } }));
+                return;
+            }
+            send(400, "application/json", JSON.stringify({ __type: "UnknownOperationException", message: `not faked: ${req.method} ${url.pathname} ${target}` }));
+        });
+        return f;
+    }
+
+    get url(): string { return this.server.url; }
+    stop(): Promise<void> { return this.server.stop(); }
+}
