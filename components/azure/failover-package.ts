@@ -8,6 +8,34 @@ import { WRITE_ROUNDS_RESERVE_SECONDS } from "../../functions/core/failover";
 export const RECHECK_SCHEDULE = "0 * * * * *";
 
 /**
+ * The readiness timer's schedule for an interval of 1..60 minutes; undefined
+ * for 0 (no readiness function at all). NCRONTAB when the interval divides
+ * the hour, so runs fall on the same minutes every hour; otherwise a TimeSpan
+ * ("00:07:00"), which the host accepts on a dedicated App Service plan (this
+ * app's), because a minute step of 7 would restart at minute 0 and leave a short gap.
+ */
+export function readinessSchedule(minutes: number): string | undefined {
+    if (minutes === 0) {
+        return undefined;
+    }
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
+        throw new Error(`readiness interval ${minutes} is not 0..60 minutes`);
+    }
+    if (minutes === 60) {
+        return "0 0 * * * *";
+    }
+    if (60 % minutes === 0) {
+        return minutes === 1 ? "0 * * * * *" : `0 */${minutes} * * * *`;
+    }
+    return `00:${String(minutes).padStart(2, "0")}:00`;
+}
+
+export interface PackageOptions {
+    /** The readiness timer's schedule (readinessSchedule); absent: no readiness function. */
+    readinessSchedule?: string;
+}
+
+/**
  * The handler, serialized from an inline callback: the cloud-neutral core,
  * the Kubernetes REST client and the Azure adapter, inlined by value with
  * node built-ins as the only requires, so the package carries no node_modules.
@@ -47,7 +75,7 @@ export const QUEUE_HOST_SETTINGS = {
  * needs no npm package in the app, which keeps the package dependency-free;
  * the queue bindings come from the extension bundle, which the host loads.
  */
-export function packageFiles(handlerJs: string): Record<string, string> {
+export function packageFiles(handlerJs: string, options: PackageOptions = {}): Record<string, string> {
     if (WAIT_BUDGET_SECONDS + WRITE_ROUNDS_RESERVE_SECONDS >= FUNCTION_TIMEOUT_SECONDS) {
         throw new Error(`the worker's wait budget (${WAIT_BUDGET_SECONDS} s) plus the write rounds' reserve (${WRITE_ROUNDS_RESERVE_SECONDS} s) must stay under functionTimeout (${FUNCTION_TIMEOUT_SECONDS} s)`);
     }
@@ -55,7 +83,7 @@ export function packageFiles(handlerJs: string): Record<string, string> {
     const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
     const queueOut = { type: "queue", direction: "out", name: QUEUE_BINDING.out, queueName: FAILOVER_QUEUE_NAME, connection: "AzureWebJobsStorage" };
     const minutes = Math.floor(FUNCTION_TIMEOUT_SECONDS / 60);
-    return {
+    const files: Record<string, string> = {
         "host.json": json({
             version: "2.0",
             functionTimeout: `00:${String(minutes).padStart(2, "0")}:00`,
@@ -92,6 +120,14 @@ export function packageFiles(handlerJs: string): Record<string, string> {
         }),
         "handler.js": handlerJs,
     };
+    if (options.readinessSchedule !== undefined) {
+        files[`${FUNCTION_NAMES.readiness}/function.json`] = json({
+            ...entry,
+            // No queue output: readiness never starts a failover run.
+            bindings: [{ type: "timerTrigger", direction: "in", name: "timer", schedule: options.readinessSchedule, runOnStartup: false, useMonitor: true }],
+        });
+    }
+    return files;
 }
 
 /** Content hash of the package: part of the blob name, so a new package is a new URL and the app reloads. */
@@ -111,9 +147,9 @@ export interface FailoverPackage {
     size: pulumi.Output<number>;
 }
 
-export function failoverPackage(): FailoverPackage {
-    const files = serializeFailoverHandler().then(packageFiles);
-    const names = Object.keys(packageFiles(""));
+export function failoverPackage(options: PackageOptions = {}): FailoverPackage {
+    const files = serializeFailoverHandler().then(js => packageFiles(js, options));
+    const names = Object.keys(packageFiles("", options));
     const assets: Record<string, pulumi.asset.Asset> = {};
     for (const name of names) {
         assets[name] = new pulumi.asset.StringAsset(files.then(f => f[name]));

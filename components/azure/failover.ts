@@ -9,13 +9,13 @@ import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as pulumi from "@pulumi/pulumi";
 import { ARM_PUBLIC_ENDPOINT, appSettingsFor, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES } from "../../functions/azure/settings";
 import type { StackFailoverSettings } from "../dr/failover-settings";
-import { failoverPackage } from "./failover-package";
+import { failoverPackage, readinessSchedule } from "./failover-package";
 import { withoutNetFrameworkVersion } from "./site-config";
 import type { AksEndpoint } from "./kubeconfig";
 import { ACTION_GROUP_SHORT_NAME, failoverActionGroupName, failoverAlertName, functionAppName, storageAccountName } from "./names";
 import { RUNTIMES } from "../../config/support";
 import {
-    AKS_FAILOVER_DATA_ACTIONS, BUILT_IN_ROLES, namespaceScope, resourceGroupIdOf, roleDefinitionResourceId, TRAFFIC_MANAGER_LOCK_ACTIONS,
+    AKS_FAILOVER_DATA_ACTIONS, AKS_READINESS_DATA_ACTIONS, BUILT_IN_ROLES, namespaceScope, resourceGroupIdOf, roleDefinitionResourceId, TRAFFIC_MANAGER_LOCK_ACTIONS,
 } from "./roles";
 
 /** Traffic Manager's per-endpoint probe state: 1 while the endpoint is Online, 0 otherwise. */
@@ -62,6 +62,10 @@ export interface AzureFailoverFunctionArgs {
     settings: StackFailoverSettings;
     /** Seconds between holdoff re-checks: the probe interval (nothing changes faster). */
     recheckIntervalSeconds: number;
+    /** Minutes between readiness runs; 0: no readiness function and no read role for it. */
+    readinessIntervalMinutes: number;
+    /** Optional https URL the function POSTs its messages for people to (secret). */
+    notifyWebhookUrl?: pulumi.Input<string>;
 }
 
 /**
@@ -80,6 +84,8 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
     public readonly identityPrincipalId: pulumi.Output<string>;
     public readonly packageBlobName: pulumi.Output<string>;
     public readonly packageSize: pulumi.Output<number>;
+    /** The Application Insights component the function logs and reports StandbyReady to. */
+    public readonly insightsId: pulumi.Output<string>;
 
     constructor(name: string, args: AzureFailoverFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("logscale:azure:FailoverFunction", name, {}, opts);
@@ -113,7 +119,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             containerName: "function-packages",
             publicAccess: "None",
         }, child);
-        const pkg = failoverPackage();
+        const pkg = failoverPackage({ readinessSchedule: readinessSchedule(args.readinessIntervalMinutes) });
         const blob = new storage.Blob(`${name}-package`, {
             resourceGroupName: args.resourceGroupName,
             accountName: account.name,
@@ -181,6 +187,25 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             description: `Failover function: scale ${args.settings.operatorDeployment} and delete the stale TLS secret in ${args.settings.namespace}`,
         }, child);
 
+        const readinessAssignments: authorization.RoleAssignment[] = [];
+        if (args.readinessIntervalMinutes > 0) {
+            const readRole = new authorization.RoleDefinition(`${name}-aks-read-role`, {
+                scope: aksGroup,
+                roleName: pulumi.interpolate`logscale-dr readiness read (${args.clusterName}, ${args.location}, ${pulumi.getStack()})`,
+                description: "Read the HumioCluster (a custom resource) for the standby's readiness self-test, in one namespace.",
+                roleType: "CustomRole",
+                permissions: [{ actions: [], notActions: [], dataActions: [...AKS_READINESS_DATA_ACTIONS], notDataActions: [] }],
+                assignableScopes: [aksGroup],
+            }, child);
+            readinessAssignments.push(new authorization.RoleAssignment(`${name}-aks-read`, {
+                principalId: identity.principalId,
+                principalType: "ServicePrincipal",
+                roleDefinitionId: readRole.id,
+                scope: pulumi.output(args.aksClusterId).apply(id => namespaceScope(id, args.settings.namespace)),
+                description: `Readiness self-test: read the HumioCluster in ${args.settings.namespace}`,
+            }, child));
+        }
+
         const workspace = new operationalinsights.Workspace(`${name}-logs`, {
             resourceGroupName: args.resourceGroupName,
             location: args.location,
@@ -210,8 +235,8 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             sku: { name: "P0v3", tier: "Premium0V3", capacity: 1 },
         }, child);
 
-        const config: pulumi.Output<AzureFunctionConfig> = pulumi.all([identity.clientId, args.aksEndpoint, args.profileId, args.secondaryAddress])
-            .apply(([clientId, endpoint, profileId, secondaryAddress]) => ({
+        const config: pulumi.Output<AzureFunctionConfig> = pulumi.all([identity.clientId, args.aksEndpoint, args.profileId, args.secondaryAddress, args.notifyWebhookUrl])
+            .apply(([clientId, endpoint, profileId, secondaryAddress, notifyWebhookUrl]) => ({
                 failover: { ...args.settings, recheckIntervalSeconds: args.recheckIntervalSeconds },
                 primaryEndpointId: `${profileId}/externalEndpoints/${args.primaryEndpointName}`,
                 secondaryAddress,
@@ -220,6 +245,8 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
                 aksCaPem: Buffer.from(endpoint.caData, "base64").toString("utf8"),
                 identityClientId: clientId,
                 armEndpoint: ARM_PUBLIC_ENDPOINT,
+                clusterName: args.clusterName,
+                ...(notifyWebhookUrl === undefined ? {} : { notifyWebhookUrl }),
             }));
         const packageUrl = blob.url;
         const appSettings = pulumi.all([config, packageUrl, identity.id, identity.clientId, account.name, insights.connectionString])
@@ -257,7 +284,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             // The app starts by fetching its package and its host storage with
             // this identity and listens on the queue at once, then acts with
             // the other two roles.
-            dependsOn: [storageRole, queue, queueRole, lockAssignment, aksAssignment],
+            dependsOn: [storageRole, queue, queueRole, lockAssignment, aksAssignment, ...readinessAssignments],
             transformations: [withoutNetFrameworkVersion],
         });
 
@@ -304,6 +331,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
         this.identityPrincipalId = identity.principalId;
         this.packageBlobName = blob.name;
         this.packageSize = pkg.size;
+        this.insightsId = insights.id;
         this.registerOutputs({
             functionAppName: this.functionAppName,
             alertName: this.alertName,

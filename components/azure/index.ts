@@ -15,6 +15,7 @@ import type { Peers, StackOutputs } from "../stack";
 import { AksCluster } from "./aks";
 import { azureRecoveryEnv, azureStorageEnv } from "./env";
 import { AzureFailoverFunction } from "./failover";
+import { StandbyReadiness } from "./readiness";
 import { AKS_STORAGE_CLASS, aksIngressExposure } from "./ingress";
 import { peerRecoverySource } from "./recovery";
 import {
@@ -167,7 +168,22 @@ export async function deployAzure(cfg: StackConfig, peers: Peers): Promise<Stack
             secondaryAddress: net.publicIpAddress,
             settings: stackFailoverSettings(cfg),
             recheckIntervalSeconds: cfg.failover.healthCheckIntervalSeconds,
+            readinessIntervalMinutes: cfg.readinessIntervalMinutes,
+            notifyWebhookUrl: cfg.notify.webhookUrl,
         }, { dependsOn: [logscale, steering] });
+        // A child of the function: it serves only the function, and promotion removes both together.
+        const readiness = new StandbyReadiness(`${c}-readiness`, {
+            clusterName: c,
+            resourceGroupName: rg,
+            insightsId: failover.insightsId,
+            location,
+            intervalMinutes: cfg.readinessIntervalMinutes,
+            emails: cfg.notify.emails,
+            webhookUrl: cfg.notify.webhookUrl,
+        }, { parent: failover });
+        outputs.notifyActionGroupName = readiness.peopleActionGroupName;
+        if (readiness.readinessAlertName) outputs.readinessAlertName = readiness.readinessAlertName;
+        if (readiness.absenceAlertName) outputs.readinessAbsenceAlertName = readiness.absenceAlertName;
         outputs.failoverFunctionAppName = failover.functionAppName;
         outputs.failoverAlertName = failover.alertName;
         outputs.failoverAlertResourceGroup = rg;

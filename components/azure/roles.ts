@@ -33,6 +33,17 @@ export const AKS_FAILOVER_DATA_ACTIONS = [
     "Microsoft.ContainerService/managedClusters/secrets/delete",
 ] as const;
 
+/**
+ * The readiness run's extra read: the HumioCluster, a custom resource. Azure
+ * RBAC for Kubernetes names built-in kinds one by one, but a custom role can
+ * only cover CRDs with this wildcard read (AKS "Use Azure RBAC for Kubernetes
+ * authorization"); it is read-only, assigned at the namespace scope, and
+ * exists only while the readiness schedule does.
+ */
+export const AKS_READINESS_DATA_ACTIONS = [
+    "Microsoft.ContainerService/managedClusters/*/read",
+] as const;
+
 /** Full id of a role definition, as a role assignment names it. */
 export function roleDefinitionResourceId(subscriptionId: string, roleGuid: string): string {
     return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;

@@ -1,4 +1,5 @@
 import { systemClock } from "../core/clock";
+import { deliver, failoverNotifications, Notifier } from "../core/notify";
 import { runFailover } from "../core/failover";
 import { jsonLogger } from "../core/log";
 import { DEFAULT_RETRY, errorMessage, withRetry } from "../core/retry";
@@ -10,6 +11,8 @@ import { azurePlatform, DEGRADED_SINCE_ANNOTATION } from "./platform";
 import {
     AKS_AAD_SERVER_APP_ID, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES, parseAppSettings, QUEUE_BINDING, WAIT_BUDGET_SECONDS,
 } from "./settings";
+import { peopleNotifier } from "./notify";
+import { ReadinessMemory, runAzureReadiness } from "./readiness";
 import { tcpReachable } from "./tcp";
 
 /** Where a queue message came from: the alert's HTTP call or the minute timer. */
@@ -63,6 +66,8 @@ export interface InvocationDeps {
     /** TCP reachability of the secondary's ingress (tests pass their own). */
     reachable?: (host: string, port: number, timeoutMs: number) => Promise<boolean>;
     random?: () => number;
+    /** Where messages for people go; default: the log and notifyWebhookUrl (./notify.ts). */
+    notifier?: (config: AzureFunctionConfig, log: Logger) => Notifier;
 }
 
 const SECONDARY_PROBE_TIMEOUT_MS = 5000;
@@ -209,7 +214,25 @@ export async function runAzureFailover(deps: InvocationDeps, message?: FailoverM
     if (result.decision !== "error" && startedAtMs > (memory.lastCleanRunStartedMs ?? -Infinity)) {
         memory.lastCleanRunStartedMs = startedAtMs;
     }
+    if (result.decision !== "idle") {
+        await notifyFailover(result, config, message, deps, log);
+    }
     return result;
+}
+
+/**
+ * After the decision, never before it, and never throwing: a webhook that is
+ * down or slow (bounded by its timeout) cannot change or undo what the run did.
+ */
+async function notifyFailover(result: FailoverResult, config: AzureFunctionConfig, message: FailoverMessage | undefined, deps: InvocationDeps, log: Logger): Promise<void> {
+    try {
+        // The alert's message opens an incident; the timer's rechecks continue it.
+        const attempt = message?.trigger === "recheck" ? 1 : 0;
+        const cluster = config.clusterName ?? config.failover.humioClusterName;
+        await deliver(peopleNotifier(deps.notifier, config, log), failoverNotifications(result, { cluster, attempt }), log);
+    } catch (err) {
+        log("warn", "notify.failed", { error: errorMessage(err) });
+    }
 }
 
 /** The parts of a common-alert-schema payload worth a log line; the decision never depends on them. */
@@ -236,6 +259,7 @@ export interface FunctionsContext {
 }
 
 const WORKER_MEMORY: WorkerMemory = {};
+const READINESS_MEMORY: ReadinessMemory = {};
 
 /**
  * The exported function of the package, shared by the three functions of the
@@ -246,6 +270,8 @@ const WORKER_MEMORY: WorkerMemory = {};
  *   202) never start a second run, and no run outlives App Service's 230 s
  *   request limit.
  * - timer: enqueues a recheck while a holdoff is pending.
+ * - readiness: the scheduled self-test; it changes nothing but its own
+ *   verdict annotation and always returns, so the host never retries it.
  * - worker: runs the failover; a run that ended in "error" throws, so the
  *   queue hands the message out again (host.json maxDequeueCount) and then
  *   moves it to the poison queue, where it stays visible.
@@ -270,6 +296,10 @@ export async function functionsEntry(context: FunctionsContext, input: unknown):
         if (result.decision === "error") {
             throw new Error(`failover run ended in error: ${result.reason}${result.error ? `: ${result.error}` : ""}`);
         }
+        return undefined;
+    }
+    if (name === FUNCTION_NAMES.readiness) {
+        await runAzureReadiness(deps, READINESS_MEMORY);
         return undefined;
     }
     if (name === FUNCTION_NAMES.timer) {

@@ -11,6 +11,8 @@ export const FUNCTION_NAMES = {
     timer: "recheck",
     /** Queue trigger: the only function that runs the failover, one message at a time. */
     worker: "converge",
+    /** Timer of the readiness self-test (absent when readinessIntervalMinutes is 0): reads, publishes StandbyReady, changes nothing. */
+    readiness: "readiness",
 } as const;
 
 /**
@@ -61,6 +63,10 @@ export const APP_SETTING = {
     aksCaBase64: "LOGSCALE_DR_AKS_CA_BASE64",
     identityClientId: "LOGSCALE_DR_IDENTITY_CLIENT_ID",
     armEndpoint: "LOGSCALE_DR_ARM_ENDPOINT",
+    /** The standby's name in people's messages and the metric's clusterName property (default: the HumioCluster's name). */
+    clusterName: "LOGSCALE_DR_CLUSTER_NAME",
+    /** Optional https URL the function POSTs its messages for people to (secret). */
+    notifyWebhookUrl: "LOGSCALE_DR_NOTIFY_WEBHOOK_URL",
 } as const;
 
 export interface AzureFunctionConfig {
@@ -78,6 +84,9 @@ export interface AzureFunctionConfig {
     /** Client id of the user-assigned identity the function runs as. */
     identityClientId: string;
     armEndpoint: string;
+    /** Names the standby in messages and on the StandbyReady metric; parseAppSettings defaults it to the HumioCluster's name. */
+    clusterName?: string;
+    notifyWebhookUrl?: string;
 }
 
 const ENDPOINT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/trafficManagerProfiles\/[^/]+\/externalEndpoints\/[^/]+$/i;
@@ -100,6 +109,12 @@ export function appSettingsFor(config: AzureFunctionConfig): Record<string, stri
         [APP_SETTING.identityClientId]: config.identityClientId,
         [APP_SETTING.armEndpoint]: config.armEndpoint,
     };
+    if (config.clusterName !== undefined) {
+        settings[APP_SETTING.clusterName] = config.clusterName;
+    }
+    if (config.notifyWebhookUrl !== undefined) {
+        settings[APP_SETTING.notifyWebhookUrl] = config.notifyWebhookUrl;
+    }
     if (config.secondaryAddress !== undefined) {
         settings[APP_SETTING.secondaryAddress] = config.secondaryAddress;
     }
@@ -182,11 +197,26 @@ export function parseAppSettings(env: Record<string, string | undefined>): Azure
         requireHttps(APP_SETTING.armEndpoint, armEndpoint, problems);
     }
 
+    const notifyWebhookUrl = text(APP_SETTING.notifyWebhookUrl, false);
+    if (notifyWebhookUrl !== undefined) {
+        // The URL itself is a secret (it usually carries a token): never echoed.
+        let url: URL | undefined;
+        try {
+            url = new URL(notifyWebhookUrl);
+        } catch {
+            url = undefined;
+        }
+        if (!url || !(url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.includes(url.hostname.toLowerCase())))) {
+            problems.push(`${APP_SETTING.notifyWebhookUrl} must be an https URL`);
+        }
+    }
+    const humioClusterName = text(APP_SETTING.humioClusterName) ?? "";
+
     const config: AzureFunctionConfig = {
         failover: {
             namespace: text(APP_SETTING.namespace) ?? "",
             operatorDeployment: text(APP_SETTING.operatorDeployment) ?? "",
-            humioClusterName: text(APP_SETTING.humioClusterName) ?? "",
+            humioClusterName,
             preFailoverFailureSeconds: seconds(APP_SETTING.preFailoverFailureSeconds, 0),
             cooldownSeconds: seconds(APP_SETTING.cooldownSeconds, 0),
             requireHealthySecondary,
@@ -200,6 +230,14 @@ export function parseAppSettings(env: Record<string, string | undefined>): Azure
         identityClientId,
         armEndpoint,
     };
+    // Only when set, so a config survives appSettingsFor -> parseAppSettings unchanged; readers default to the HumioCluster's name.
+    const clusterName = text(APP_SETTING.clusterName, false);
+    if (clusterName !== undefined) {
+        config.clusterName = clusterName;
+    }
+    if (notifyWebhookUrl !== undefined) {
+        config.notifyWebhookUrl = notifyWebhookUrl;
+    }
     if (problems.length > 0) {
         throw new Error(`invalid function app settings: ${problems.join("; ")}`);
     }

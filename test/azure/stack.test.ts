@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import { loadConfig } from "../../config/load";
 import { PEER_OUTPUTS } from "../../components/dr/contract";
 import { createStack } from "../../components/stack";
-import { AKS_FAILOVER_DATA_ACTIONS, BUILT_IN_ROLES, TRAFFIC_MANAGER_LOCK_ACTIONS } from "../../components/azure/roles";
+import { packageFiles, readinessSchedule } from "../../components/azure/failover-package";
+import { AKS_FAILOVER_DATA_ACTIONS, AKS_READINESS_DATA_ACTIONS, BUILT_IN_ROLES, TRAFFIC_MANAGER_LOCK_ACTIONS } from "../../components/azure/roles";
 import { FAILOVER_QUEUE_NAME } from "../../functions/azure/settings";
 import { findResource, runProgram, RunResult } from "../../scripts/mock/engine";
 import { mockGuid } from "../../scripts/mock/state-azure";
@@ -175,11 +176,11 @@ describe("azure stacks under the mock engine", function () {
 
     it("the failover function exists on the standby only, alerting on the primary endpoint's probe metric", () => {
         for (const run of [primary, promoted]) {
-            for (const t of ["logscale:azure:FailoverFunction", "azure-native:monitor:MetricAlert", "azure-native:web:WebApp", "azure-native:authorization:RoleDefinition"]) {
+            for (const t of ["logscale:azure:FailoverFunction", "logscale:azure:StandbyReadiness", "azure-native:monitor:MetricAlert", "azure-native:monitor:ScheduledQueryRule", "azure-native:web:WebApp", "azure-native:authorization:RoleDefinition"]) {
                 assert.equal(ofType(run, t).length, 0, `${t} outside standby`);
             }
         }
-        const alert = findResource(standby, "azure-native:monitor:MetricAlert").rawInputs as Record<string, any>;
+        const alert = findResource(standby, "azure-native:monitor:MetricAlert", "logscale-failover-alert").rawInputs as Record<string, any>;
         assert.deepEqual(alert.scopes, [primary.outputs.trafficManagerProfileId]);
         const criterion = alert.criteria.allOf[0];
         assert.equal(criterion.metricName, "ProbeAgentCurrentEndpointStateByProfileResourceId");
@@ -187,8 +188,8 @@ describe("azure stacks under the mock engine", function () {
         assert.deepEqual(criterion.dimensions, [{ name: "EndpointName", operator: "Include", values: ["primary"] }]);
         assert.deepEqual([criterion.operator, criterion.threshold, criterion.timeAggregation], ["LessThan", 1, "Maximum"]);
         assert.equal(alert.autoMitigate, true);
-        const group = findResource(standby, "azure-native:monitor:ActionGroup").rawInputs as Record<string, any>;
-        assert.equal(alert.actions[0].actionGroupId, findResource(standby, "azure-native:monitor:ActionGroup").id);
+        const group = findResource(standby, "azure-native:monitor:ActionGroup", "logscale-failover-action-group").rawInputs as Record<string, any>;
+        assert.equal(alert.actions[0].actionGroupId, findResource(standby, "azure-native:monitor:ActionGroup", "logscale-failover-action-group").id);
         const receiver = group.azureFunctionReceivers[0];
         const app = findResource(standby, "azure-native:web:WebApp");
         assert.equal(receiver.functionAppResourceId, app.id);
@@ -204,7 +205,7 @@ describe("azure stacks under the mock engine", function () {
         const settings = Object.fromEntries((app.rawInputs.siteConfig as { appSettings: { name: string; value: string }[] }).appSettings.map(s => [s.name, s.value]));
         const blob = findResource(standby, "azure-native:storage:Blob");
         assert.match(String(blob.rawInputs.blobName), /^failover-[0-9a-f]{16}\.zip$/);
-        assert.deepEqual(blob.inputs.source, { archive: ["converge/function.json", "failover/function.json", "handler.js", "host.json", "recheck/function.json"] });
+        assert.deepEqual(blob.inputs.source, { archive: ["converge/function.json", "failover/function.json", "handler.js", "host.json", "readiness/function.json", "recheck/function.json"] });
         assert.equal(settings.WEBSITE_RUN_FROM_PACKAGE, `https://logscalefnb2b2b2b2.blob.core.windows.net/function-packages/${blob.rawInputs.blobName}`);
         const identity = findResource(standby, "azure-native:managedidentity:UserAssignedIdentity", "logscale-failover-identity");
         assert.equal(settings.WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID, identity.id);
@@ -232,7 +233,7 @@ describe("azure stacks under the mock engine", function () {
     it("the function's identity: custom roles scoped to the profile and to the logging namespace, nothing broader", () => {
         const principal = findResource(standby, "azure-native:managedidentity:UserAssignedIdentity", "logscale-failover-identity");
         const mine = ofType(standby, "azure-native:authorization:RoleAssignment").filter(a => a.name.startsWith("logscale-failover-"));
-        assert.deepEqual(mine.map(a => a.name).sort(), ["logscale-failover-aks", "logscale-failover-storage-owner", "logscale-failover-storage-queue", "logscale-failover-tm-lock"]);
+        assert.deepEqual(mine.map(a => a.name).sort(), ["logscale-failover-aks", "logscale-failover-aks-read", "logscale-failover-storage-owner", "logscale-failover-storage-queue", "logscale-failover-tm-lock"]);
         const lock = findResource(standby, "azure-native:authorization:RoleAssignment", "logscale-failover-tm-lock");
         assert.equal(lock.rawInputs.scope, primary.outputs.trafficManagerProfileId);
         assert.equal(lock.rawInputs.roleDefinitionId, findResource(standby, "azure-native:authorization:RoleDefinition", "logscale-failover-tm-lock-role").id);
@@ -249,6 +250,49 @@ describe("azure stacks under the mock engine", function () {
         assert.deepEqual(aksRole.permissions[0].actions, []);
         assert.deepEqual(aksRole.permissions[0].dataActions, [...AKS_FAILOVER_DATA_ACTIONS]);
         assert.ok(AKS_FAILOVER_DATA_ACTIONS.every(a => !a.includes("*")));
+    });
+
+    describe("readiness and people's channel", () => {
+        it("the package's readiness timer runs every 5 minutes (NCRONTAB) and has no queue output", () => {
+            const files = packageFiles("", { readinessSchedule: readinessSchedule(5) });
+            const fn = JSON.parse(files["readiness/function.json"]) as { bindings: { type: string; schedule?: string }[] };
+            assert.deepEqual(fn.bindings.map(b => b.type), ["timerTrigger"]);
+            assert.equal(fn.bindings[0].schedule, "0 */5 * * * *");
+            assert.deepEqual([readinessSchedule(0), readinessSchedule(1), readinessSchedule(60), readinessSchedule(7)], [undefined, "0 * * * * *", "0 0 * * * *", "00:07:00"]);
+        });
+
+        it("alerts on StandbyReady < 1 over 2 intervals, and on its absence, to the people's action group only", () => {
+            const insights = findResource(standby, "azure-native:applicationinsights:Component", "logscale-failover-insights");
+            const people = findResource(standby, "azure-native:monitor:ActionGroup", "logscale-readiness-people");
+            const failoverGroup = findResource(standby, "azure-native:monitor:ActionGroup", "logscale-failover-action-group");
+            const alert = findResource(standby, "azure-native:monitor:MetricAlert", "logscale-readiness-alert").rawInputs as Record<string, any>;
+            assert.deepEqual(alert.scopes, [insights.id]);
+            const c = alert.criteria.allOf[0];
+            assert.deepEqual([c.metricNamespace, c.metricName, c.operator, c.threshold, c.timeAggregation, c.skipMetricValidation],
+                ["azure.applicationinsights", "StandbyReady", "LessThan", 1, "Maximum", true]);
+            assert.deepEqual([alert.windowSize, alert.evaluationFrequency], ["PT10M", "PT5M"]);
+            assert.deepEqual(alert.actions, [{ actionGroupId: people.id }]);
+            const absent = findResource(standby, "azure-native:monitor:ScheduledQueryRule", "logscale-readiness-absent").rawInputs as Record<string, any>;
+            assert.deepEqual(absent.scopes, [insights.id]);
+            assert.deepEqual([absent.criteria.allOf[0].timeAggregation, absent.criteria.allOf[0].operator, absent.criteria.allOf[0].threshold], ["Count", "LessThan", 1]);
+            assert.match(absent.criteria.allOf[0].query, /customMetrics \| where name == "StandbyReady"/);
+            assert.deepEqual(absent.actions.actionGroups, [people.id]);
+            for (const id of [...(alert.actions as { actionGroupId?: string }[]).map(x => x.actionGroupId), ...absent.actions.actionGroups]) {
+                assert.notEqual(id, failoverGroup.id, "a readiness alert never reaches the failover function");
+            }
+            const group = people.rawInputs as Record<string, any>;
+            assert.equal(group.azureFunctionReceivers, undefined);
+            assert.ok(group.groupShortName.length <= 12);
+            assert.equal(standby.outputs.notifyActionGroupName, "logscale-people");
+        });
+
+        it("the readiness read role: a read-only data action on the logging namespace, beside the failover role", () => {
+            const role = findResource(standby, "azure-native:authorization:RoleDefinition", "logscale-failover-aks-read-role").rawInputs as Record<string, any>;
+            assert.deepEqual(role.permissions[0], { actions: [], notActions: [], dataActions: [...AKS_READINESS_DATA_ACTIONS], notDataActions: [] });
+            assert.ok(AKS_READINESS_DATA_ACTIONS.every(a => a.endsWith("/read")));
+            const a = findResource(standby, "azure-native:authorization:RoleAssignment", "logscale-failover-aks-read");
+            assert.equal(a.rawInputs.scope, `${findResource(standby, "azure-native:containerservice:ManagedCluster").id}/namespaces/logging`);
+        });
     });
 
     it("the failover queue lives in the function's own account, which the identity may use as a queue and nothing more", () => {
@@ -417,5 +461,26 @@ describe("azure stacks: bad input", function () {
         const dns = await plan("secondary", { ...STANDBY, "logscale-dr:manageGlobalDns": "true" }, { primary });
         assert.match(messages(dns), /logscale-dr:manageGlobalDns.*the primary stack owns the Traffic Manager profile/);
         for (const run of [threshold, zone, dns]) assert.equal(ofType(run, "azure-native:resources:ResourceGroup").length, 0);
+    });
+    it("notifyEmails and a secret webhook on the people's group; readinessIntervalMinutes 0: no timer, no readiness alerts, no read role", async () => {
+        const primaryRun = await plan("primary", PRIMARY);
+        const run = await plan("secondary", {
+            ...STANDBY,
+            "logscale-dr:notifyEmails": JSON.stringify(["oncall@example.com", "dr@example.com"]),
+            "logscale-dr:notifyWebhookUrl": "https://hooks.example.com/T/123",
+            "logscale-dr:readinessIntervalMinutes": "0",
+        }, { primary: primaryRun });
+        assert.equal(messages(run), "");
+        const people = findResource(run, "azure-native:monitor:ActionGroup", "logscale-readiness-people");
+        assert.deepEqual((people.rawInputs.emailReceivers as { emailAddress: string }[]).map(r => r.emailAddress), ["oncall@example.com", "dr@example.com"]);
+        assert.deepEqual((people.rawInputs.webhookReceivers as { serviceUri: string }[]).map(r => r.serviceUri), ["https://hooks.example.com/T/123"]);
+        assert.ok(people.secretPaths.some(p => p.startsWith("webhookReceivers")), "the webhook URL stays secret");
+        assert.deepEqual(run.resources.filter(r => r.type === "azure-native:monitor:MetricAlert").map(r => r.name), ["logscale-failover-alert"]);
+        assert.equal(ofType(run, "azure-native:monitor:ScheduledQueryRule").length, 0);
+        assert.equal(run.resources.some(r => r.name === "logscale-failover-aks-read-role"), false);
+        const blob = findResource(run, "azure-native:storage:Blob");
+        assert.equal((blob.inputs.source as { archive: string[] }).archive.includes("readiness/function.json"), false);
+        const app = findResource(run, "azure-native:web:WebApp");
+        assert.ok(app.secretPaths.some(p => p.startsWith("siteConfig")), "the app settings carrying the webhook are secret");
     });
 });
