@@ -56,7 +56,7 @@ export const CONFIG_KEYS = {
     requireHealthySecondary: { type: "boolean", default: true, description: "Failover function refuses to fail over onto a secondary whose own health check is failing." },
     storageObjectKeyPrefix: { type: "string", description: "Optional object key prefix inside the bucket (costs performance)." },
     extraEnvVars: { type: "array", description: "Extra LogScale env vars as a list of NAME=value strings; names must be unique and not managed by this program." },
-    readinessIntervalMinutes: { type: "integer", default: 5, min: 0, max: 60, description: "Standby: minutes between readiness self-tests of the failover function (AWS: EventBridge Scheduler); 0 turns the schedule and its alarm off." },
+    readinessIntervalMinutes: { type: "integer", default: 5, min: 0, max: 60, description: "Standby: minutes between readiness self-tests of the failover function (AWS: EventBridge Scheduler, Azure: timer trigger, OCI: Resource Scheduler); 0 turns the schedule and its alarms off." },
     notifyEmails: { type: "array", description: "Standby: e-mail addresses subscribed to the notification topic for people (failover events, readiness alarm)." },
     notifyWebhookUrl: { type: "string", secret: true, description: "Standby: optional https URL subscribed to the notification topic for people (secret)." },
     acmeEmail: { type: "string", description: "Contact e-mail for the Let's Encrypt ClusterIssuer; default hostmaster@<dnsZoneName>." },

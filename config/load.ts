@@ -277,7 +277,7 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
         }
         // The value is a secret: the error shows only its scheme.
         if (!url || url.protocol !== "https:" || !url.hostname) {
-            fail(full("notifyWebhookUrl"), url ? `${url.protocol}//[secret]` : "[secret]", "must be an https:// URL with a host (SNS https subscription)");
+            fail(full("notifyWebhookUrl"), url ? `${url.protocol}//[secret]` : "[secret]", "must be an https:// URL with a host (an https subscription of the people topic or action group)");
         }
     }
 

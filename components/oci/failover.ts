@@ -9,6 +9,8 @@ import type { StackFailoverSettings } from "../dr/failover-settings";
 import { buildContextFiles, serializeHandler, writeBuildContext } from "./bundle";
 import { functionMatchingRule, functionPolicyStatements, functionsServiceStatements, onsInvokeStatements, registryPushStatements } from "./iam";
 import { ociNames } from "./names";
+import { PeopleChannel, StandbyReadiness } from "./readiness";
+import { READINESS_METRIC } from "../../functions/oci/readiness";
 import { RegistryLoginReady } from "./registry-ready";
 
 export const FUNCTION_MEMORY_MB = 256;
@@ -56,7 +58,7 @@ export function metricLookbackSeconds(holdoffSeconds: number): number {
 /** What the function's config is derived from, as plain values: the stack's part of OciFunctionConfig. */
 export type FailoverFunctionValues = Pick<OciFunctionConfig,
     "region" | "compartmentId" | "clusterId" | "kubernetesServer" | "kubernetesCaPem" | "steeringPolicyId"
-    | "primaryPool" | "primaryMonitorId" | "primaryResultsUrl" | "secondaryResultsUrl"> & { settings: StackFailoverSettings };
+    | "primaryPool" | "primaryMonitorId" | "primaryResultsUrl" | "secondaryResultsUrl" | "clusterName" | "notifyTopicId"> & { settings: StackFailoverSettings };
 
 /** The function's configuration (functions/oci/config.ts), the one place the timing constants above meet the stack's settings. */
 export function failoverFunctionConfig(v: FailoverFunctionValues): OciFunctionConfig {
@@ -74,6 +76,8 @@ export function failoverFunctionConfig(v: FailoverFunctionValues): OciFunctionCo
         secondaryWindowSeconds: SECONDARY_WINDOW_SECONDS,
         metricLookbackSeconds: metricLookbackSeconds(v.settings.preFailoverFailureSeconds),
         alarmRepeatSeconds: REPEAT_NOTIFICATION_SECONDS,
+        clusterName: v.clusterName,
+        notifyTopicId: v.notifyTopicId,
         settings: {
             namespace: v.settings.namespace,
             operatorDeployment: v.settings.operatorDeployment,
@@ -111,6 +115,11 @@ export interface OciFailoverArgs {
     settings: StackFailoverSettings;
     /** Directory of the image build context (fixed, relative to the project). */
     buildDir?: string;
+    /** Minutes between readiness self-tests; 0: no schedule and no readiness alarms. */
+    readinessIntervalMinutes: number;
+    /** People's topic subscriptions. */
+    notifyEmails: string[];
+    notifyWebhookUrl?: pulumi.Input<string>;
 }
 
 /**
@@ -127,6 +136,9 @@ export class OciFailover extends pulumi.ComponentResource {
     public readonly alarmId: pulumi.Output<string>;
     public readonly handlerBytes: pulumi.Output<number>;
     public readonly contextBytes: pulumi.Output<number>;
+    public readonly notifyTopicId: pulumi.Output<string>;
+    public readonly readinessScheduleId: pulumi.Output<string> | undefined;
+    public readonly readinessAlarmIds: pulumi.Output<string>[];
 
     constructor(name: string, args: OciFailoverArgs, opts?: pulumi.ComponentResourceOptions) {
         super("logscale:oci:Failover", name, {}, opts);
@@ -202,8 +214,12 @@ export class OciFailover extends pulumi.ComponentResource {
             statements: compartment.apply(c => functionsServiceStatements(c, n.repository)),
         }, home);
 
-        const fnConfig = pulumi.all([args.clusterId, args.kubernetesServer, args.kubernetesCaPem, args.steeringPolicyId, args.primaryMonitorId,
-            args.primaryResultsUrl, args.secondaryResultsUrl, compartment]).apply(([clusterId, server, ca, policyId, monitorId, primaryResultsUrl, secondaryResultsUrl, c]) =>
+        const people = new PeopleChannel(`${name}-people`, {
+            compartmentId: args.compartmentId, topicName: n.notifyTopic, emails: args.notifyEmails, webhookUrl: args.notifyWebhookUrl,
+        }, child);
+
+        const fnConfig = pulumi.all([people.topicId, args.clusterId, args.kubernetesServer, args.kubernetesCaPem, args.steeringPolicyId, args.primaryMonitorId,
+            args.primaryResultsUrl, args.secondaryResultsUrl, compartment]).apply(([notifyTopicId, clusterId, server, ca, policyId, monitorId, primaryResultsUrl, secondaryResultsUrl, c]) =>
             toFunctionConfig(failoverFunctionConfig({
                 region: args.region,
                 compartmentId: c,
@@ -215,6 +231,8 @@ export class OciFailover extends pulumi.ComponentResource {
                 primaryMonitorId: monitorId,
                 primaryResultsUrl,
                 secondaryResultsUrl,
+                clusterName: args.clusterName,
+                notifyTopicId,
                 settings: args.settings,
             })));
 
@@ -250,7 +268,9 @@ export class OciFailover extends pulumi.ComponentResource {
             compartmentId: args.compartmentId,
             name: n.functionPolicy,
             description: "DR failover function: OKE token, health metrics and probe results, steering policy get/update",
-            statements: pulumi.all([dynamicGroup.id, compartment]).apply(([dg, c]) => functionPolicyStatements({ dynamicGroupId: dg, compartmentId: c })),
+            statements: pulumi.all([dynamicGroup.id, compartment, people.topicId]).apply(([dg, c, topic]) => functionPolicyStatements({
+                dynamicGroupId: dg, compartmentId: c, notifyTopicId: topic, readinessMetricNamespace: READINESS_METRIC.namespace,
+            })),
         }, home);
         const invokePolicy = new oci.identity.Policy(`${name}-invoke-policy`, {
             compartmentId: args.compartmentId,
@@ -259,13 +279,12 @@ export class OciFailover extends pulumi.ComponentResource {
             statements: pulumi.all([compartment, fn.id]).apply(([c, f]) => onsInvokeStatements(c, f)),
         }, home);
 
-        // Inside the cluster the function may read/patch one Deployment and read/delete one Secret.
+        // Inside the cluster the function may read/patch one Deployment, read/delete one Secret,
+        // and, for the readiness self-test, read one HumioCluster and list the namespace's
+        // Secrets (it asks for metadata only: names, never values).
         const role = new k8s.rbac.v1.Role(`${name}-role`, {
             metadata: { name: "logscale-dr-failover", namespace: args.settings.namespace },
-            rules: [
-                { apiGroups: ["apps"], resources: ["deployments"], resourceNames: [args.settings.operatorDeployment], verbs: ["get", "patch"] },
-                { apiGroups: [""], resources: ["secrets"], resourceNames: [args.settings.humioClusterName], verbs: ["get", "delete"] },
-            ],
+            rules: functionRbacRules(args.settings),
         }, { ...kube, dependsOn: [args.logscale] });
         new k8s.rbac.v1.RoleBinding(`${name}-role-binding`, {
             metadata: { name: "logscale-dr-failover", namespace: args.settings.namespace },
@@ -302,6 +321,21 @@ export class OciFailover extends pulumi.ComponentResource {
             messageFormat: "RAW",
         }, child);
 
+        const readiness = args.readinessIntervalMinutes > 0
+            ? new StandbyReadiness(`${name}-readiness`, {
+                compartmentId: args.compartmentId,
+                homeProvider: args.homeProvider,
+                clusterName: args.clusterName,
+                functionId: fn.id,
+                peopleTopicId: people.topicId,
+                intervalMinutes: args.readinessIntervalMinutes,
+                names: { schedule: n.readinessSchedule, schedulePolicy: n.readinessSchedulePolicy, notReadyAlarm: n.readinessNotReadyAlarm, absentAlarm: n.readinessAbsentAlarm },
+            }, { ...child, dependsOn: [fnPolicy] })
+            : undefined;
+
+        this.notifyTopicId = people.topicId;
+        this.readinessScheduleId = readiness?.scheduleId;
+        this.readinessAlarmIds = readiness ? [readiness.notReadyAlarmId, readiness.absentAlarmId] : [];
         this.functionId = fn.id;
         this.imageRef = image.ref;
         this.alarmId = alarm.id;
@@ -310,6 +344,18 @@ export class OciFailover extends pulumi.ComponentResource {
         this.registerOutputs({
             functionId: this.functionId, imageRef: this.imageRef, alarmId: this.alarmId,
             handlerBytes: this.handlerBytes, contextBytes: this.contextBytes,
+            notifyTopicId: this.notifyTopicId, readinessScheduleId: this.readinessScheduleId,
         });
     }
+}
+
+/** The function's Kubernetes RBAC in the LogScale namespace: named objects wherever the API allows it. */
+export function functionRbacRules(settings: Pick<StackFailoverSettings, "operatorDeployment" | "humioClusterName">) {
+    return [
+        { apiGroups: ["apps"], resources: ["deployments"], resourceNames: [settings.operatorDeployment], verbs: ["get", "patch"] },
+        { apiGroups: [""], resources: ["secrets"], resourceNames: [settings.humioClusterName], verbs: ["get", "delete"] },
+        { apiGroups: ["core.humio.com"], resources: ["humioclusters"], resourceNames: [settings.humioClusterName], verbs: ["get"] },
+        // list cannot be limited by name; the client asks for PartialObjectMetadataList.
+        { apiGroups: [""], resources: ["secrets"], verbs: ["list"] },
+    ];
 }

@@ -49,6 +49,10 @@ export function functionMatchingRule(functionId: string): string {
 export interface FunctionPolicyInput {
     dynamicGroupId: string;
     compartmentId: string;
+    /** People's topic: publish there and nowhere else. */
+    notifyTopicId?: string;
+    /** The readiness datapoints' namespace: post there and nowhere else. */
+    readinessMetricNamespace?: string;
 }
 
 /**
@@ -67,6 +71,27 @@ export function functionPolicyStatements(p: FunctionPolicyInput): string[] {
         `Allow dynamic-group id ${dg} to read metrics in compartment id ${c} where target.metrics.namespace = 'oci_healthchecks'`,
         `Allow dynamic-group id ${dg} to read health-check-results in compartment id ${c}`,
         `Allow dynamic-group id ${dg} to manage dns-steering-policies in compartment id ${c} where any {request.permission = 'DNS_STEERING_POLICY_READ', request.permission = 'DNS_STEERING_POLICY_UPDATE'}`,
+        ...(p.readinessMetricNamespace === undefined ? [] : [
+            `Allow dynamic-group id ${dg} to use metrics in compartment id ${c} where target.metrics.namespace = '${metricNamespace(p.readinessMetricNamespace)}'`,
+        ]),
+        ...(p.notifyTopicId === undefined ? [] : [
+            `Allow dynamic-group id ${dg} to use ons-topics in compartment id ${c} where target.ons-topic.id = '${ocid(p.notifyTopicId, "topic")}'`,
+        ]),
+    ];
+}
+
+const metricNamespace = (v: string): string => {
+    if (!/^[a-z][a-z0-9_]*$/.test(v) || v.startsWith("oci_")) throw new Error(`metric namespace "${v}" must be lower-case letters, digits and '_', not starting with oci_`);
+    return v;
+};
+
+/** The readiness schedule may invoke this one function, nothing else. */
+export function scheduleInvokeStatements(compartmentId: string, scheduleId: string, functionId: string): string[] {
+    const c = ocid(compartmentId, "compartment");
+    const s = ocid(scheduleId, "schedule");
+    const f = ocid(functionId, "function");
+    return [
+        `Allow any-user to use fn-invocation in compartment id ${c} where all {request.principal.type = 'resourceschedule', request.principal.id = '${s}', target.function.id = '${f}'}`,
     ];
 }
 

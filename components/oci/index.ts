@@ -234,8 +234,13 @@ export async function deployOci(cfg: StackConfig, peers: Peers): Promise<StackOu
                 primaryResultsUrl: steering.primaryResultsUrl,
                 secondaryResultsUrl: steering.secondaryResultsUrl,
                 settings: stackFailoverSettings(cfg),
+                readinessIntervalMinutes: cfg.readinessIntervalMinutes,
+                notifyEmails: cfg.notify.emails,
+                notifyWebhookUrl: cfg.notify.webhookUrl,
             });
             outputs.failoverFunctionId = failover.functionId;
+            outputs.notifyTopicId = failover.notifyTopicId;
+            if (failover.readinessScheduleId) outputs.readinessScheduleId = failover.readinessScheduleId;
             outputs.failoverAlarmId = failover.alarmId;
             outputs.failoverImage = failover.imageRef;
             outputs.failoverHandlerBytes = failover.handlerBytes;

@@ -4,7 +4,7 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { ReadinessPlatform, ReadinessResult } from "../core/readiness";
+import { parseVerdict, ReadinessPlatform, ReadinessResult } from "../core/readiness";
 import { RemoteError } from "../core/types";
 import { AwsFailoverEnv } from "./env";
 import { awsCall, awsRemoteError } from "./errors";
@@ -24,10 +24,7 @@ export function isReadinessEvent(event: unknown): event is AwsReadinessEvent {
     return typeof r === "object" && r !== null;
 }
 
-/** The verdict as stored: "ready", "not-ready", or anything else (the initial "unknown"). */
-export function parseVerdict(value: string | undefined): boolean | undefined {
-    return value === "ready" ? true : value === "not-ready" ? false : undefined;
-}
+export { parseVerdict };
 
 export interface AwsReadinessIo extends ReadinessPlatform {
     /** The previous run's verdict; undefined when none was stored. */

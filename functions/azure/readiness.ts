@@ -4,7 +4,7 @@
 // annotation on the same Deployment as the holdoff and the cooldown.
 import { jsonLogger } from "../core/log";
 import { deliver, readinessNotification } from "../core/notify";
-import { ReadinessPlatform, ReadinessResult, runReadiness } from "../core/readiness";
+import { parseVerdict, READINESS_ANNOTATION, ReadinessPlatform, ReadinessResult, runReadiness } from "../core/readiness";
 import { parseFailoverRecord } from "../core/record";
 import { errorMessage } from "../core/retry";
 import { KubeClient } from "../k8s/client";
@@ -19,12 +19,7 @@ import { AKS_AAD_SERVER_APP_ID, AzureFunctionConfig, parseAppSettings } from "./
 /** What the alert watches (components/azure/readiness.ts): a custom metric of the app's Application Insights. */
 export const READINESS_METRIC = { namespace: "azure.applicationinsights", name: "StandbyReady", property: "clusterName" } as const;
 
-/** The last verdict: "ready" or "not-ready"; written only when it changes. */
-export const READINESS_ANNOTATION = "logscale.dr/standby-ready";
-
-export function parseVerdict(value: string | undefined): boolean | undefined {
-    return value === "ready" ? true : value === "not-ready" ? false : undefined;
-}
+export { READINESS_ANNOTATION, parseVerdict };
 
 export interface AzureReadinessIo extends ReadinessPlatform {
     lastVerdict(): Promise<boolean | undefined>;

@@ -38,6 +38,14 @@ export interface ReadinessSettings {
     humioClusterName: string;
 }
 
+/** The last verdict where the cloud keeps it beside the failover record (Azure, OCI): "ready" or "not-ready"; written only when it changes. */
+export const READINESS_ANNOTATION = "logscale.dr/standby-ready";
+
+/** A stored verdict: "ready", "not-ready", or anything else (none yet, the initial "unknown"). */
+export function parseVerdict(value: string | undefined): boolean | undefined {
+    return value === "ready" ? true : value === "not-ready" ? false : undefined;
+}
+
 export const READINESS_CHECKS = [
     "kubernetes-access",
     "operator-deployment",

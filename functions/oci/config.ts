@@ -35,8 +35,12 @@ export interface OciFunctionConfig {
     settings: Pick<FailoverSettings,
         "namespace" | "operatorDeployment" | "humioClusterName" | "preFailoverFailureSeconds" | "cooldownSeconds"
         | "requireHealthySecondary" | "recheckIntervalSeconds" | "waitBudgetSeconds">;
+    /** The standby's cluster as people know it: the StandbyReady dimension and every message subject; default the HumioCluster's name. */
+    clusterName?: string;
+    /** People's ONS topic (never the one that invokes the function); absent: no messages. */
+    notifyTopicId?: string;
     /** Overrides of service endpoints (other realms, private endpoints); default https://<service>.<region>.oraclecloud.com. */
-    endpoints?: { dns?: string; telemetry?: string; containerengine?: string };
+    endpoints?: { dns?: string; telemetry?: string; containerengine?: string; telemetryIngestion?: string; notification?: string };
 }
 
 /** OCI Functions limits the combined size of configuration keys and values to 4 KB. */
@@ -67,6 +71,10 @@ export const CONFIG_ENV = {
     dnsEndpoint: "DR_ENDPOINT_DNS",
     telemetryEndpoint: "DR_ENDPOINT_TELEMETRY",
     containerengineEndpoint: "DR_ENDPOINT_CONTAINERENGINE",
+    telemetryIngestionEndpoint: "DR_ENDPOINT_TELEMETRY_INGESTION",
+    notificationEndpoint: "DR_ENDPOINT_NOTIFICATION",
+    clusterName: "DR_CLUSTER_NAME",
+    notifyTopicId: "DR_NOTIFY_TOPIC_ID",
 } as const;
 
 /** Function config (all strings) from the typed config; throws when it would not fit in 4 KB. */
@@ -98,6 +106,10 @@ export function toFunctionConfig(c: OciFunctionConfig): Record<string, string> {
     if (c.endpoints?.dns) out[CONFIG_ENV.dnsEndpoint] = c.endpoints.dns;
     if (c.endpoints?.telemetry) out[CONFIG_ENV.telemetryEndpoint] = c.endpoints.telemetry;
     if (c.endpoints?.containerengine) out[CONFIG_ENV.containerengineEndpoint] = c.endpoints.containerengine;
+    if (c.endpoints?.telemetryIngestion) out[CONFIG_ENV.telemetryIngestionEndpoint] = c.endpoints.telemetryIngestion;
+    if (c.endpoints?.notification) out[CONFIG_ENV.notificationEndpoint] = c.endpoints.notification;
+    if (c.clusterName) out[CONFIG_ENV.clusterName] = c.clusterName;
+    if (c.notifyTopicId) out[CONFIG_ENV.notifyTopicId] = c.notifyTopicId;
     const size = Object.entries(out).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     if (size > MAX_CONFIG_BYTES) {
         throw new Error(`OCI function config is ${size} bytes; OCI Functions allows ${MAX_CONFIG_BYTES} bytes of configuration`);
@@ -217,8 +229,20 @@ export function fromFunctionEnv(env: Record<string, string | undefined>): OciFun
             dns: optionalUrl(CONFIG_ENV.dnsEndpoint, CARRIES.signed),
             telemetry: optionalUrl(CONFIG_ENV.telemetryEndpoint, CARRIES.signed),
             containerengine: optionalUrl(CONFIG_ENV.containerengineEndpoint, "the OKE bearer token is a request signed for this host"),
+            telemetryIngestion: optionalUrl(CONFIG_ENV.telemetryIngestionEndpoint, CARRIES.signed),
+            notification: optionalUrl(CONFIG_ENV.notificationEndpoint, CARRIES.signed),
         },
     };
+    const clusterName = env[CONFIG_ENV.clusterName];
+    if (clusterName !== undefined && clusterName !== "") {
+        if (!/^[A-Za-z0-9._-]{1,100}$/.test(clusterName)) problems.push(`${CONFIG_ENV.clusterName}=${JSON.stringify(clusterName)} must be 1-100 letters, digits, '.', '_' or '-'`);
+        cfg.clusterName = clusterName;
+    }
+    const topic = env[CONFIG_ENV.notifyTopicId];
+    if (topic !== undefined && topic !== "") {
+        if (!/^ocid1\.onstopic\./.test(topic)) problems.push(`${CONFIG_ENV.notifyTopicId}=${JSON.stringify(topic)} is not a Notifications topic OCID (ocid1.onstopic....)`);
+        cfg.notifyTopicId = topic;
+    }
     if (problems.length > 0) throw new Error(`invalid function configuration: ${problems.join("; ")}`);
     return cfg;
 }

@@ -4,11 +4,16 @@ import * as path from "path";
 import { systemClock } from "../core/clock";
 import { runFailover } from "../core/failover";
 import { jsonLogger } from "../core/log";
+import { deliver, failoverNotifications, Notifier, readinessNotification } from "../core/notify";
+import { runReadiness } from "../core/readiness";
+import { errorMessage } from "../core/retry";
 import { Clock, FailoverResult, Logger } from "../core/types";
 import { KubeClient } from "../k8s/client";
 import { fromFunctionEnv } from "./config";
 import { okeToken } from "./oke";
+import { onsNotifier } from "./notify-ons";
 import { defaultEndpoints, OciPlatform } from "./platform";
+import { isReadinessBody, OciReadinessOutcome, ociReadinessIo, ReadinessMemory, runOciReadinessChecks } from "./readiness";
 import { OciCredentials, resourcePrincipal } from "./signer";
 
 export interface HandlerDeps {
@@ -16,7 +21,13 @@ export interface HandlerDeps {
     log?: Logger;
     /** Signing identity; default: the function's resource principal. */
     credentials?: () => OciCredentials;
+    /** Where messages for people go; default: PublishMessage to DR_NOTIFY_TOPIC_ID (none when it is unset). */
+    notifier?: Notifier;
+    /** The readiness verdict of this container's earlier runs (see ReadinessMemory). */
+    readinessMemory?: ReadinessMemory;
 }
+
+const containerMemory: ReadinessMemory = {};
 
 /**
  * One alarm notification in, one FailoverResult out. The body (the ONS
@@ -24,10 +35,11 @@ export interface HandlerDeps {
  * it was sent, the decision is taken on the current health, so a late or
  * repeated notification cannot cause a failover the data does not support.
  */
-export async function handleNotification(body: string, env: Record<string, string | undefined>, deps: HandlerDeps = {}): Promise<FailoverResult> {
+export async function handleNotification(body: string, env: Record<string, string | undefined>, deps: HandlerDeps = {}): Promise<FailoverResult | OciReadinessOutcome> {
     const clock = deps.clock ?? systemClock();
-    const log = deps.log ?? jsonLogger({ base: { fn: env.FN_FN_ID, cloud: "oci" } });
-    log("info", "oci.notification", summarizeNotification(body));
+    const readiness = isReadinessBody(body);
+    const log = deps.log ?? jsonLogger({ base: { fn: env.FN_FN_ID, cloud: "oci", entry: readiness ? "readiness" : "failover" } });
+    if (!readiness) log("info", "oci.notification", summarizeNotification(body));
     const refuse = (reason: string, err: unknown): FailoverResult => {
         const result: FailoverResult = {
             decision: "error",
@@ -86,8 +98,35 @@ export async function handleNotification(body: string, env: Record<string, strin
         clock,
         log,
     );
+    const cluster = cfg.clusterName ?? cfg.settings.humioClusterName;
+    const notifier = deps.notifier ?? (cfg.notifyTopicId
+        ? onsNotifier({ endpoint: endpoints.notification, topicId: cfg.notifyTopicId, credentials, timeoutMs: 10000 })
+        : undefined);
     try {
-        return await runFailover(platform, k8s, cfg.settings, clock, log);
+        if (readiness) {
+            const { namespace, operatorDeployment, humioClusterName } = cfg.settings;
+            const io = ociReadinessIo({
+                platform, k8s, namespace, operatorDeployment, compartmentId: cfg.compartmentId, clusterName: cluster,
+                telemetryIngestion: endpoints.telemetryIngestion, credentials, clock, timeoutMs: 10000,
+            });
+            return await runOciReadinessChecks({
+                checks: () => runReadiness({ k8s, platform: io }, { namespace, operatorDeployment, humioClusterName }, clock, log),
+                io,
+                message: async (result, previousReady) => {
+                    const m = readinessNotification(result, previousReady, cluster);
+                    return m ? (await deliver(notifier, [m], log)).sent[0] : undefined;
+                },
+                log,
+            }, deps.readinessMemory ?? containerMemory);
+        }
+        const result = await runFailover(platform, k8s, cfg.settings, clock, log);
+        // After the run, never inside it: a message cannot delay or change what was decided.
+        try {
+            await deliver(notifier, failoverNotifications(result, { cluster, attempt: notificationAttempt(body) }), log);
+        } catch (err) {
+            log("warn", "notify.failed", { error: errorMessage(err) });
+        }
+        return result;
     } finally {
         // A warm container serves the next notification much later; idle keep-alive sockets would only go stale.
         k8s.close();
@@ -105,6 +144,18 @@ function stripUndefined<T extends Record<string, string | undefined>>(o: T): Rec
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
     return out;
+}
+
+/**
+ * 0 for the notification that opened an incident (OK_TO_FIRING), 1 for the
+ * alarm's repeats: a skip is told once per incident, not at every repeat.
+ */
+export function notificationAttempt(body: string): number {
+    try {
+        return (JSON.parse(body) as { type?: unknown } | null)?.type === "REPEAT" ? 1 : 0;
+    } catch {
+        return 0;
+    }
 }
 
 /** What an alarm notification says, without echoing the whole payload into the log. */

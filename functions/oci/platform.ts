@@ -20,11 +20,23 @@ export interface OciPlatformTarget extends
     timeoutMs: number;
 }
 
-export function defaultEndpoints(region: string, realmDomain = "oraclecloud.com"): { dns: string; telemetry: string; containerengine: string } {
+export interface OciEndpoints {
+    dns: string;
+    telemetry: string;
+    containerengine: string;
+    /** PostMetricData has its own host. */
+    telemetryIngestion: string;
+    /** Notifications: PublishMessage to people's topic. */
+    notification: string;
+}
+
+export function defaultEndpoints(region: string, realmDomain = "oraclecloud.com"): OciEndpoints {
     return {
         dns: `https://dns.${region}.${realmDomain}`,
         telemetry: `https://telemetry.${region}.${realmDomain}`,
         containerengine: `https://containerengine.${region}.${realmDomain}`,
+        telemetryIngestion: `https://telemetry-ingestion.${region}.${realmDomain}`,
+        notification: `https://notification.${region}.${realmDomain}`,
     };
 }
 
@@ -235,6 +247,24 @@ export class OciPlatform implements FailoverPlatform {
         }
         // Retryable: the core's backoff spreads the next read-modify-write out.
         throw new RemoteError("oci.dns.updateSteeringPolicy: the policy changed between read and update twice (HTTP 412)", 412, true, "oci.dns.updateSteeringPolicy");
+    }
+
+    /**
+     * What the lock would do now, read and planned but not written: the
+     * readiness self-test's view of the lock target. A policy the lock would
+     * refuse (no primary pool, nothing left to serve) throws, naming why.
+     */
+    async describeLockTarget(): Promise<string> {
+        const read = await this.readPolicy();
+        let plan;
+        try {
+            plan = planLock(read.policy, this.target.primaryPool);
+        } catch (err) {
+            if (err instanceof LockRefused) throw new RemoteError(`${read.call}: ${err.message}`, undefined, false, read.call);
+            throw err;
+        }
+        const state = plan.update ? "readable; the lock disables" : "already locked: disabled";
+        return `steering policy ${state} ${plan.primaryAnswers.join(", ")} and serves ${plan.servedAnswers.join(", ")}${read.etag ? "" : " (no ETag: the lock would re-read before writing)"}`;
     }
 
     private policyUrl(): string {

@@ -465,7 +465,7 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
         ];
         for (const [what, rp, expected] of cases) {
             it(`${what}: one error result naming it, and not one call made`, async () => {
-                const result = await handleNotification("{}", env(rp), { clock, log: logger.log });
+                const result = await handleNotification("{}", env(rp), { clock, log: logger.log }) as FailoverResult;
                 assert.equal(result.decision, "error");
                 assert.match(result.reason, /resource principal cannot be used; nothing was read or changed/);
                 assert.match(result.error ?? "", expected);
@@ -480,7 +480,7 @@ describe("OCI platform adapter against a fake DNS/Monitoring/Health Checks API a
             fake.datapoints.set(MONITOR, series(clock.now(), [1, 1, 1]));
             fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), true));
             fake.probeResults.set(PING, [{ startTime: clock.now() - 10_000, isHealthy: true, vantagePointName: "aws-iad" }]);
-            const result = await handleNotification("{}", env({}), { clock, log: logger.log });
+            const result = await handleNotification("{}", env({}), { clock, log: logger.log }) as FailoverResult;
             assert.equal(result.decision, "primary-healthy", `${result.reason} ${result.error ?? ""}`);
             assert.ok(fake.requests.length > 0 && fake.requests.every(r => r.signatureValid && r.keyId === KEY_ID));
         });
