@@ -6,6 +6,8 @@
  *   POST    /20180401/metrics/actions/summarizeMetricsData?compartmentId=...   Monitoring
  *   GET     /20180501/httpProbeResults/{id}        Health Checks (the primary's HTTPS monitor)
  *   GET     /20180501/pingProbeResults/{id}        Health Checks (the secondary's TCP monitor)
+ *   POST    /20180401/metrics                      Monitoring PostMetricData (telemetry-ingestion)
+ *   POST    /20181201/topics/{id}/messages         Notifications PublishMessage
  *
  * State is set directly (policies, datapoints, probe results); faults answer a
  * status for matching requests; every request is recorded.
@@ -46,6 +48,12 @@ export class FakeOci {
     readonly probeResults = new Map<string, { startTime: number; isHealthy: boolean; vantagePointName: string }[]>();
     /** ListHttpProbeResults per monitor. */
     readonly httpProbeResults = new Map<string, { startTime: number; isHealthy: boolean; vantagePointName: string }[]>();
+    /** PostMetricData's accepted metricData entries, in order. */
+    readonly postedMetrics: { namespace: string; compartmentId: string; name: string; dimensions: Record<string, string>; datapoints: { timestamp: string; value: number }[] }[] = [];
+    /** PublishMessage per topic: title and body. */
+    readonly messages: { topicId: string; title: string; body: string; messageType?: string }[] = [];
+    /** Topics PublishMessage accepts. */
+    readonly topics = new Set<string>();
     private faults: (OciFault & { left: number })[] = [];
     private server!: LocalServer;
     url = "";
@@ -173,6 +181,25 @@ export class FakeOci {
             const sorted = results.sort((a, b) => (url.searchParams.get("sortOrder") === "DESC" ? b.startTime - a.startTime : a.startTime - b.startTime));
             // A page of `limit`; the rest behind opc-next-page, as OCI pages lists.
             return answer(200, sorted.slice(0, limit), sorted.length > limit ? { "opc-next-page": `page-${limit}` } : {});
+        }
+        if (url.pathname === "/20180401/metrics" && req.method === "POST") {
+            // The documented rules: namespace lower-case, not oci_; compartment, name and datapoints present.
+            const b = rec.body as { metricData?: FakeOci["postedMetrics"] };
+            const bad = (b?.metricData ?? []).find(m => !/^[a-z][a-z0-9_]*$/.test(m.namespace) || m.namespace.startsWith("oci_")
+                || !/^ocid1\./.test(m.compartmentId) || !m.name || !Array.isArray(m.datapoints) || m.datapoints.length === 0);
+            if (!Array.isArray(b?.metricData) || b.metricData.length === 0) return answer(400, { code: "InvalidParameter", message: "metricData is required" });
+            if (bad) return answer(200, { failedMetricsCount: 1, failedMetrics: [{ metricData: bad, message: "invalid namespace, compartment, name or datapoints" }] });
+            this.postedMetrics.push(...b.metricData);
+            return answer(200, { failedMetricsCount: 0, failedMetrics: [] });
+        }
+        const topicMatch = /^\/20181201\/topics\/([^/]+)\/messages$/.exec(url.pathname);
+        if (topicMatch && req.method === "POST") {
+            const topicId = decodeURIComponent(topicMatch[1]);
+            if (!this.topics.has(topicId)) return answer(404, { code: "NotAuthorizedOrNotFound", message: "no such topic" });
+            const b = rec.body as { title?: string; body?: string };
+            if (typeof b?.body !== "string") return answer(400, { code: "InvalidParameter", message: "body is required" });
+            this.messages.push({ topicId, title: b.title ?? "", body: b.body, messageType: req.headers.messagetype as string | undefined });
+            return answer(202, { messageId: `msg-${this.messages.length}`, timeStamp: new Date().toISOString() });
         }
         return answer(404, { code: "NotFound", message: `${req.method} ${url.pathname}` });
     }

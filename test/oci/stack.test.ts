@@ -87,12 +87,21 @@ const T = {
     release: "kubernetes:helm.sh/v3:Release",
     role: "kubernetes:rbac.authorization.k8s.io/v1:Role",
     roleBinding: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    schedule: "oci:ResourceScheduler/schedule:Schedule",
 } as const;
 
 const all = (r: RunResult, type: string) => r.resources.filter(x => x.type === type);
 const one = (r: RunResult, type: string): RecordedResource => {
     const hits = all(r, type);
     assert.strictEqual(hits.length, 1, `expected one ${type}, found ${hits.map(h => h.name).join(", ") || "none"}`);
+    return hits[0];
+};
+/** The failover chain's own alarm and topic (the readiness alarms and people's topic sit beside them). */
+const failoverAlarm = (r: RunResult) => named(r, T.alarm, /-failover-alarm$/);
+const failoverTopic = (r: RunResult) => named(r, T.topic, /-failover-topic$/);
+const named = (r: RunResult, type: string, name: RegExp): RecordedResource => {
+    const hits = all(r, type).filter(x => name.test(x.name));
+    assert.strictEqual(hits.length, 1, `expected one ${type} named ${name}, found ${all(r, type).map(h => h.name).join(", ") || "none"}`);
     return hits[0];
 };
 const noErrors = (r: RunResult) => assert.deepStrictEqual(r.errors.map(e => e.message), []);
@@ -253,11 +262,11 @@ describe("oci stack (mock engine)", function () {
     });
 
     describe("failover function (standby only)", () => {
-        const failoverTypes = [T.fn, T.app, T.alarm, T.topic, T.subscription, T.dynamicGroup, T.authToken, T.image, T.role, T.roleBinding];
+        const failoverTypes = [T.fn, T.app, T.alarm, T.topic, T.subscription, T.dynamicGroup, T.authToken, T.image, T.role, T.roleBinding, T.schedule];
 
         it("is deployed on the standby and absent on the primary and once promoted", () => {
             for (const t of failoverTypes) {
-                one(standby, t);
+                assert.ok(all(standby, t).length > 0, t);
                 assert.deepStrictEqual(all(primary, t), [], t);
                 assert.deepStrictEqual(all(promoted, t), [], t);
             }
@@ -283,18 +292,18 @@ describe("oci stack (mock engine)", function () {
         });
 
         it("alarm: the primary monitor's metric, the holdoff as pending duration, repeats while firing, notifies the topic", () => {
-            const alarm = raw(one(standby, T.alarm));
+            const alarm = raw(failoverAlarm(standby));
             assert.strictEqual(alarm.namespace, "oci_healthchecks");
             assert.strictEqual(alarm.query, `HTTP.isHealthy[1m]{resourceId = "${one(standby, T.httpMonitor).id}"}.grouping().max() < 1`);
             assert.strictEqual(alarm.pendingDuration, "PT3M");
             assert.strictEqual(alarm.repeatNotificationDuration, "PT5M");
-            assert.deepStrictEqual(alarm.destinations, [one(standby, T.topic).id]);
+            assert.deepStrictEqual(alarm.destinations, [failoverTopic(standby).id]);
             const sub = raw(one(standby, T.subscription));
-            assert.deepStrictEqual([sub.protocol, sub.endpoint, sub.topicId], ["ORACLE_FUNCTIONS", one(standby, T.fn).id, one(standby, T.topic).id]);
+            assert.deepStrictEqual([sub.protocol, sub.endpoint, sub.topicId], ["ORACLE_FUNCTIONS", one(standby, T.fn).id, failoverTopic(standby).id]);
         });
 
         it("the alarm's repeat is the recheck: the function is told its interval, and ONS stops redelivering once the next repeat is due", () => {
-            const alarm = raw(one(standby, T.alarm));
+            const alarm = raw(failoverAlarm(standby));
             const repeat = /^PT(\d+)M$/.exec(alarm.repeatNotificationDuration);
             assert.ok(repeat, `the alarm must repeat while FIRING, got ${alarm.repeatNotificationDuration}`);
             const repeatSeconds = Number(repeat[1]) * 60;
@@ -306,7 +315,7 @@ describe("oci stack (mock engine)", function () {
             assert.ok(JSON.parse(sub.deliveryPolicy).backoffRetryPolicy.maxRetryDuration <= repeatSeconds * 1000);
         });
 
-        it("least privilege: a dynamic group of this one function, compartment-scoped statements, RBAC on two named objects", () => {
+        it("least privilege: a dynamic group of this one function, compartment-scoped statements, RBAC on named objects and a metadata-only Secret list", () => {
             const dg = raw(one(standby, T.dynamicGroup));
             assert.strictEqual(dg.matchingRule, `ALL {resource.type = 'fnfunc', resource.id = '${one(standby, T.fn).id}'}`);
             assert.strictEqual(dg.compartmentId, TENANCY);
@@ -318,8 +327,55 @@ describe("oci stack (mock engine)", function () {
             assert.deepStrictEqual(role.rules.map((r: any) => [r.resources, r.resourceNames, r.verbs]), [
                 [["deployments"], ["humio-operator"], ["get", "patch"]],
                 [["secrets"], ["logscale"], ["get", "delete"]],
+                [["humioclusters"], ["logscale"], ["get"]],
+                [["secrets"], undefined, ["list"]],
             ]);
             assert.deepStrictEqual(raw(one(standby, T.roleBinding)).subjects.map((s: any) => s.name), [one(standby, T.dynamicGroup).id, one(standby, T.fn).id]);
+        });
+
+        it("readiness: the Resource Scheduler invokes this function every 5 minutes with the readiness body, and only that schedule may invoke it", () => {
+            const schedule = raw(one(standby, T.schedule));
+            assert.deepStrictEqual([schedule.action, schedule.recurrenceType, schedule.recurrenceDetails], ["START_RESOURCE", "CRON", "*/5 * * * *"]);
+            assert.deepStrictEqual(schedule.resources.map((r: any) => r.id), [one(standby, T.fn).id]);
+            assert.deepStrictEqual(JSON.parse(schedule.resources[0].parameters[0].value), { logscaleDrReadiness: { source: "resource-scheduler" } });
+            assert.strictEqual(schedule.resources[0].parameters[0].parameterType, "BODY");
+            const statements = all(standby, T.policyIam).flatMap(p => raw(p).statements as string[]);
+            assert.ok(statements.includes(`Allow any-user to use fn-invocation in compartment id ${COMPARTMENT} where all {request.principal.type = 'resourceschedule', ` +
+                `request.principal.id = '${one(standby, T.schedule).id}', target.function.id = '${one(standby, T.fn).id}'}`), statements.join("\n"));
+        });
+
+        it("readiness alarms: not ready, and not reporting, each for 2 intervals, to people's topic only (never the failover topic)", () => {
+            const people = named(standby, T.topic, /-people-topic$/);
+            const readinessAlarms = all(standby, T.alarm).filter(a => a.name !== failoverAlarm(standby).name).map(raw);
+            assert.deepStrictEqual(readinessAlarms.map(a => [a.namespace, a.query, a.pendingDuration]), [
+                ["logscale_dr", 'StandbyReady[5m]{clusterName = "logscale"}.min() < 1', "PT10M"],
+                ["logscale_dr", 'StandbyReady[5m]{clusterName = "logscale"}.absent()', "PT10M"],
+            ]);
+            for (const a of readinessAlarms) assert.deepStrictEqual(a.destinations, [people.id]);
+            assert.deepStrictEqual(raw(failoverAlarm(standby)).destinations, [failoverTopic(standby).id], "the failover alarm does not page people");
+            const fn = raw(one(standby, T.fn));
+            assert.deepStrictEqual([fn.config.DR_NOTIFY_TOPIC_ID, fn.config.DR_CLUSTER_NAME], [people.id, "logscale"]);
+            // The function may post its own metric namespace and publish to people's topic, nothing wider.
+            const statements = all(standby, T.policyIam).flatMap(p => raw(p).statements as string[]);
+            assert.ok(statements.some(x => x.endsWith(`to use metrics in compartment id ${COMPARTMENT} where target.metrics.namespace = 'logscale_dr'`)));
+            assert.ok(statements.some(x => x.endsWith(`to use ons-topics in compartment id ${COMPARTMENT} where target.ons-topic.id = '${people.id}'`)));
+        });
+
+        it("notifyEmails and a secret webhook subscribe people's topic; readinessIntervalMinutes 0 plans no schedule and no readiness alarms", async () => {
+            const r = await run("secondary", secondaryConfig({
+                "logscale-dr:notifyEmails": JSON.stringify(["sre@example.com", "oncall@example.com"]),
+                "logscale-dr:notifyWebhookUrl": "https://hooks.example.com/T000/secret-path",
+                "logscale-dr:readinessIntervalMinutes": "0",
+            }), { primary: snap });
+            noErrors(r);
+            const people = named(r, T.topic, /-people-topic$/);
+            const subs = all(r, T.subscription).filter(x => raw(x).topicId === people.id);
+            assert.deepStrictEqual(subs.map(x => [raw(x).protocol, raw(x).endpoint]).slice(0, 2), [["EMAIL", "sre@example.com"], ["EMAIL", "oncall@example.com"]]);
+            const hook = subs.find(x => raw(x).protocol === "CUSTOM_HTTPS");
+            assert.ok(hook && hook.secretPaths.includes("endpoint"), "the webhook URL is a secret input");
+            assert.deepStrictEqual(all(r, T.schedule), []);
+            assert.deepStrictEqual(all(r, T.alarm).map(a => a.name), [failoverAlarm(r).name]);
+            assert.ok(!JSON.stringify(r.rawOutputs).includes("secret-path"));
         });
 
         it("IAM writes go to the home-region provider", () => {
