@@ -57,6 +57,7 @@ export const CONFIG_KEYS = {
     storageObjectKeyPrefix: { type: "string", description: "Optional object key prefix inside the bucket (costs performance)." },
     extraEnvVars: { type: "array", description: "Extra LogScale env vars as a list of NAME=value strings; names must be unique and not managed by this program." },
     readinessIntervalMinutes: { type: "integer", default: 5, min: 0, max: 60, description: "Standby: minutes between readiness self-tests of the failover function (AWS: EventBridge Scheduler, Azure: timer trigger, OCI: Resource Scheduler); 0 turns the schedule and its alarms off." },
+    recoveryDeadlineMinutes: { type: "integer", default: 15, min: 1, max: 240, description: "Standby: minutes after the scale-up within which LogScale must answer /api/v1/status OK; past it the function reports \"recovery not confirmed\"." },
     notifyEmails: { type: "array", description: "Standby: e-mail addresses subscribed to the notification topic for people (failover events, readiness alarm)." },
     notifyWebhookUrl: { type: "string", secret: true, description: "Standby: optional https URL subscribed to the notification topic for people (secret)." },
     acmeEmail: { type: "string", description: "Contact e-mail for the Let's Encrypt ClusterIssuer; default hostmaster@<dnsZoneName>." },

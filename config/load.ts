@@ -79,6 +79,7 @@ export interface StackConfig {
     acmeEmail: string;
     /** Minutes between readiness runs on a standby; 0: no schedule. */
     readinessIntervalMinutes: number;
+    recoveryDeadlineMinutes: number;
     /** The notification channel for people. */
     notify: { emails: string[]; webhookUrl?: pulumi.Output<string> };
     azure: { aksAdminGroupObjectIds: string[] };
@@ -342,6 +343,7 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
         extraEnvVars,
         acmeEmail,
         readinessIntervalMinutes: int("readinessIntervalMinutes"),
+        recoveryDeadlineMinutes: int("recoveryDeadlineMinutes"),
         notify: { emails: notifyEmails, webhookUrl: webhookRaw ? pulumi.secret(webhookRaw) : undefined },
         azure: { aksAdminGroupObjectIds },
         oci,

@@ -4,7 +4,7 @@ import packageJson from "../../package.json";
 import type { StackConfig } from "../../config/load";
 import { awsFailoverHandler } from "../../functions/aws/handler";
 import { awsFailoverEnvironment } from "../../functions/aws/env";
-import { stackFailoverSettings } from "../dr/failover-settings";
+import { recoveryFollowUpSettings, stackFailoverSettings } from "../dr/failover-settings";
 import { pairRole } from "../dr/role";
 import { warnSameChangePromotion } from "../dr/promotion";
 import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
@@ -204,6 +204,7 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
                     notifyTopicArn: `arn:${p}:sns:${cfg.region}:${account}:${names.notifyTopic}`,
                     readinessParameterName: names.readinessParameter,
                     ...stackFailoverSettings(cfg),
+                    ...recoveryFollowUpSettings(cfg),
                 })),
             excludePackages: lambdaExcludedPackages(packageJson),
             tags,

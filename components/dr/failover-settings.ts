@@ -4,6 +4,7 @@
 import type { StackConfig } from "../../config/load";
 import type { FailoverSettings } from "../../functions/core/types";
 import { LOGSCALE_NAMESPACE, OPERATOR_DEPLOYMENT_NAME } from "../logscale/names";
+import { expectedFailoverSeconds } from "./rto";
 
 /**
  * The core's settings a stack fixes at deploy time. The recheck interval and
@@ -23,4 +24,9 @@ export function stackFailoverSettings(cfg: StackConfig): StackFailoverSettings {
         cooldownSeconds: cfg.failover.cooldownSeconds,
         requireHealthySecondary: cfg.failover.requireHealthySecondary,
     };
+}
+
+/** What the function needs to follow LogScale's recovery and measure it against the model. */
+export function recoveryFollowUpSettings(cfg: StackConfig): { recoveryDeadlineMinutes: number; expectedFailoverSeconds: number } {
+    return { recoveryDeadlineMinutes: cfg.recoveryDeadlineMinutes, expectedFailoverSeconds: Math.round(expectedFailoverSeconds(cfg).totalS) };
 }

@@ -51,12 +51,16 @@ export interface AwsFailoverEnv {
      * able to remember that it did.
      */
     readinessParameterName?: string;
+    /** How long after the scale LogScale has to answer /api/v1/status OK before "recovery not confirmed". */
+    recoveryDeadlineMinutes: number;
+    /** The model's failover total (expectedFailoverSeconds), compared with the measured one. */
+    expectedFailoverSeconds?: number;
 }
 
 /** What the infra code passes; the rest has fixed defaults. */
 export type AwsFailoverEnvSettings =
-    Omit<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName">
-    & Partial<Pick<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName">>;
+    Omit<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName" | "recoveryDeadlineMinutes" | "expectedFailoverSeconds">
+    & Partial<Pick<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName" | "recoveryDeadlineMinutes" | "expectedFailoverSeconds">>;
 
 /** Environment variable per field. None starts with AWS_ (reserved by Lambda). */
 export const AWS_FAILOVER_ENV_VARS = {
@@ -78,6 +82,8 @@ export const AWS_FAILOVER_ENV_VARS = {
     maxRechecks: "MAX_RECHECKS",
     notifyTopicArn: "NOTIFY_TOPIC_ARN",
     readinessParameterName: "READINESS_PARAMETER_NAME",
+    recoveryDeadlineMinutes: "RECOVERY_DEADLINE_MINUTES",
+    expectedFailoverSeconds: "EXPECTED_FAILOVER_SECONDS",
 } as const satisfies Record<keyof AwsFailoverEnv, string>;
 
 export const AWS_FAILOVER_DEFAULTS = {
@@ -87,6 +93,7 @@ export const AWS_FAILOVER_DEFAULTS = {
     // minute notices a met holdoff within half a period.
     recheckIntervalSeconds: 30,
     maxRechecks: 60,
+    recoveryDeadlineMinutes: 15,
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -184,6 +191,8 @@ export function readAwsFailoverEnv(env: Record<string, string | undefined>): Aws
         maxRechecks: integer(V.maxRechecks, 0, 1000, AWS_FAILOVER_DEFAULTS.maxRechecks),
         notifyTopicArn: optional(V.notifyTopicArn, SNS_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)"),
         readinessParameterName: optional(V.readinessParameterName, SSM_NAME, "an SSM parameter name such as /logscale-dr/standby-ready"),
+        recoveryDeadlineMinutes: integer(V.recoveryDeadlineMinutes, 1, 240, AWS_FAILOVER_DEFAULTS.recoveryDeadlineMinutes),
+        expectedFailoverSeconds: env[V.expectedFailoverSeconds] ? integer(V.expectedFailoverSeconds, 1, 86400) : undefined,
     };
 }
 
@@ -211,7 +220,11 @@ export function awsFailoverEnvironment(settings: AwsFailoverEnvSettings): Record
         [V.namespace]: full.namespace,
         [V.operatorDeployment]: full.operatorDeployment,
         [V.maxRechecks]: String(full.maxRechecks),
+        [V.recoveryDeadlineMinutes]: String(full.recoveryDeadlineMinutes),
     };
+    if (full.expectedFailoverSeconds !== undefined) {
+        env[V.expectedFailoverSeconds] = String(full.expectedFailoverSeconds);
+    }
     if (full.secondaryHealthCheckId) {
         env[V.secondaryHealthCheckId] = full.secondaryHealthCheckId;
     }

@@ -1,11 +1,14 @@
 import { systemClock } from "../core/clock";
 import { runFailover } from "../core/failover";
 import { jsonLogger } from "../core/log";
-import { deliver, failoverNotifications, Notifier, readinessNotification } from "../core/notify";
+import { deliver, failoverNotifications, Notifier, readinessNotification, recoveryNotification } from "../core/notify";
+import { followUpRecovery } from "../core/recovery";
 import { ReadinessKube, ReadinessResult, runReadiness } from "../core/readiness";
 import { errorMessage } from "../core/retry";
 import { Clock, FailoverResult, Logger } from "../core/types";
 import { KubeClient } from "../k8s/client";
+import { kubeRecoveryIo } from "../k8s/recovery-io";
+import { publishMeasuredFailover } from "./recovery";
 import { eksConnection } from "./eks";
 import { credentialsFromEnv } from "./eks-token";
 import { AwsFailoverEnv, failoverSettingsFromEnv, readAwsFailoverEnv } from "./env";
@@ -45,6 +48,8 @@ export interface AwsRunDeps {
     readinessIo?: (env: AwsFailoverEnv) => AwsReadinessIo;
     /** Wraps the readiness run's Kubernetes client (the bench records its calls); default: the client itself. */
     readinessKube?: (client: KubeClient) => ReadinessKube;
+    /** LogScaleDR/MeasuredFailoverSeconds; default: CloudWatch PutMetricData beside the standby. */
+    measuredMetric?: (env: AwsFailoverEnv, seconds: number) => Promise<void>;
 }
 
 /** What a readiness invocation returns (and logs): the checks, and what became of the metric, the verdict and the message. */
@@ -91,13 +96,32 @@ export async function runAwsFailover(event: unknown, context: LambdaContextLike,
     const budgetSeconds = Math.max(0, Math.floor((context.getRemainingTimeInMillis() - HANDLER_MARGIN_MS) / 1000));
     const k8s = new KubeClient({ connection, timeoutMs: KUBE_TIMEOUT_MS });
     const platform = createAwsPlatform(env, { functionArn: context.invokedFunctionArn, attempt, now });
+    const untilMs = deps.clock.now() + budgetSeconds * 1000;
     let result: FailoverResult;
     try {
         result = await runFailover(platform, k8s, failoverSettingsFromEnv(env, budgetSeconds), deps.clock, log, { random: deps.random });
+        await notifyFailover(result, env, attempt, deps, log);
+        // After the failover and its messages: following LogScale's recovery adds nothing to the critical path.
+        const publish = deps.measuredMetric ?? publishMeasuredFailover;
+        const envNow = env;
+        result.recovery = await followUpRecovery(result, kubeRecoveryIo(k8s, env, seconds => publish(envNow, seconds)), {
+            clock: deps.clock,
+            log,
+            settings: {
+                recheckIntervalSeconds: env.recheckIntervalSeconds,
+                untilMs,
+                recoveryDeadlineMinutes: env.recoveryDeadlineMinutes,
+                expectedFailoverSeconds: env.expectedFailoverSeconds,
+            },
+            notify: async outcome => {
+                const m = recoveryNotification(outcome, envNow.eksClusterName);
+                if (m && envNow.notifyTopicArn && deps.notifier) await deliver(deps.notifier(envNow.notifyTopicArn), [m], log);
+            },
+            scheduleRecheck: platform.scheduleRecheck ? s => platform.scheduleRecheck!(s) : undefined,
+        });
     } finally {
         k8s.close();
     }
-    await notifyFailover(result, env, attempt, deps, log);
     if (result.decision === "error") {
         throw new Error(`failover failed: ${result.reason}: ${result.error ?? "unknown error"}`);
     }

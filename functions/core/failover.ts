@@ -175,6 +175,7 @@ export async function runFailover(
             return finish(verdict.decision, verdict.reason);
         }
         if (verdict.kind === "act") {
+            draft.timeline = { decidedAt: clock.now() };
             break;
         }
         const sleepMs = Math.ceil(Math.max(1, Math.min(settings.recheckIntervalSeconds, verdict.remainingSeconds)) * 1000);
@@ -218,6 +219,7 @@ export async function runFailover(
             draft.tlsSecret = deleted === "replaced" ? "kept-fresh" : deleted;
             if (deleted === "deleted") {
                 draft.stepsDone = ["delete-tls-secret"];
+                draft.timeline = { ...draft.timeline, tlsSecretDeletedAt: clock.now() };
             }
         } catch (err) {
             // A stale CA would leave the recovered cluster unreachable; scaling
@@ -249,6 +251,7 @@ export async function runFailover(
     // 5xx) may be our own write answered late: lock anyway, since locking twice
     // is harmless and not locking lets DNS fail back on its own.
     draft.operatorScaled = true;
+    draft.timeline = { ...draft.timeline, scaledAt: clock.now() };
     log("info", "failover.scaled", { deployment: operatorDeployment, from: obs.operatorReplicas, to: 1, ambiguous: scaled === "conflict" });
 
     draft.stepsDone = [...(draft.stepsDone ?? []), "scale"];
@@ -276,6 +279,7 @@ export async function runFailover(
         let recordFailure: unknown = applied.status === "rejected" ? applied.reason : undefined;
         if (lock.status === "fulfilled") {
             draft.dnsLocked = true;
+            draft.timeline = { ...draft.timeline, dnsLockedAt: clock.now() };
             steps.push("lock");
             if (!recordFailure) {
                 steps.push("record");
@@ -306,6 +310,7 @@ export async function runFailover(
                     continue;
                 }
                 draft.dnsLocked = true;
+                draft.timeline = { ...draft.timeline, dnsLockedAt: clock.now() };
                 delete draft.dnsLockError;
                 steps.push("lock");
                 try {

@@ -1,5 +1,6 @@
 import { errorMessage } from "./retry";
 import { ReadinessResult } from "./readiness";
+import type { RecoveryOutcome } from "./recovery";
 import { FailoverResult, Logger } from "./types";
 
 // Messages for people, apart from the trigger path: what the failover did or
@@ -11,6 +12,8 @@ export type NotificationEvent =
     | "failover-skipped"
     | "scaled"
     | "dns-lock-failed"
+    | "recovered"
+    | "recovery-not-confirmed"
     | "readiness-failed"
     | "readiness-back";
 
@@ -142,6 +145,43 @@ export function readinessNotification(result: ReadinessResult, previousReady: bo
             subject: clip(`LogScale DR ${cluster}: standby ready again`),
             text: `Every readiness check of the standby ${cluster} passes again; it can take over.`,
             result,
+        };
+    }
+    return undefined;
+}
+
+/**
+ * The message owed when a followed recovery ended in this run: LogScale
+ * ready, with the measured phases beside the model, or not ready by the
+ * deadline. Nothing while it is still being watched.
+ */
+export function recoveryNotification(outcome: RecoveryOutcome, cluster: string): Notification | undefined {
+    if (!outcome.changed) return undefined;
+    const p = outcome.phases ?? {};
+    const s = (v: number | undefined) => (v === undefined ? "n/a" : `${v}s`);
+    const table = [
+        `- detection and holdoff (primary first failing -> decision): ${s(p.detectionSeconds)}`,
+        `- decision -> operator scaled: ${s(p.actSeconds)}${p.tlsSecretSeconds !== undefined ? ` (TLS secret deleted after ${s(p.tlsSecretSeconds)})` : ""}`,
+        `- scaled -> DNS locked: ${s(p.dnsLockSeconds)}`,
+        `- scaled -> LogScale ready: ${s(p.recoverySeconds)}`,
+    ].join("\n");
+    if (outcome.state === "recovered") {
+        const vs = outcome.expectedSeconds === undefined ? "" : ` against ${outcome.expectedSeconds}s expected (${(outcome.versusExpectedSeconds ?? 0) >= 0 ? "+" : ""}${outcome.versusExpectedSeconds}s)`;
+        return {
+            event: "recovered",
+            subject: clip(`LogScale DR ${cluster}: LogScale recovered, failover took ${s(p.totalSeconds)}`),
+            text: `LogScale on the standby ${cluster} answers /api/v1/status OK. Measured failover: ${s(p.totalSeconds)}${vs}.\n${table}\n` +
+                "The pair stays failed over; failback is a separate, deliberate step (npm run failback).",
+            result: outcome,
+        };
+    }
+    if (outcome.state === "not-confirmed") {
+        return {
+            event: "recovery-not-confirmed",
+            subject: clip(`LogScale DR ${cluster}: recovery NOT confirmed by the deadline`),
+            text: `humio-operator on ${cluster} was scaled, but LogScale did not answer /api/v1/status OK before the deadline: ${outcome.detail}.\n${table}\n` +
+                "Check the LogScale pods and their DataSnapshotLoader lines (runbook: failover verification).",
+            result: outcome,
         };
     }
     return undefined;

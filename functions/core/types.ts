@@ -1,4 +1,6 @@
 // Contracts between the cloud-neutral failover core and each cloud's adapter.
+import type { RecoveryOutcome } from "./recovery";
+
 // Everything here is plain data and functions so that the handler survives
 // pulumi.runtime.serializeFunction (no getters, no native bindings).
 
@@ -175,6 +177,14 @@ export interface FailoverResult {
     /** holdoff-pending, secondary-unhealthy, cooldown: the platform was asked to run the function again. */
     recheckScheduled?: boolean;
     error?: string;
+    /**
+     * When each step of this run happened (epoch ms), for the measured
+     * recovery (functions/core/recovery.ts): the decision, and the steps this
+     * run did itself.
+     */
+    timeline?: { decidedAt?: number; tlsSecretDeletedAt?: number; scaledAt?: number; dnsLockedAt?: number };
+    /** The recovery follow-up after the run (functions/core/recovery.ts followUpRecovery), when there was one. */
+    recovery?: RecoveryOutcome;
     startedAt: string;
     durationMs: number;
 }

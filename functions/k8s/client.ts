@@ -182,6 +182,20 @@ export class KubeClient implements KubernetesApi {
     }
 
     /** Closes kept-alive sockets (tests; a Lambda is frozen with them open). */
+    /**
+     * GET a path of a Service through the API server's proxy
+     * (`services/<scheme>:<name>:<port>/proxy`): the function reaches
+     * LogScale inside the cluster without DNS or a load balancer. Every HTTP
+     * status resolves: what LogScale (or the proxy, 503 with no endpoints) said.
+     */
+    async serviceProxyGet(namespace: string, service: { scheme: "http" | "https"; name: string; port: number }, path: string): Promise<{ code: number; body: string }> {
+        const target = `${service.scheme}:${service.name}:${service.port}`;
+        const req = this.req("k8s.serviceProxy", "GET",
+            `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(target)}/proxy${path}`);
+        const res = await this.send(req);
+        return { code: res.status, body: res.body };
+    }
+
     close(): void {
         this.agents.http?.destroy();
         this.agents.https?.destroy();

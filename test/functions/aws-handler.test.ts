@@ -65,6 +65,8 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
         kube = await FakeKubernetes.start({ tls: true, authorize: h => h !== undefined && h === expectedToken(h) });
         kube.putDeployment("logging", "humio-operator", { replicas: 0 });
         kube.putSecret("logging", "logscale", { creationTimestamp: k8sTime(clock.now() - 86400_000) });
+        // LogScale answers at once unless a test says otherwise: the recovery follow-up ends on its first look.
+        kube.serviceProxy = () => ({ status: 200, body: JSON.stringify({ status: "OK", version: "1.252.1" }) });
 
         r53.on(GetHealthCheckStatusCommand, { HealthCheckId: PRIMARY }).resolves({ HealthCheckObservations: observations(0, 8) });
         r53.on(GetHealthCheckStatusCommand, { HealthCheckId: SECONDARY }).resolves({ HealthCheckObservations: observations(8, 0) });
@@ -128,14 +130,15 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
             const { promise, topics } = runNotified(alarmEvent, 900_000, publish);
             const result = await promise;
             assert.strictEqual(result.decision, "failed-over");
-            assert.deepStrictEqual(topics, [TOPIC]);
-            assert.deepStrictEqual(sent.map(m => m.subject), [
+            assert.ok(topics.length > 0 && topics.every(t => t === TOPIC), topics.join(", "));
+            assert.deepStrictEqual(sent.map(m => m.subject.replace(/, failover took \d+s$/, "")), [
                 "LogScale DR logscale-secondary: failover started",
                 "LogScale DR logscale-secondary: humio-operator scaled to 1",
                 "LogScale DR logscale-secondary: DNS lock failed",
+                "LogScale DR logscale-secondary: LogScale recovered",
             ]);
             assert.match(sent[2].message, /AccessDenied/);
-            for (const m of sent) {
+            for (const m of sent.slice(0, 3)) {
                 assert.strictEqual(JSON.parse(m.message.slice(m.message.indexOf("\n\n{") + 2)).decision, "failed-over");
             }
         });
@@ -148,9 +151,9 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
             assert.strictEqual(result.decision, "failed-over");
             assert.strictEqual(result.dnsLocked, true);
             assert.strictEqual(kube.deployment("logging", "humio-operator")!.spec.replicas, 1);
-            assert.strictEqual(attempts, 2, "started and scaled were both tried");
+            assert.strictEqual(attempts, 3, "started, scaled and recovered were all tried");
             assert.deepStrictEqual(lines.filter(l => l.event === "notify.failed").map(l => [l.level, l.fields.notification]),
-                [["warn", "failover-started"], ["warn", "scaled"]]);
+                [["warn", "failover-started"], ["warn", "scaled"], ["warn", "recovered"]]);
         });
 
         it("a notifier that throws while being built does not fail the run either", async () => {
@@ -186,6 +189,82 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
                 notifier: () => { built++; return { publish: async () => undefined }; },
             });
             assert.strictEqual(built, 0);
+        });
+    });
+
+    describe("verified recovery after the scale (LogScale's /api/v1/status through the Service proxy)", () => {
+        const TOPIC = "arn:aws:sns:eu-west-1:123456789012:logscale-dr-notify";
+        const recoveryRun = (remainingMs: number, e = env({ expectedFailoverSeconds: 533, notifyTopicArn: TOPIC })) => {
+            const { log, lines } = memoryLogger();
+            const published: { subject: string; event: string; message: string }[] = [];
+            const measured: number[] = [];
+            const promise = runAwsFailover(alarmEvent, context(remainingMs), {
+                env: e, clock, log, random: () => 0.5, credentials: () => CREDS,
+                notifier: () => ({ publish: async (subject, message, event) => { published.push({ subject, message, event }); } }),
+                measuredMetric: async (_env, seconds) => { measured.push(seconds); },
+            });
+            return { promise, lines, published, measured };
+        };
+
+        it("keeps asking until LogScale is OK, then reports recovered with the phases, the metric and a message after started and scaled", async () => {
+            cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+            const readyAt = clock.now() + 200_000;
+            const asked: string[] = [];
+            kube.serviceProxy = (ns, target, path) => {
+                asked.push(`${ns} ${target} ${path}`);
+                return clock.now() >= readyAt ? { status: 200, body: '{"status":"OK"}' } : { status: 503, body: "no endpoints available" };
+            };
+            const { promise, published, measured } = recoveryRun(900_000);
+            const result = await promise;
+            assert.strictEqual(result.decision, "failed-over", result.reason);
+            assert.strictEqual(result.recovery?.state, "recovered", JSON.stringify(result.recovery));
+            assert.deepStrictEqual(new Set(asked), new Set(["logging https:logscale:8080 /api/v1/status"]));
+            const p = result.recovery!.phases!;
+            assert.strictEqual(p.detectionSeconds, 240, "from the HealthCheckStatus streak at the decision");
+            assert.ok(p.recoverySeconds! >= 200 && p.recoverySeconds! <= 230, String(p.recoverySeconds));
+            assert.strictEqual(p.totalSeconds, measured[0]);
+            assert.strictEqual(result.recovery!.versusExpectedSeconds, p.totalSeconds! - 533);
+            assert.deepStrictEqual(published.map(m => m.event), ["failover-started", "scaled", "recovered"]);
+            assert.match(published[2].message, /against 533s expected/);
+            assert.strictEqual(lambda.commandCalls(InvokeCommand).length, 0, "no recheck needed");
+        });
+
+        it("not ready when this invocation's time runs out: still watching, a recheck self-invocation carries it on", async () => {
+            cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+            kube.serviceProxy = () => ({ status: 503, body: "no endpoints available" });
+            const { promise, published } = recoveryRun(HANDLER_MARGIN_MS + 90_000);
+            const result = await promise;
+            assert.strictEqual(result.decision, "failed-over");
+            assert.strictEqual(result.recovery?.state, "watching");
+            assert.deepStrictEqual(published.map(m => m.event), ["failover-started", "scaled"]);
+            assert.strictEqual(lambda.commandCalls(InvokeCommand).length, 1);
+            const annotation = (kube.deployment("logging", "humio-operator")!.metadata.annotations as Record<string, string>)["logscale.dr/recovery"];
+            assert.strictEqual(JSON.parse(annotation).state, "watching");
+        });
+
+        it("a recheck finds LogScale still not ready past recoveryDeadlineMinutes: 'recovery not confirmed', told once", async () => {
+            cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute(), [0, 0, 0, 0]) });
+            kube.serviceProxy = () => ({ status: 503, body: "no endpoints available" });
+            // The cooldown parameter as SSM keeps it: the recheck reads the failover the first run recorded.
+            let stored: string | undefined;
+            ssm.on(PutParameterCommand).callsFake(input => { stored = input.Value; return { Version: 1 }; });
+            ssm.on(GetParameterCommand).callsFake(() => {
+                if (stored === undefined) throw new ParameterNotFound({ message: "not found", $metadata: { httpStatusCode: 400 } });
+                return { Parameter: { Value: stored } };
+            });
+            await recoveryRun(HANDLER_MARGIN_MS + 30_000, env({ recoveryDeadlineMinutes: 2, notifyTopicArn: TOPIC })).promise;
+            clock.nowMs += 3 * 60_000;
+            const recheck = { logscaleDrRecheck: { attempt: 1 } };
+            const published: string[] = [];
+            const again = await runAwsFailover(recheck, context(900_000), {
+                env: env({ recoveryDeadlineMinutes: 2, notifyTopicArn: TOPIC }), clock, log: memoryLogger().log, random: () => 0.5, credentials: () => CREDS,
+                notifier: () => ({ publish: async (_s, _m, event) => { published.push(event); } }),
+            });
+            // Inside the cooldown or past it, the recheck changes nothing and still follows the recovery.
+            assert.ok(["cooldown", "already-failed-over"].includes(again.decision), again.reason);
+            assert.strictEqual(again.operatorScaled, false);
+            assert.strictEqual(again.recovery?.state, "not-confirmed");
+            assert.deepStrictEqual(published, ["recovery-not-confirmed"]);
         });
     });
 

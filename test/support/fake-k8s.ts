@@ -313,10 +313,26 @@ export class FakeKubernetes {
         res.end(text);
     }
 
+    /**
+     * What a Service behind the API server's proxy answers
+     * (/api/v1/namespaces/{ns}/services/{scheme:name:port}/proxy/...); unset,
+     * the proxy answers 503 as the API server does for a Service with no ready endpoints.
+     */
+    serviceProxy?: (namespace: string, target: string, path: string) => { status: number; body: string };
+
     private route(method: string, path: string, record: RecordedRequest): { status: number; body: unknown; text?: boolean } {
         const batch = this.batchRoute(method, path, record);
         if (batch) {
             return batch;
+        }
+        const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/.exec(path);
+        if (proxy && method === "GET") {
+            const [ns, target] = [decodeURIComponent(proxy[1]), decodeURIComponent(proxy[2])];
+            if (!this.serviceProxy) {
+                throw new HttpAnswer(503, "ServiceUnavailable", `no endpoints available for service "${target}"`);
+            }
+            const a = this.serviceProxy(ns, target, proxy[3] ?? "/");
+            return { status: a.status, body: a.body, text: true };
         }
         let m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/.exec(path);
         if (m) {
