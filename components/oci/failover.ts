@@ -10,6 +10,7 @@ import { buildContextFiles, serializeHandler, writeBuildContext } from "./bundle
 import { functionMatchingRule, functionPolicyStatements, functionsServiceStatements, onsInvokeStatements, registryPushStatements } from "./iam";
 import { ociNames } from "./names";
 import { PeopleChannel, StandbyReadiness } from "./readiness";
+import { logscaleProxyTarget } from "../../functions/k8s/recovery-io";
 import { READINESS_METRIC } from "../../functions/oci/readiness";
 import { RegistryLoginReady } from "./registry-ready";
 
@@ -58,7 +59,8 @@ export function metricLookbackSeconds(holdoffSeconds: number): number {
 /** What the function's config is derived from, as plain values: the stack's part of OciFunctionConfig. */
 export type FailoverFunctionValues = Pick<OciFunctionConfig,
     "region" | "compartmentId" | "clusterId" | "kubernetesServer" | "kubernetesCaPem" | "steeringPolicyId"
-    | "primaryPool" | "primaryMonitorId" | "primaryResultsUrl" | "secondaryResultsUrl" | "clusterName" | "notifyTopicId"> & { settings: StackFailoverSettings };
+    | "primaryPool" | "primaryMonitorId" | "primaryResultsUrl" | "secondaryResultsUrl" | "clusterName" | "notifyTopicId"
+    | "recoveryDeadlineMinutes" | "expectedFailoverSeconds"> & { settings: StackFailoverSettings };
 
 /** The function's configuration (functions/oci/config.ts), the one place the timing constants above meet the stack's settings. */
 export function failoverFunctionConfig(v: FailoverFunctionValues): OciFunctionConfig {
@@ -78,6 +80,8 @@ export function failoverFunctionConfig(v: FailoverFunctionValues): OciFunctionCo
         alarmRepeatSeconds: REPEAT_NOTIFICATION_SECONDS,
         clusterName: v.clusterName,
         notifyTopicId: v.notifyTopicId,
+        recoveryDeadlineMinutes: v.recoveryDeadlineMinutes,
+        expectedFailoverSeconds: v.expectedFailoverSeconds,
         settings: {
             namespace: v.settings.namespace,
             operatorDeployment: v.settings.operatorDeployment,
@@ -120,6 +124,8 @@ export interface OciFailoverArgs {
     /** People's topic subscriptions. */
     notifyEmails: string[];
     notifyWebhookUrl?: pulumi.Input<string>;
+    recoveryDeadlineMinutes: number;
+    expectedFailoverSeconds: number;
 }
 
 /**
@@ -233,6 +239,8 @@ export class OciFailover extends pulumi.ComponentResource {
                 secondaryResultsUrl,
                 clusterName: args.clusterName,
                 notifyTopicId,
+                recoveryDeadlineMinutes: args.recoveryDeadlineMinutes,
+                expectedFailoverSeconds: args.expectedFailoverSeconds,
                 settings: args.settings,
             })));
 
@@ -357,5 +365,7 @@ export function functionRbacRules(settings: Pick<StackFailoverSettings, "operato
         { apiGroups: ["core.humio.com"], resources: ["humioclusters"], resourceNames: [settings.humioClusterName], verbs: ["get"] },
         // list cannot be limited by name; the client asks for PartialObjectMetadataList.
         { apiGroups: [""], resources: ["secrets"], verbs: ["list"] },
+        // LogScale's /api/v1/status after a failover; the proxy's name is scheme:name:port, the plain name covers clients that omit the scheme.
+        { apiGroups: [""], resources: ["services/proxy"], resourceNames: [logscaleProxyTarget(settings.humioClusterName), settings.humioClusterName], verbs: ["get"] },
     ];
 }

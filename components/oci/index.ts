@@ -5,7 +5,7 @@ import type { StackConfig } from "../../config/load";
 import { pairRole, PairRole } from "../dr/role";
 import { fallbackPeer, PeerStack, stackPeer } from "../dr/peer";
 import { warnSameChangePromotion } from "../dr/promotion";
-import { stackFailoverSettings } from "../dr/failover-settings";
+import { recoveryFollowUpSettings, stackFailoverSettings } from "../dr/failover-settings";
 import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
 import { clusterLayout, commonClusterArgs, LogScaleCluster } from "../logscale";
 import type { EnvSet, IngressExposure } from "../logscale/types";
@@ -237,6 +237,7 @@ export async function deployOci(cfg: StackConfig, peers: Peers): Promise<StackOu
                 readinessIntervalMinutes: cfg.readinessIntervalMinutes,
                 notifyEmails: cfg.notify.emails,
                 notifyWebhookUrl: cfg.notify.webhookUrl,
+                ...recoveryFollowUpSettings(cfg),
             });
             outputs.failoverFunctionId = failover.functionId;
             outputs.notifyTopicId = failover.notifyTopicId;

@@ -39,6 +39,10 @@ export interface OciFunctionConfig {
     clusterName?: string;
     /** People's ONS topic (never the one that invokes the function); absent: no messages. */
     notifyTopicId?: string;
+    /** Minutes after the scale for LogScale to answer OK before "recovery not confirmed"; default 15. */
+    recoveryDeadlineMinutes?: number;
+    /** The model's failover total, compared with the measured one. */
+    expectedFailoverSeconds?: number;
     /** Overrides of service endpoints (other realms, private endpoints); default https://<service>.<region>.oraclecloud.com. */
     endpoints?: { dns?: string; telemetry?: string; containerengine?: string; telemetryIngestion?: string; notification?: string };
 }
@@ -75,6 +79,8 @@ export const CONFIG_ENV = {
     notificationEndpoint: "DR_ENDPOINT_NOTIFICATION",
     clusterName: "DR_CLUSTER_NAME",
     notifyTopicId: "DR_NOTIFY_TOPIC_ID",
+    recoveryDeadlineMinutes: "DR_RECOVERY_DEADLINE_MINUTES",
+    expectedFailoverSeconds: "DR_EXPECTED_FAILOVER_SECONDS",
 } as const;
 
 /** Function config (all strings) from the typed config; throws when it would not fit in 4 KB. */
@@ -110,6 +116,8 @@ export function toFunctionConfig(c: OciFunctionConfig): Record<string, string> {
     if (c.endpoints?.notification) out[CONFIG_ENV.notificationEndpoint] = c.endpoints.notification;
     if (c.clusterName) out[CONFIG_ENV.clusterName] = c.clusterName;
     if (c.notifyTopicId) out[CONFIG_ENV.notifyTopicId] = c.notifyTopicId;
+    if (c.recoveryDeadlineMinutes !== undefined) out[CONFIG_ENV.recoveryDeadlineMinutes] = String(c.recoveryDeadlineMinutes);
+    if (c.expectedFailoverSeconds !== undefined) out[CONFIG_ENV.expectedFailoverSeconds] = String(c.expectedFailoverSeconds);
     const size = Object.entries(out).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
     if (size > MAX_CONFIG_BYTES) {
         throw new Error(`OCI function config is ${size} bytes; OCI Functions allows ${MAX_CONFIG_BYTES} bytes of configuration`);
@@ -237,6 +245,12 @@ export function fromFunctionEnv(env: Record<string, string | undefined>): OciFun
     if (clusterName !== undefined && clusterName !== "") {
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(clusterName)) problems.push(`${CONFIG_ENV.clusterName}=${JSON.stringify(clusterName)} must be 1-100 letters, digits, '.', '_' or '-'`);
         cfg.clusterName = clusterName;
+    }
+    for (const [key, field, min, max] of [[CONFIG_ENV.recoveryDeadlineMinutes, "recoveryDeadlineMinutes", 1, 240], [CONFIG_ENV.expectedFailoverSeconds, "expectedFailoverSeconds", 1, 86400]] as const) {
+        const v = env[key];
+        if (v === undefined || v === "") continue;
+        if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) problems.push(`${key}=${JSON.stringify(v)} must be an integer from ${min} to ${max}`);
+        else cfg[field] = Number(v);
     }
     const topic = env[CONFIG_ENV.notifyTopicId];
     if (topic !== undefined && topic !== "") {

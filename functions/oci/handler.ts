@@ -4,16 +4,18 @@ import * as path from "path";
 import { systemClock } from "../core/clock";
 import { runFailover } from "../core/failover";
 import { jsonLogger } from "../core/log";
-import { deliver, failoverNotifications, Notifier, readinessNotification } from "../core/notify";
+import { deliver, failoverNotifications, Notifier, readinessNotification, recoveryNotification } from "../core/notify";
+import { followUpRecovery } from "../core/recovery";
 import { runReadiness } from "../core/readiness";
 import { errorMessage } from "../core/retry";
 import { Clock, FailoverResult, Logger } from "../core/types";
 import { KubeClient } from "../k8s/client";
+import { kubeRecoveryIo } from "../k8s/recovery-io";
 import { fromFunctionEnv } from "./config";
 import { okeToken } from "./oke";
 import { onsNotifier } from "./notify-ons";
 import { defaultEndpoints, OciPlatform } from "./platform";
-import { isReadinessBody, OciReadinessOutcome, ociReadinessIo, ReadinessMemory, runOciReadinessChecks } from "./readiness";
+import { isReadinessBody, OciReadinessOutcome, ociReadinessIo, postDatapoint, ReadinessMemory, runOciReadinessChecks } from "./readiness";
 import { OciCredentials, resourcePrincipal } from "./signer";
 
 export interface HandlerDeps {
@@ -119,6 +121,7 @@ export async function handleNotification(body: string, env: Record<string, strin
                 log,
             }, deps.readinessMemory ?? containerMemory);
         }
+        const untilMs = clock.now() + cfg.settings.waitBudgetSeconds * 1000;
         const result = await runFailover(platform, k8s, cfg.settings, clock, log);
         // After the run, never inside it: a message cannot delay or change what was decided.
         try {
@@ -126,6 +129,22 @@ export async function handleNotification(body: string, env: Record<string, strin
         } catch (err) {
             log("warn", "notify.failed", { error: errorMessage(err) });
         }
+        // While LogScale is not ready yet the primary is still down, so the alarm keeps repeating: each repeat continues the follow-up.
+        const metric = { telemetryIngestion: endpoints.telemetryIngestion, compartmentId: cfg.compartmentId, clusterName: cluster, credentials, clock, timeoutMs: 10000 };
+        result.recovery = await followUpRecovery(result, kubeRecoveryIo(k8s, cfg.settings, seconds => postDatapoint(metric, "MeasuredFailoverSeconds", seconds)), {
+            clock,
+            log,
+            settings: {
+                recheckIntervalSeconds: cfg.settings.recheckIntervalSeconds,
+                untilMs,
+                recoveryDeadlineMinutes: cfg.recoveryDeadlineMinutes ?? 15,
+                expectedFailoverSeconds: cfg.expectedFailoverSeconds,
+            },
+            notify: async outcome => {
+                const m = recoveryNotification(outcome, cluster);
+                if (m) await deliver(notifier, [m], log);
+            },
+        });
         return result;
     } finally {
         // A warm container serves the next notification much later; idle keep-alive sockets would only go stale.

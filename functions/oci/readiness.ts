@@ -66,31 +66,34 @@ export function ociReadinessIo(o: OciReadinessIoOptions): OciReadinessIo {
         async storeVerdict(ready) {
             await o.k8s.annotateDeployment(o.namespace, o.operatorDeployment, { [READINESS_ANNOTATION]: ready ? "ready" : "not-ready" });
         },
-        async publishMetric(ready) {
-            const req: OciCall = {
-                call: "oci.monitoring.postMetricData",
-                method: "POST",
-                url: `${o.telemetryIngestion}/20180401/metrics`,
-                body: {
-                    metricData: [{
-                        namespace: READINESS_METRIC.namespace,
-                        compartmentId: o.compartmentId,
-                        name: READINESS_METRIC.name,
-                        dimensions: { [READINESS_METRIC.dimension]: o.clusterName },
-                        datapoints: [{ timestamp: new Date(o.clock.now()).toISOString(), value: ready ? 1 : 0 }],
-                    }],
-                    batchAtomicity: "ATOMIC",
-                },
-                timeoutMs: o.timeoutMs,
-            };
-            const res = await ociRequest(o.credentials, req);
-            if (res.status !== 200) throw ociError(req, res);
-            const out = parseJson(req, res) as { failedMetricsCount?: unknown; failedMetrics?: { message?: string }[] } | null;
-            if (out?.failedMetricsCount !== 0) {
-                throw ociBadAnswer(req, `the datapoint was rejected: ${out?.failedMetrics?.map(f => f.message).join("; ") || JSON.stringify(out)}`);
-            }
-        },
+        publishMetric: ready => postDatapoint(o, READINESS_METRIC.name, ready ? 1 : 0),
     };
+}
+
+/** One datapoint under logscale_dr with the cluster dimension (StandbyReady, MeasuredFailoverSeconds). */
+export async function postDatapoint(o: Pick<OciReadinessIoOptions, "telemetryIngestion" | "compartmentId" | "clusterName" | "credentials" | "clock" | "timeoutMs">, name: string, value: number): Promise<void> {
+    const req: OciCall = {
+        call: "oci.monitoring.postMetricData",
+        method: "POST",
+        url: `${o.telemetryIngestion}/20180401/metrics`,
+        body: {
+            metricData: [{
+                namespace: READINESS_METRIC.namespace,
+                compartmentId: o.compartmentId,
+                name,
+                dimensions: { [READINESS_METRIC.dimension]: o.clusterName },
+                datapoints: [{ timestamp: new Date(o.clock.now()).toISOString(), value }],
+            }],
+            batchAtomicity: "ATOMIC",
+        },
+        timeoutMs: o.timeoutMs,
+    };
+    const res = await ociRequest(o.credentials, req);
+    if (res.status !== 200) throw ociError(req, res);
+    const out = parseJson(req, res) as { failedMetricsCount?: unknown; failedMetrics?: { message?: string }[] } | null;
+    if (out?.failedMetricsCount !== 0) {
+        throw ociBadAnswer(req, `the datapoint was rejected: ${out?.failedMetrics?.map(f => f.message).join("; ") || JSON.stringify(out)}`);
+    }
 }
 
 /** What a readiness invocation returns (and logs). */

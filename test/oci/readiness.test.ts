@@ -174,6 +174,39 @@ describe("OCI readiness self-test and people's messages (fake OCI APIs and fake 
         assert.ok(logger.lines.filter(l => l.event === "notify.failed").length >= 1);
     });
 
+    it("verified recovery: after the scale it asks LogScale through the Service proxy; OK: 'recovered' with the phases and MeasuredFailoverSeconds", async () => {
+        fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0, 0]));
+        fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), false));
+        const readyAt = clock.now() + 120_000;
+        kube.serviceProxy = (_ns, target) => (target === "https:logscale:8080" && clock.now() >= readyAt
+            ? { status: 200, body: '{"status":"OK","version":"1.252.1"}' } : { status: 503, body: "no endpoints available" });
+        const e = env({ expectedFailoverSeconds: 400, settings: { ...config().settings, waitBudgetSeconds: 240 } });
+        const r = await handleNotification(JSON.stringify({ type: "OK_TO_FIRING" }), e, { clock, log: logger.log, credentials }) as FailoverResult;
+        assert.equal(r.decision, "failed-over", r.reason);
+        assert.equal(r.recovery?.state, "recovered", JSON.stringify(r.recovery));
+        assert.deepEqual(fake.messages.map(m => m.title.replace(/^LogScale DR \S+: /, "").replace(/ \d+s$/, "")), ["failover started", "humio-operator scaled to 1", "LogScale recovered, failover took"]);
+        const measured = fake.postedMetrics.filter(m => m.name === "MeasuredFailoverSeconds");
+        assert.deepEqual(measured.map(m => [m.namespace, m.dimensions, m.datapoints[0].value]), [["logscale_dr", { clusterName: CLUSTER_NAME }, r.recovery!.phases!.totalSeconds]]);
+        assert.ok(r.recovery!.phases!.recoverySeconds! >= 120);
+    });
+
+    it("verified recovery across runs: not ready within this run, the alarm's repeat finds it past the deadline: 'not confirmed', told once", async () => {
+        fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0, 0]));
+        fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), false));
+        kube.serviceProxy = () => ({ status: 503, body: "no endpoints available" });
+        const e = env({ recoveryDeadlineMinutes: 5 });
+        const first = await handleNotification(JSON.stringify({ type: "OK_TO_FIRING" }), e, { clock, log: logger.log, credentials }) as FailoverResult;
+        assert.equal(first.recovery?.state, "watching");
+        clock.nowMs += 6 * 60_000;
+        fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0, 0]));
+        fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), false));
+        const repeat = await handleNotification(JSON.stringify({ type: "REPEAT" }), e, { clock, log: logger.log, credentials }) as FailoverResult;
+        assert.equal(repeat.operatorScaled, false);
+        assert.equal(repeat.recovery?.state, "not-confirmed");
+        await handleNotification(JSON.stringify({ type: "REPEAT" }), e, { clock, log: logger.log, credentials });
+        assert.deepEqual(fake.messages.map(m => m.title.replace(/^LogScale DR \S+: /, "")).filter(t => /recover/.test(t)), ["recovery NOT confirmed by the deadline"]);
+    });
+
     it("a wait is told on the incident's first notification, not at each of the alarm's repeats", async () => {
         fake.datapoints.set(MONITOR, series(clock.now(), [1, 0, 0]));
         fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), false));

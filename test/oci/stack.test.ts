@@ -329,7 +329,10 @@ describe("oci stack (mock engine)", function () {
                 [["secrets"], ["logscale"], ["get", "delete"]],
                 [["humioclusters"], ["logscale"], ["get"]],
                 [["secrets"], undefined, ["list"]],
+                [["services/proxy"], ["https:logscale:8080", "logscale"], ["get"]],
             ]);
+            const fn = raw(one(standby, T.fn));
+            assert.deepStrictEqual([fn.config.DR_RECOVERY_DEADLINE_MINUTES, Number(fn.config.DR_EXPECTED_FAILOVER_SECONDS) > 0], ["15", true]);
             assert.deepStrictEqual(raw(one(standby, T.roleBinding)).subjects.map((s: any) => s.name), [one(standby, T.dynamicGroup).id, one(standby, T.fn).id]);
         });
 
