@@ -64,6 +64,8 @@ export interface AzureFailoverFunctionArgs {
     recheckIntervalSeconds: number;
     /** Minutes between readiness runs; 0: no readiness function and no read role for it. */
     readinessIntervalMinutes: number;
+    recoveryDeadlineMinutes: number;
+    expectedFailoverSeconds: number;
     /** Optional https URL the function POSTs its messages for people to (secret). */
     notifyWebhookUrl?: pulumi.Input<string>;
 }
@@ -187,12 +189,14 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             description: `Failover function: scale ${args.settings.operatorDeployment} and delete the stale TLS secret in ${args.settings.namespace}`,
         }, child);
 
+        // Not only for the readiness schedule: after a failover the function reads LogScale's
+        // /api/v1/status through the Service proxy, a read this role covers in the one namespace.
         const readinessAssignments: authorization.RoleAssignment[] = [];
-        if (args.readinessIntervalMinutes > 0) {
+        {
             const readRole = new authorization.RoleDefinition(`${name}-aks-read-role`, {
                 scope: aksGroup,
                 roleName: pulumi.interpolate`logscale-dr readiness read (${args.clusterName}, ${args.location}, ${pulumi.getStack()})`,
-                description: "Read the HumioCluster (a custom resource) for the standby's readiness self-test, in one namespace.",
+                description: "Read the HumioCluster (a custom resource) for the readiness self-test and LogScale's status through the Service proxy after a failover, in one namespace.",
                 roleType: "CustomRole",
                 permissions: [{ actions: [], notActions: [], dataActions: [...AKS_READINESS_DATA_ACTIONS], notDataActions: [] }],
                 assignableScopes: [aksGroup],
@@ -202,7 +206,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
                 principalType: "ServicePrincipal",
                 roleDefinitionId: readRole.id,
                 scope: pulumi.output(args.aksClusterId).apply(id => namespaceScope(id, args.settings.namespace)),
-                description: `Readiness self-test: read the HumioCluster in ${args.settings.namespace}`,
+                description: `Readiness self-test and recovery check: read the HumioCluster and LogScale's status in ${args.settings.namespace}`,
             }, child));
         }
 
@@ -246,6 +250,8 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
                 identityClientId: clientId,
                 armEndpoint: ARM_PUBLIC_ENDPOINT,
                 clusterName: args.clusterName,
+                recoveryDeadlineMinutes: args.recoveryDeadlineMinutes,
+                expectedFailoverSeconds: args.expectedFailoverSeconds,
                 ...(notifyWebhookUrl === undefined ? {} : { notifyWebhookUrl }),
             }));
         const packageUrl = blob.url;

@@ -6,7 +6,7 @@ import type { StackConfig } from "../../config/load";
 import { ConfigError } from "../../config/errors";
 import { fallbackPeer, PeerOutputError, PeerStack, stackPeer } from "../dr/peer";
 import { warnSameChangePromotion } from "../dr/promotion";
-import { stackFailoverSettings } from "../dr/failover-settings";
+import { recoveryFollowUpSettings, stackFailoverSettings } from "../dr/failover-settings";
 import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
 import { pairRole, PairRole } from "../dr/role";
 import { clusterLayout, commonClusterArgs, LogScaleCluster } from "../logscale";
@@ -170,6 +170,7 @@ export async function deployAzure(cfg: StackConfig, peers: Peers): Promise<Stack
             recheckIntervalSeconds: cfg.failover.healthCheckIntervalSeconds,
             readinessIntervalMinutes: cfg.readinessIntervalMinutes,
             notifyWebhookUrl: cfg.notify.webhookUrl,
+            ...recoveryFollowUpSettings(cfg),
         }, { dependsOn: [logscale, steering] });
         // A child of the function: it serves only the function, and promotion removes both together.
         const readiness = new StandbyReadiness(`${c}-readiness`, {

@@ -78,10 +78,12 @@ export function failoverFunctionConfig(v: FailoverFunctionValues): OciFunctionCo
         secondaryWindowSeconds: SECONDARY_WINDOW_SECONDS,
         metricLookbackSeconds: metricLookbackSeconds(v.settings.preFailoverFailureSeconds),
         alarmRepeatSeconds: REPEAT_NOTIFICATION_SECONDS,
-        clusterName: v.clusterName,
-        notifyTopicId: v.notifyTopicId,
-        recoveryDeadlineMinutes: v.recoveryDeadlineMinutes,
-        expectedFailoverSeconds: v.expectedFailoverSeconds,
+        ...definedOnly({
+            clusterName: v.clusterName,
+            notifyTopicId: v.notifyTopicId,
+            recoveryDeadlineMinutes: v.recoveryDeadlineMinutes,
+            expectedFailoverSeconds: v.expectedFailoverSeconds,
+        }),
         settings: {
             namespace: v.settings.namespace,
             operatorDeployment: v.settings.operatorDeployment,
@@ -368,4 +370,8 @@ export function functionRbacRules(settings: Pick<StackFailoverSettings, "operato
         // LogScale's /api/v1/status after a failover; the proxy's name is scheme:name:port, the plain name covers clients that omit the scheme.
         { apiGroups: [""], resources: ["services/proxy"], resourceNames: [logscaleProxyTarget(settings.humioClusterName), settings.humioClusterName], verbs: ["get"] },
     ];
+}
+
+function definedOnly<T extends Record<string, unknown>>(o: T): Partial<T> {
+    return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,11 +1,14 @@
 import { systemClock } from "../core/clock";
-import { deliver, failoverNotifications, Notifier } from "../core/notify";
+import { deliver, failoverNotifications, Notifier, recoveryNotification } from "../core/notify";
+import { followUpRecovery, parseRecord, RECOVERY_ANNOTATION } from "../core/recovery";
+import { kubeRecoveryIo } from "../k8s/recovery-io";
 import { runFailover } from "../core/failover";
 import { jsonLogger } from "../core/log";
 import { DEFAULT_RETRY, errorMessage, withRetry } from "../core/retry";
 import { Clock, FailoverResult, Logger } from "../core/types";
 import { KubeClient } from "../k8s/client";
 import { trafficManagerApi } from "./arm";
+import { parseConnectionString, trackMetric } from "./appinsights";
 import { identityEndpointFromEnv, managedIdentityTokens } from "./identity";
 import { azurePlatform, DEGRADED_SINCE_ANNOTATION } from "./platform";
 import {
@@ -68,6 +71,8 @@ export interface InvocationDeps {
     random?: () => number;
     /** Where messages for people go; default: the log and notifyWebhookUrl (./notify.ts). */
     notifier?: (config: AzureFunctionConfig, log: Logger) => Notifier;
+    /** MeasuredFailoverSeconds; default: Application Insights ingestion from APPLICATIONINSIGHTS_CONNECTION_STRING. */
+    publishMeasured?: (name: string, value: number) => Promise<void>;
 }
 
 const SECONDARY_PROBE_TIMEOUT_MS = 5000;
@@ -135,11 +140,17 @@ export async function runRecheckTimer(deps: InvocationDeps): Promise<RecheckResu
         });
         k8s = client;
         const { namespace, operatorDeployment } = config.failover;
-        const pending = await withRetry(
-            () => client.getDeploymentAnnotation(namespace, operatorDeployment, DEGRADED_SINCE_ANNOTATION),
+        const read = (key: string) => withRetry(
+            () => client.getDeploymentAnnotation(namespace, operatorDeployment, key),
             { call: "k8s.getDeploymentAnnotation", policy: config.failover.retry ?? DEFAULT_RETRY, sleep: ms => deps.clock.sleep(ms), random: deps.random ?? Math.random, log },
         );
+        const [pending, recovery] = await Promise.all([read(DEGRADED_SINCE_ANNOTATION), read(RECOVERY_ANNOTATION)]);
         if (pending === undefined) {
+            const watched = parseRecord(recovery);
+            if (watched !== undefined && !("error" in watched) && watched.state === "watching") {
+                const message: FailoverMessage = { trigger: "recheck", receivedAt: new Date(deps.clock.now()).toISOString() };
+                return done("enqueued", `LogScale's recovery is being followed (${RECOVERY_ANNOTATION} says watching): recheck enqueued`, { message });
+            }
             return done("idle", `no holdoff pending (${DEGRADED_SINCE_ANNOTATION} is not set on ${namespace}/${operatorDeployment})`);
         }
         const message: FailoverMessage = { trigger: "recheck", receivedAt: new Date(deps.clock.now()).toISOString(), degradedSince: pending };
@@ -204,8 +215,31 @@ export async function runAzureFailover(deps: InvocationDeps, message?: FailoverM
             now: deps.clock.now,
             log,
         });
-        result = await runFailover(platform, k8s, { ...config.failover, waitBudgetSeconds: WAIT_BUDGET_SECONDS }, deps.clock, log,
+        const failover = await runFailover(platform, k8s, { ...config.failover, waitBudgetSeconds: WAIT_BUDGET_SECONDS }, deps.clock, log,
             { random: deps.random });
+        result = failover;
+        await notifyFailover(failover, config, message, deps, log);
+        // After the failover and its messages, within the same wait budget; the minute
+        // timer enqueues the next run while the record says "watching".
+        const cluster = config.clusterName ?? config.failover.humioClusterName;
+        const publish = deps.publishMeasured ?? ((name: string, value: number) => trackMetric(
+            parseConnectionString(deps.env.APPLICATIONINSIGHTS_CONNECTION_STRING),
+            { name, value, properties: { clusterName: cluster }, timeMs: deps.clock.now() },
+        ));
+        failover.recovery = await followUpRecovery(failover, kubeRecoveryIo(k8s, config.failover, seconds => publish("MeasuredFailoverSeconds", seconds)), {
+            clock: deps.clock,
+            log,
+            settings: {
+                recheckIntervalSeconds: config.failover.recheckIntervalSeconds,
+                untilMs: startedAtMs + WAIT_BUDGET_SECONDS * 1000,
+                recoveryDeadlineMinutes: config.recoveryDeadlineMinutes ?? 15,
+                expectedFailoverSeconds: config.expectedFailoverSeconds,
+            },
+            notify: async outcome => {
+                const m = recoveryNotification(outcome, cluster);
+                if (m) await deliver(peopleNotifier(deps.notifier, config, log), [m], log);
+            },
+        });
     } catch (err) {
         result = stop("error", "the invocation failed before a decision", errorMessage(err));
     } finally {
@@ -213,9 +247,6 @@ export async function runAzureFailover(deps: InvocationDeps, message?: FailoverM
     }
     if (result.decision !== "error" && startedAtMs > (memory.lastCleanRunStartedMs ?? -Infinity)) {
         memory.lastCleanRunStartedMs = startedAtMs;
-    }
-    if (result.decision !== "idle") {
-        await notifyFailover(result, config, message, deps, log);
     }
     return result;
 }

@@ -67,6 +67,10 @@ export const APP_SETTING = {
     clusterName: "LOGSCALE_DR_CLUSTER_NAME",
     /** Optional https URL the function POSTs its messages for people to (secret). */
     notifyWebhookUrl: "LOGSCALE_DR_NOTIFY_WEBHOOK_URL",
+    /** Minutes after the scale for LogScale to answer OK (default 15). */
+    recoveryDeadlineMinutes: "LOGSCALE_DR_RECOVERY_DEADLINE_MINUTES",
+    /** The model's failover total, compared with the measured one. */
+    expectedFailoverSeconds: "LOGSCALE_DR_EXPECTED_FAILOVER_SECONDS",
 } as const;
 
 export interface AzureFunctionConfig {
@@ -87,6 +91,8 @@ export interface AzureFunctionConfig {
     /** Names the standby in messages and on the StandbyReady metric; parseAppSettings defaults it to the HumioCluster's name. */
     clusterName?: string;
     notifyWebhookUrl?: string;
+    recoveryDeadlineMinutes?: number;
+    expectedFailoverSeconds?: number;
 }
 
 const ENDPOINT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/trafficManagerProfiles\/[^/]+\/externalEndpoints\/[^/]+$/i;
@@ -114,6 +120,12 @@ export function appSettingsFor(config: AzureFunctionConfig): Record<string, stri
     }
     if (config.notifyWebhookUrl !== undefined) {
         settings[APP_SETTING.notifyWebhookUrl] = config.notifyWebhookUrl;
+    }
+    if (config.recoveryDeadlineMinutes !== undefined) {
+        settings[APP_SETTING.recoveryDeadlineMinutes] = String(config.recoveryDeadlineMinutes);
+    }
+    if (config.expectedFailoverSeconds !== undefined) {
+        settings[APP_SETTING.expectedFailoverSeconds] = String(config.expectedFailoverSeconds);
     }
     if (config.secondaryAddress !== undefined) {
         settings[APP_SETTING.secondaryAddress] = config.secondaryAddress;
@@ -237,6 +249,12 @@ export function parseAppSettings(env: Record<string, string | undefined>): Azure
     }
     if (notifyWebhookUrl !== undefined) {
         config.notifyWebhookUrl = notifyWebhookUrl;
+    }
+    for (const [name, field, min, max] of [[APP_SETTING.recoveryDeadlineMinutes, "recoveryDeadlineMinutes", 1, 240], [APP_SETTING.expectedFailoverSeconds, "expectedFailoverSeconds", 1, 86400]] as const) {
+        const v = text(name, false);
+        if (v === undefined) continue;
+        if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) problems.push(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`);
+        else config[field] = Number(v);
     }
     if (problems.length > 0) {
         throw new Error(`invalid function app settings: ${problems.join("; ")}`);

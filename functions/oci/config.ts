@@ -237,10 +237,13 @@ export function fromFunctionEnv(env: Record<string, string | undefined>): OciFun
             dns: optionalUrl(CONFIG_ENV.dnsEndpoint, CARRIES.signed),
             telemetry: optionalUrl(CONFIG_ENV.telemetryEndpoint, CARRIES.signed),
             containerengine: optionalUrl(CONFIG_ENV.containerengineEndpoint, "the OKE bearer token is a request signed for this host"),
-            telemetryIngestion: optionalUrl(CONFIG_ENV.telemetryIngestionEndpoint, CARRIES.signed),
-            notification: optionalUrl(CONFIG_ENV.notificationEndpoint, CARRIES.signed),
         },
     };
+    // Present only when set, so a config survives toFunctionConfig -> fromFunctionEnv unchanged.
+    const telemetryIngestion = optionalUrl(CONFIG_ENV.telemetryIngestionEndpoint, CARRIES.signed);
+    if (telemetryIngestion !== undefined) cfg.endpoints!.telemetryIngestion = telemetryIngestion;
+    const notification = optionalUrl(CONFIG_ENV.notificationEndpoint, CARRIES.signed);
+    if (notification !== undefined) cfg.endpoints!.notification = notification;
     const clusterName = env[CONFIG_ENV.clusterName];
     if (clusterName !== undefined && clusterName !== "") {
         if (!/^[A-Za-z0-9._-]{1,100}$/.test(clusterName)) problems.push(`${CONFIG_ENV.clusterName}=${JSON.stringify(clusterName)} must be 1-100 letters, digits, '.', '_' or '-'`);

@@ -462,7 +462,7 @@ describe("azure stacks: bad input", function () {
         assert.match(messages(dns), /logscale-dr:manageGlobalDns.*the primary stack owns the Traffic Manager profile/);
         for (const run of [threshold, zone, dns]) assert.equal(ofType(run, "azure-native:resources:ResourceGroup").length, 0);
     });
-    it("notifyEmails and a secret webhook on the people's group; readinessIntervalMinutes 0: no timer, no readiness alerts, no read role", async () => {
+    it("notifyEmails and a secret webhook on the people's group; readinessIntervalMinutes 0: no timer, no readiness alerts (the read role stays: the recovery check needs it)", async () => {
         const primaryRun = await plan("primary", PRIMARY);
         const run = await plan("secondary", {
             ...STANDBY,
@@ -477,7 +477,7 @@ describe("azure stacks: bad input", function () {
         assert.ok(people.secretPaths.some(p => p.startsWith("webhookReceivers")), "the webhook URL stays secret");
         assert.deepEqual(run.resources.filter(r => r.type === "azure-native:monitor:MetricAlert").map(r => r.name), ["logscale-failover-alert"]);
         assert.equal(ofType(run, "azure-native:monitor:ScheduledQueryRule").length, 0);
-        assert.equal(run.resources.some(r => r.name === "logscale-failover-aks-read-role"), false);
+        assert.equal(run.resources.some(r => r.name === "logscale-failover-aks-read-role"), true);
         const blob = findResource(run, "azure-native:storage:Blob");
         assert.equal((blob.inputs.source as { archive: string[] }).archive.includes("readiness/function.json"), false);
         const app = findResource(run, "azure-native:web:WebApp");

@@ -151,9 +151,17 @@ const SPECS: Record<Cloud, CloudSpec> = {
                 ["oci:Identity/dynamicGroup:DynamicGroup", "logscale-failover-dynamic-group"],
                 ["kubernetes:rbac.authorization.k8s.io/v1:Role", "logscale-failover-role"],
                 ["kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "logscale-failover-role-binding"],
+                // People's channel and the readiness self-test serve only the function.
+                ["logscale:oci:PeopleChannel", "logscale-failover-people"],
+                ["oci:Ons/notificationTopic:NotificationTopic", "logscale-failover-people-topic"],
+                ["logscale:oci:StandbyReadiness", "logscale-failover-readiness"],
+                ["oci:ResourceScheduler/schedule:Schedule", "logscale-failover-readiness-schedule"],
+                ["oci:Identity/policy:Policy", "logscale-failover-readiness-schedule-policy"],
+                ["oci:Monitoring/alarm:Alarm", "logscale-failover-readiness-not-ready"],
+                ["oci:Monitoring/alarm:Alarm", "logscale-failover-readiness-absent"],
             ],
         },
-        failoverOutputs: ["failoverFunctionId", "failoverAlarmId", "failoverImage", "failoverHandlerBytes", "failoverImageContextBytes"],
+        failoverOutputs: ["failoverFunctionId", "failoverAlarmId", "failoverImage", "failoverHandlerBytes", "failoverImageContextBytes", "notifyTopicId", "readinessScheduleId"],
         dns: [
             ["oci:Dns/steeringPolicy:SteeringPolicy", "logscale-global-policy"],
             ["oci:Dns/steeringPolicyAttachment:SteeringPolicyAttachment", "logscale-global-attachment"],
