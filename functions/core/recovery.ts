@@ -159,7 +159,10 @@ export async function followRecovery(io: RecoveryIo, o: { clock: Clock; log: Log
         if (record.state !== "watching") return { ...describe(record), changed: false, detail: `recovery already ${record.state}` };
     }
     let detail = "not asked yet";
-    for (;;) {
+    // Bounded by count as well as by time: a clock that does not move (a stalled
+    // timer, a test double) must not turn the follow-up into a busy loop.
+    const maxPolls = Math.max(1, Math.ceil((o.untilMs - o.clock.now()) / 1000 / Math.max(1, o.recheckIntervalSeconds))) + 1;
+    for (let poll = 1; ; poll++) {
         const now = o.clock.now();
         try {
             const res = await io.logscaleStatus();
@@ -177,7 +180,7 @@ export async function followRecovery(io: RecoveryIo, o: { clock: Clock; log: Log
             return finish(record, `not ready by the deadline ${new Date(record.deadline).toISOString()}; last: ${detail}`);
         }
         const sleepMs = Math.min(o.recheckIntervalSeconds * 1000, record.deadline - now);
-        if (o.clock.now() + sleepMs > o.untilMs) {
+        if (o.clock.now() + sleepMs > o.untilMs || poll >= maxPolls) {
             o.log("info", "recovery.watching", { detail, deadline: new Date(record.deadline).toISOString() });
             return { ...describe(record), detail, changed: false, record };
         }

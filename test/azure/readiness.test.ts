@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as http from "http";
 import { DEFAULT_INGESTION_ENDPOINT, metricEnvelope, parseConnectionString, trackMetric } from "../../functions/azure/appinsights";
-import { alertMessage, runAzureFailover } from "../../functions/azure/handler";
+import { alertMessage, runAzureFailover, runRecheckTimer } from "../../functions/azure/handler";
 import { azureNotifier } from "../../functions/azure/notify";
 import { READINESS_ANNOTATION, ReadinessMemory, runAzureReadiness } from "../../functions/azure/readiness";
 import { AKS_AAD_SERVER_APP_ID, appSettingsFor, AzureFunctionConfig, parseAppSettings } from "../../functions/azure/settings";
@@ -298,5 +298,38 @@ describe("azure messages for people: the log and notifyWebhookUrl", () => {
         assert.deepEqual(decisions, ["failed-over", "failed-over"]);
         assert.deepEqual(eventsSeen[0], ["failover-started", "scaled"]);
         assert.deepEqual(eventsSeen[1], ["failover-started", "scaled"], "every message is still attempted");
+    });
+
+    it("verified recovery: the worker asks LogScale through the Service proxy; OK: 'recovered', MeasuredFailoverSeconds; the timer re-enqueues while watching", async () => {
+        const azure = await FakeAzure.start();
+        const kube = await FakeKubernetes.start({ tls: true, authorize: h => h === `Bearer token-for-${AKS_AAD_SERVER_APP_ID}` });
+        const received: string[] = [];
+        const hook = await startLocalServer((_req, res, raw) => { received.push(JSON.parse(raw).event); res.writeHead(200); res.end(); });
+        try {
+            azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+            standby(kube);
+            const env = {
+                IDENTITY_ENDPOINT: `${azure.url}/msi/token`, IDENTITY_HEADER: azure.identityHeader,
+                ...appSettingsFor({ ...baseConfig(kube.url, kube.caPem, azure.url), notifyWebhookUrl: `${hook.url}/hook`, expectedFailoverSeconds: 600 }),
+            };
+            let now = T0;
+            const clock = { now: () => now, sleep: async (ms: number) => { now += ms; } };
+            let ready = false;
+            kube.serviceProxy = (_ns, target) => (ready && target === "https:logscale:8080" ? { status: 200, body: '{"status":"OK"}' } : { status: 503, body: "no endpoints available" });
+            const measured: [string, number][] = [];
+            const deps = { env, clock, write: () => undefined, random: () => 0, publishMeasured: async (n: string, v: number) => { measured.push([n, v]); } };
+            const first = await runAzureFailover(deps, alertMessage(undefined, T0)) as FailoverResult;
+            assert.equal(first.decision, "failed-over");
+            assert.equal(first.recovery?.state, "watching", "not ready within the worker's budget");
+            assert.equal((await runRecheckTimer(deps)).decision, "enqueued", "the timer carries the follow-up on");
+            ready = true;
+            const second = await runAzureFailover(deps, { trigger: "recheck", receivedAt: new Date(now).toISOString() }) as FailoverResult;
+            assert.equal(second.recovery?.state, "recovered");
+            assert.deepEqual(measured.map(m => m[0]), ["MeasuredFailoverSeconds"]);
+            assert.equal(measured[0][1], second.recovery!.phases!.totalSeconds);
+            assert.deepEqual(received, ["failover-started", "scaled", "recovered"]);
+        } finally {
+            await Promise.all([azure.stop(), kube.stop(), hook.stop()]);
+        }
     });
 });
