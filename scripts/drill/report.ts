@@ -14,6 +14,8 @@ export interface DrillJson {
     invariants: Partial<Record<InvariantName, boolean>>;
     /** Beyond the contract: the model's timeline, the failovers counted and expected, and the verdict. */
     model: DrillOutcome["model"];
+    /** What the function's "recovered" message would report for the first failover. */
+    measured?: DrillOutcome["measured"];
     expectedFailovers: number;
     failovers: number;
     ok: boolean;
@@ -27,6 +29,7 @@ export function toJson(o: DrillOutcome): DrillJson {
         timeline: o.timeline,
         invariants: Object.fromEntries(Object.entries(o.invariants).map(([k, v]) => [k, v!.holds])) as Partial<Record<InvariantName, boolean>>,
         model: o.model,
+        measured: o.measured,
         expectedFailovers: o.expectedFailovers,
         failovers: o.failovers,
         ok: o.ok,
@@ -69,6 +72,15 @@ export function renderText(o: DrillOutcome): string {
         const model = o.model[p.key];
         const note = p.key === "totalS" ? `${mins(sim) || "no failover"}${sim === null ? "" : ` (model ${mins(model)})`}` : p.note(o);
         lines.push(`  ${p.label.padEnd(10)} ${secs(sim).padStart(10)} ${secs(model).padStart(9)}   ${note}`);
+    }
+    if (o.measured) {
+        const m = o.measured;
+        const v = (x: number | undefined) => (x === undefined ? "-" : `${x} s`);
+        lines.push("");
+        lines.push("Measured by the function (its \"recovered\" message; ends at LogScale ready, before the DNS TTL)");
+        lines.push(`  first failing -> decision ${v(m.detectionSeconds)}, decision -> scaled ${v(m.actSeconds)}, scaled -> DNS locked ${v(m.dnsLockSeconds)}, `
+            + `scaled -> LogScale ready ${v(m.recoverySeconds)}; total ${v(m.totalSeconds)} against ${m.expectedSeconds} s modelled`
+            + (m.totalSeconds === undefined ? "" : ` (${m.totalSeconds - m.expectedSeconds >= 0 ? "+" : ""}${m.totalSeconds - m.expectedSeconds} s)`));
     }
     lines.push("");
     lines.push("Events (t = outage start)");

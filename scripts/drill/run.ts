@@ -3,6 +3,9 @@
 // seed's phases) and the scenario's invariants.
 
 import { ExpectedFailoverSeconds, expectedFailoverSeconds } from "../../components/dr/rto";
+import { RECHECK_INTERVAL_SECONDS as OCI_RECHECK_INTERVAL_SECONDS } from "../../components/oci/failover";
+import { AWS_FAILOVER_DEFAULTS } from "../../functions/aws/env";
+import { phases, RecoveryPhases, startRecord } from "../../functions/core/recovery";
 import type { FailoverResult } from "../../functions/core/types";
 import { AwsSim } from "./aws";
 import { AzureSim } from "./azure";
@@ -37,6 +40,8 @@ export interface DrillOutcome {
     failovers: number;
     timeline: Timeline;
     model: ExpectedFailoverSeconds;
+    /** The first failover as the function's own follow-up measures and reports it (functions/core/recovery.ts). */
+    measured?: MeasuredFailover;
     invariants: Partial<Record<InvariantName, InvariantCheck>>;
     /** failedOver as expected, the expected number of failovers, and every invariant holds. */
     ok: boolean;
@@ -48,6 +53,9 @@ export interface DrillOutcome {
     /** Seconds since the start of the simulation at t0, for rendering times relative to the outage. */
     t0Ms: number;
 }
+
+/** The function's measured phases, and the model's total up to LogScale ready it compares them with. */
+export type MeasuredFailover = RecoveryPhases & { expectedSeconds: number };
 
 export class ScenarioNotApplicable extends Error {
     constructor(message: string) {
@@ -134,6 +142,7 @@ export async function runDrill(settings: DrillSettings, scenarioName: ScenarioNa
         failovers: scaleUps.length,
         timeline: timeline(world, settings),
         model,
+        measured: measuredByFunction(world, settings, model),
         invariants,
         ok: ok && crashes.length === 0,
         events: world.events,
@@ -148,6 +157,38 @@ export async function runDrill(settings: DrillSettings, scenarioName: ScenarioNa
 }
 
 const round = (ms: number) => Math.round(ms / 100) / 10;
+
+/** The seconds between two polls of LogScale's status after a scale, per cloud (the function's recheck interval). */
+export function recoveryPollSeconds(settings: DrillSettings): number {
+    switch (settings.cloud) {
+        case "aws": return AWS_FAILOVER_DEFAULTS.recheckIntervalSeconds;
+        case "azure": return settings.healthCheckIntervalSeconds;
+        case "oci": return OCI_RECHECK_INTERVAL_SECONDS;
+    }
+}
+
+/**
+ * What the function's own follow-up reports for the first failover: the
+ * acting run's timestamps, LogScale ready at the first status poll after the
+ * simulated cluster serves, through the same pure phases() the function uses.
+ * Undefined without a failover.
+ */
+export function measuredByFunction(world: World, settings: DrillSettings, model: ExpectedFailoverSeconds): MeasuredFailover | undefined {
+    const first = world.kube.functionScaleUps()[0];
+    if (!first) return undefined;
+    const acting = world.invocations.find(i => i.result?.decision === "failed-over" && (i.result as FailoverResult).operatorScaled
+        && (i.result as FailoverResult).timeline?.scaledAt !== undefined);
+    if (!acting) return undefined;
+    const result = acting.result as FailoverResult;
+    const record = startRecord(result, 15, Math.round(model.totalS - model.dnsS));
+    if (!record) return undefined;
+    const servedMs = world.serviceReady.get(first.atMs);
+    const pollMs = recoveryPollSeconds(settings) * 1000;
+    const fromMs = acting.endedMs ?? record.scaled;
+    const seenMs = servedMs === undefined ? undefined : fromMs + Math.max(0, Math.ceil((servedMs - fromMs) / pollMs)) * pollMs;
+    const p = phases({ ...record, ready: seenMs, state: seenMs === undefined ? "watching" : "recovered" });
+    return { ...p, expectedSeconds: record.expectedSeconds ?? 0 };
+}
 
 /**
  * The first failover's phases, measured: outage start (of the outage in

@@ -65,6 +65,21 @@ describe("failover drill (real core and adapters' decisions on a simulated clock
         }
     });
 
+    it("reports what the function's follow-up measures beside the model: LogScale ready at the first status poll after it serves", async () => {
+        for (const cloud of CLOUDS) {
+            const o = await runDrill(defaults(cloud), "region-outage");
+            const m = o.measured!;
+            assert.ok(m, `${cloud}: a failover has a measurement`);
+            assert.equal(m.expectedSeconds, Math.round(o.model.totalS - o.model.dnsS), cloud);
+            // The function sees LogScale at its next poll: never before the simulated cluster serves, at most one poll later.
+            assert.ok(m.recoverySeconds! >= o.timeline.recoveryS! && m.recoverySeconds! <= o.timeline.recoveryS! + o.timeline.functionS! + 31, `${cloud}: ${m.recoverySeconds} vs ${o.timeline.recoveryS}`);
+            assert.equal(m.totalSeconds, (m.detectionSeconds ?? 0) + m.actSeconds! + m.recoverySeconds!, cloud);
+            assert.deepEqual(toJson(o).measured, m);
+        }
+        const none = await runDrill(defaults("aws"), "short-outage");
+        assert.equal(none.measured, undefined, "no failover, nothing measured");
+    });
+
     it("secondary-unhealthy: the gate delays the failover until the standby is reachable again, and does not drop it", async () => {
         for (const cloud of CLOUDS) {
             const o = await runDrill(defaults(cloud), "secondary-unhealthy");
