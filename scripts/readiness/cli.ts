@@ -15,7 +15,7 @@ export const USAGE = [
     "usage: npm run readiness -- --stack <secondary stack> [--offline [--set <key>=<value> ...] [--set-secondary <key>=<value> ...]] [--json]",
     "",
     "  --stack <name>              the standby stack of the pair; its primaryStack names the primary",
-    "  (default)                   the live pair: stack outputs, both clusters and the cloud (AWS), and a probe Job on the standby",
+    "  (default)                   the live pair: stack outputs, both clusters and the cloud (AWS, Azure, OCI), and a probe Job on the standby",
     "  --offline                   check the offline plans of both stacks (version parity, encryption key, recover-from); no cloud",
     "  --set <key>=<value>         config override for both stacks, as in npm run plan",
     "  --set-secondary <key>=<v>   config override for the secondary stack alone",
@@ -71,7 +71,7 @@ export interface Io {
     validate?: Validate;
     stdout?: (s: string) => void;
     stderr?: (s: string) => void;
-    /** What the live mode reads and acts on; default: the Automation API, kubeconfigs and the cloud's SDK. */
+    /** What the live mode reads and acts on; default: the Automation API, kubeconfigs and the cloud's adapter (./clouds.ts). */
     live?: (primaryStack: string, secondaryStack: string) => Promise<LiveInput>;
 }
 

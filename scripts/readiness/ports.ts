@@ -1,7 +1,8 @@
 // What the live readiness checks need from the world, one read per method,
 // so every check runs unchanged against fakes over real HTTP. The live
-// implementations: ./kube.ts (a cluster's API server), ./aws.ts (the pair's
-// AWS APIs), ./stacks.ts (the stacks' outputs through the Automation API).
+// implementations: ./kube.ts (a cluster's API server), ./aws.ts, ./azure.ts
+// and ./oci.ts (the pair's cloud APIs, chosen in ./clouds.ts), ./stacks.ts
+// (the stacks' outputs through the Automation API).
 
 import { EnvVar } from "./job";
 

@@ -1,11 +1,12 @@
 // The live wiring: both stacks' outputs through the Pulumi Automation API
 // (LocalWorkspace over this project, with the credentials `pulumi up` uses),
-// each cluster through its stack's kubeconfig output, the cloud through its
-// SDK. Not exercised by the tests (no Pulumi backend or cloud here); every
-// port it builds is.
+// each cluster through its stack's kubeconfig output, the cloud through the
+// adapter its `cloud` output selects (./clouds.ts). AutomationStacks is not
+// exercised by the tests (no Pulumi backend here); liveInput and every port
+// it builds are.
 
 import { randomUUID } from "crypto";
-import { AwsCloud, awsNamesFromOutputs } from "./aws";
+import { CloudDeps, cloudPort } from "./clouds";
 import { connectionFromKubeconfig, HttpCluster } from "./kube";
 import { LiveInput } from "./live";
 import { OutputValue, realClock, StacksPort } from "./ports";
@@ -20,7 +21,7 @@ export class AutomationStacks implements StacksPort {
     }
 }
 
-export async function liveInput(stacks: StacksPort, primaryStack: string, secondaryStack: string): Promise<LiveInput> {
+export async function liveInput(stacks: StacksPort, primaryStack: string, secondaryStack: string, clouds: CloudDeps = {}): Promise<LiveInput> {
     const outputs = { primary: await stacks.outputs(primaryStack), secondary: await stacks.outputs(secondaryStack) };
     const cluster = (side: "primary" | "secondary") => {
         const kc = outputs[side].kubeconfig?.value;
@@ -28,12 +29,10 @@ export async function liveInput(stacks: StacksPort, primaryStack: string, second
         return new HttpCluster(connectionFromKubeconfig(kc));
     };
     const plain = Object.fromEntries(Object.entries(outputs.secondary).filter(([, v]) => !v.secret).map(([k, v]) => [k, v.value]));
-    const cloud = plain.cloud;
-    if (cloud !== "aws") throw new Error(`the live checks are wired for AWS pairs; "${secondaryStack}" is ${String(cloud)}: run with --offline`);
+    const clusters = { primary: cluster("primary"), secondary: cluster("secondary") };
     return {
-        primaryStack, secondaryStack, outputs,
-        clusters: { primary: cluster("primary"), secondary: cluster("secondary") },
-        cloud: new AwsCloud(awsNamesFromOutputs(plain)),
+        primaryStack, secondaryStack, outputs, clusters,
+        cloud: cloudPort(plain, clusters.secondary, secondaryStack, clouds),
         clock: realClock,
         runId: randomUUID(),
     };

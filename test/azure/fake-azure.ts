@@ -11,6 +11,9 @@
  *        issued for the ARM resource, 404 for unknown endpoints, 400 for other
  *        api-versions. PATCH merges properties (endpointStatus); a Disabled
  *        endpoint reports endpointMonitorStatus Disabled, as Traffic Manager does.
+ *   GET  /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Insights/
+ *        metricAlerts/{name}?api-version=2018-03-01
+ *        ARM "Metric Alerts - Get" for alerts put with putMetricAlert (same token rule).
  *
  *   fake.fault({ method: "PATCH", path: "/externalEndpoints/", times: 2, status: 503 })
  *   fake.fault({ path: "/msi/token", reset: true })
@@ -46,12 +49,14 @@ export interface EndpointRecord {
 }
 
 export const FAKE_ARM_API_VERSION = "2022-04-01";
+export const FAKE_METRIC_ALERTS_API_VERSION = "2018-03-01";
 
 export class FakeAzure {
     readonly requests: AzureRequest[] = [];
     url = "";
     readonly identityHeader = "fake-identity-header-secret";
     private readonly endpoints = new Map<string, EndpointRecord>();
+    private readonly metricAlerts = new Map<string, { enabled: boolean }>();
     private readonly faults: (AzureFault & { left: number })[] = [];
     private server!: LocalServer;
 
@@ -79,6 +84,18 @@ export class FakeAzure {
             priority: 1,
             ...record,
         });
+    }
+
+    putMetricAlert(id: string, alert: { enabled: boolean }): void {
+        this.metricAlerts.set(id.toLowerCase(), alert);
+    }
+
+    metricAlert(id: string): { enabled: boolean } | undefined {
+        return this.metricAlerts.get(id.toLowerCase());
+    }
+
+    deleteEndpoint(id: string): void {
+        this.endpoints.delete(id.toLowerCase());
     }
 
     endpoint(id: string): EndpointRecord | undefined {
@@ -162,6 +179,10 @@ export class FakeAzure {
             answer(401, { error: { code: "AuthenticationFailed", message: "bad or missing ARM token" } });
             return;
         }
+        if (/\/providers\/Microsoft\.Insights\/metricAlerts\/[^/]+$/i.test(r.path)) {
+            this.metricAlertGet(r, answer);
+            return;
+        }
         if (!/\/providers\/Microsoft\.Network\/trafficmanagerprofiles\/[^/]+\/externalEndpoints\/[^/]+$/i.test(r.path)) {
             answer(404, { error: { code: "InvalidResourceType", message: `no route ${r.path}` } });
             return;
@@ -195,6 +216,29 @@ export class FakeAzure {
             name,
             type: "Microsoft.Network/trafficManagerProfiles/externalEndpoints",
             properties: { ...ep },
+        });
+    }
+
+    private metricAlertGet(r: AzureRequest, answer: (s: number, p: unknown) => void): void {
+        if (r.method !== "GET") {
+            answer(405, { error: { code: "MethodNotAllowed", message: r.method } });
+            return;
+        }
+        if (r.query["api-version"] !== FAKE_METRIC_ALERTS_API_VERSION) {
+            answer(400, { error: { code: "InvalidApiVersionParameter", message: `api-version ${r.query["api-version"]}` } });
+            return;
+        }
+        const alert = this.metricAlerts.get(r.path.toLowerCase());
+        if (!alert) {
+            answer(404, { error: { code: "ResourceNotFound", message: `metric alert ${r.path} not found` } });
+            return;
+        }
+        answer(200, {
+            id: r.path,
+            name: r.path.split("/").pop(),
+            type: "Microsoft.Insights/metricAlerts",
+            location: "global",
+            properties: { enabled: alert.enabled, severity: 1, evaluationFrequency: "PT1M", windowSize: "PT1M" },
         });
     }
 }

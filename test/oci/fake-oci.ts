@@ -8,6 +8,7 @@
  *   GET     /20180501/pingProbeResults/{id}        Health Checks (the secondary's TCP monitor)
  *   POST    /20180401/metrics                      Monitoring PostMetricData (telemetry-ingestion)
  *   POST    /20181201/topics/{id}/messages         Notifications PublishMessage
+ *   GET     /20180401/alarms/{id}                  Monitoring (the failover alarm, for readiness)
  *
  * State is set directly (policies, datapoints, probe results); faults answer a
  * status for matching requests; every request is recorded.
@@ -54,6 +55,8 @@ export class FakeOci {
     readonly messages: { topicId: string; title: string; body: string; messageType?: string }[] = [];
     /** Topics PublishMessage accepts. */
     readonly topics = new Set<string>();
+    /** GetAlarm answers per alarm OCID. */
+    readonly alarms = new Map<string, { displayName: string; isEnabled: boolean; lifecycleState?: string }>();
     private faults: (OciFault & { left: number })[] = [];
     private server!: LocalServer;
     url = "";
@@ -170,6 +173,13 @@ export class FakeOci {
             const monitor = /resourceId = "([^"]+)"/.exec(b.query ?? "")?.[1];
             const points = monitor ? this.datapoints.get(monitor) : undefined;
             return answer(200, points ? [{ namespace: "oci_healthchecks", name: "HTTP.isHealthy", dimensions: { resourceId: monitor }, aggregatedDatapoints: points }] : []);
+        }
+        const alarmMatch = /^\/20180401\/alarms\/([^/]+)$/.exec(url.pathname);
+        if (alarmMatch && req.method === "GET") {
+            const id = decodeURIComponent(alarmMatch[1]);
+            const a = this.alarms.get(id);
+            if (!a) return answer(404, { code: "NotAuthorizedOrNotFound", message: "no such alarm" });
+            return answer(200, { id, lifecycleState: "ACTIVE", severity: "CRITICAL", ...a });
         }
         const probeMatch = /^\/20180501\/(ping|http)ProbeResults\/([^/]+)$/.exec(url.pathname);
         if (probeMatch && req.method === "GET") {

@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import * as path from "path";
 import { LOCKED_FQDN } from "../../functions/aws/platform";
 import { AwsCloud, awsNamesFromOutputs } from "../../scripts/readiness/aws";
 import { main } from "../../scripts/readiness/cli";
@@ -8,20 +7,9 @@ import { LiveInput } from "../../scripts/readiness/live";
 import { OutputValue } from "../../scripts/readiness/ports";
 import { FakeKubernetes, JobOutcome } from "../support/fake-k8s";
 import { FakeAwsReadiness } from "./fake-aws";
+import { check, DIR, Doc, IMAGE, LIVE_CHECKS, out, PROBE_OK, S, VirtualClock } from "./live-pair";
 
-const DIR = path.resolve(__dirname, "..", "..");
 const KEY = "s3-encryption-key-that-must-never-be-printed-0123456789abcdef";
-const IMAGE = "humio/humio-core:1.252.1";
-const S = 1000;
-
-class VirtualClock {
-    t = 0;
-    now() { return this.t; }
-    async sleep(ms: number) { this.t += ms; }
-}
-
-const out = (o: Record<string, unknown>, secret: string[] = []): Record<string, OutputValue> =>
-    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, { value: v, secret: secret.includes(k) }]));
 
 interface Pair {
     kube: { primary: FakeKubernetes; secondary: FakeKubernetes };
@@ -49,7 +37,7 @@ async function pair(): Promise<Pair> {
     kube.primary.putDeployment("logging", "humio-operator", { replicas: 1, labels: { "helm.sh/chart": "humio-operator-0.34.1" } });
     kube.secondary.putDeployment("logging", "humio-operator", { replicas: 0, labels: { "helm.sh/chart": "humio-operator-0.34.1" } });
     kube.secondary.putSecret("logging", "logscale-env-secrets", { data: { S3_RECOVER_FROM_ENCRYPTION_KEY: Buffer.from(KEY).toString("base64") } });
-    kube.secondary.jobRunner = () => ({ result: "succeeded", afterGets: 3, log: "LOGSCALE-DR-PROBE ok objects=4 newest=globalsnapshots/globalsnapshot-1736942400000.json\n" });
+    kube.secondary.jobRunner = () => ({ result: "succeeded", afterGets: 3, log: PROBE_OK });
     const aws = await FakeAwsReadiness.start({
         healthCheckFqdn: { "hc-primary": "logscale-us-west-2.example.com" },
         records: [
@@ -79,20 +67,12 @@ async function pair(): Promise<Pair> {
     };
 }
 
-type Doc = { mode: string; checks: Array<{ name: string; verdict: string; reason: string }>; skipped: Array<{ name: string; reason: string }> };
-
 async function run(p: Pair, json = true): Promise<{ code: number; out: string; err: string; doc?: Doc }> {
     let o = "";
     let e = "";
     const code = await main(["--stack", "secondary", ...(json ? ["--json"] : [])], { dir: DIR, live: async () => p.input(), stdout: s => { o += s; }, stderr: s => { e += s; } });
     return { code, out: o, err: e, doc: json && o ? JSON.parse(o) as Doc : undefined };
 }
-
-const check = (d: Doc | undefined, name: string) => {
-    const c = d?.checks.find(x => x.name === name);
-    assert.ok(c, `no check ${name} in ${JSON.stringify(d)}`);
-    return c;
-};
 
 describe("npm run readiness (live pair, over fakes: Kubernetes API, Route 53, CloudWatch, SSM)", function () {
     this.timeout(30_000);
@@ -103,9 +83,7 @@ describe("npm run readiness (live pair, over fakes: Kubernetes API, Route 53, Cl
     it("all pass: every check, the probe Job created, waited for, read and deleted; the key never printed", async () => {
         const r = await run(p);
         assert.strictEqual(r.code, 0, r.out + r.err);
-        assert.deepStrictEqual(r.doc!.checks.map(c => c.name), [
-            "logscale-version", "humio-operator-version", "strimzi-version", "kafka-version", "encryption-key", "recover-from",
-            "operator", "dns-lock", "dns-targets", "alarm", "self-test", "recovery-path"]);
+        assert.deepStrictEqual(r.doc!.checks.map(c => c.name), LIVE_CHECKS);
         assert.ok(r.doc!.checks.every(c => c.verdict === "pass"), r.out);
         assert.deepStrictEqual(r.doc!.skipped, []);
         assert.match(check(r.doc, "recovery-path").reason, /objects=4 newest=globalsnapshots\/globalsnapshot-1736942400000\.json/);
