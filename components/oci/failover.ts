@@ -10,7 +10,7 @@ import { buildContextFiles, serializeHandler, writeBuildContext } from "./bundle
 import { functionMatchingRule, functionPolicyStatements, functionsServiceStatements, onsInvokeStatements, registryPushStatements } from "./iam";
 import { ociNames } from "./names";
 import { PeopleChannel, StandbyReadiness } from "./readiness";
-import { logscaleProxyTarget } from "../../functions/k8s/recovery-io";
+import { logscaleProxyTarget, logscaleStatusServiceName } from "../../functions/k8s/recovery-io";
 import { READINESS_METRIC } from "../../functions/oci/readiness";
 import { RegistryLoginReady } from "./registry-ready";
 
@@ -368,7 +368,7 @@ export function functionRbacRules(settings: Pick<StackFailoverSettings, "operato
         // list cannot be limited by name; the client asks for PartialObjectMetadataList.
         { apiGroups: [""], resources: ["secrets"], verbs: ["list"] },
         // LogScale's /api/v1/status after a failover; the proxy's name is scheme:name:port, the plain name covers clients that omit the scheme.
-        { apiGroups: [""], resources: ["services/proxy"], resourceNames: [logscaleProxyTarget(settings.humioClusterName), settings.humioClusterName], verbs: ["get"] },
+        { apiGroups: [""], resources: ["services/proxy"], resourceNames: [logscaleProxyTarget(settings.humioClusterName), logscaleStatusServiceName(settings.humioClusterName)], verbs: ["get"] },
     ];
 }
 

@@ -135,7 +135,7 @@ export function readinessNotification(result: ReadinessResult, previousReady: bo
             subject: clip(`LogScale DR ${cluster}: standby NOT ready (${failed.map(c => c.name).join(", ")})`),
             text: `The standby ${cluster} could not take over right now. Failing checks:\n` +
                 failed.map(c => `- ${c.name}: ${c.reason}`).join("\n") +
-                "\nSee \"When readiness fails\" in docs/aws.md for what each check needs.",
+                "\nSee \"When readiness fails\" in your cloud's page (docs/aws.md, docs/azure.md, docs/oci.md) for what each check needs.",
             result,
         };
     }

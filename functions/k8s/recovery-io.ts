@@ -2,15 +2,16 @@ import { RECOVERY_ANNOTATION, RecoveryIo } from "../core/recovery";
 import { KubeClient } from "./client";
 
 /**
- * humio-operator's Service for a HumioCluster carries the cluster's name and
- * serves LogScale on 8080, over TLS when the cluster has TLS on (ours does:
- * components/logscale/spec.ts).
+ * The Service the Gateway's UI route sends users to (components/logscale/names.ts
+ * uiServiceName: our own, so its name does not depend on the operator's naming;
+ * on a standby it selects the pods that recover). LogScale serves TLS itself on 8080.
  */
 export const LOGSCALE_SERVICE = { scheme: "https", port: 8080 } as const;
+export const logscaleStatusServiceName = (humioClusterName: string) => `${humioClusterName}-ui-cip`;
 
 /** The proxy names the Service as scheme:name:port; RBAC on services/proxy sees that whole string as the name. */
 export function logscaleProxyTarget(humioClusterName: string): string {
-    return `${LOGSCALE_SERVICE.scheme}:${humioClusterName}:${LOGSCALE_SERVICE.port}`;
+    return `${LOGSCALE_SERVICE.scheme}:${logscaleStatusServiceName(humioClusterName)}:${LOGSCALE_SERVICE.port}`;
 }
 
 /** The recovery follow-up's Kubernetes half, the same on every cloud: the record annotation and LogScale's status through the Service proxy. */
@@ -19,7 +20,7 @@ export function kubeRecoveryIo(k8s: Pick<KubeClient, "getDeploymentAnnotation" |
     return {
         readRecord: () => k8s.getDeploymentAnnotation(s.namespace, s.operatorDeployment, RECOVERY_ANNOTATION),
         writeRecord: value => k8s.annotateDeployment(s.namespace, s.operatorDeployment, { [RECOVERY_ANNOTATION]: value }),
-        logscaleStatus: () => k8s.serviceProxyGet(s.namespace, { ...LOGSCALE_SERVICE, name: s.humioClusterName }, "/api/v1/status"),
+        logscaleStatus: () => k8s.serviceProxyGet(s.namespace, { ...LOGSCALE_SERVICE, name: logscaleStatusServiceName(s.humioClusterName) }, "/api/v1/status"),
         publishMeasured,
     };
 }

@@ -315,7 +315,7 @@ describe("azure messages for people: the log and notifyWebhookUrl", () => {
             let now = T0;
             const clock = { now: () => now, sleep: async (ms: number) => { now += ms; } };
             let ready = false;
-            kube.serviceProxy = (_ns, target) => (ready && target === "https:logscale:8080" ? { status: 200, body: '{"status":"OK"}' } : { status: 503, body: "no endpoints available" });
+            kube.serviceProxy = (_ns, target) => (ready && target === "https:logscale-ui-cip:8080" ? { status: 200, body: '{"status":"OK"}' } : { status: 503, body: "no endpoints available" });
             const measured: [string, number][] = [];
             const deps = { env, clock, write: () => undefined, random: () => 0, publishMeasured: async (n: string, v: number) => { measured.push([n, v]); } };
             const first = await runAzureFailover(deps, alertMessage(undefined, T0)) as FailoverResult;

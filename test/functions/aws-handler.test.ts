@@ -218,7 +218,7 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
             const result = await promise;
             assert.strictEqual(result.decision, "failed-over", result.reason);
             assert.strictEqual(result.recovery?.state, "recovered", JSON.stringify(result.recovery));
-            assert.deepStrictEqual(new Set(asked), new Set(["logging https:logscale:8080 /api/v1/status"]));
+            assert.deepStrictEqual(new Set(asked), new Set(["logging https:logscale-ui-cip:8080 /api/v1/status"]));
             const p = result.recovery!.phases!;
             assert.strictEqual(p.detectionSeconds, 240, "from the HealthCheckStatus streak at the decision");
             assert.ok(p.recoverySeconds! >= 200 && p.recoverySeconds! <= 230, String(p.recoverySeconds));

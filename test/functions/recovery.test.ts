@@ -4,6 +4,7 @@ import { followRecovery, parseRecord, phases, RECOVERY_ANNOTATION, startRecord }
 import { FailoverResult } from "../../functions/core/types";
 import { KubeClient } from "../../functions/k8s/client";
 import { kubeRecoveryIo, logscaleProxyTarget } from "../../functions/k8s/recovery-io";
+import { LOGSCALE_PORT, uiServiceName } from "../../components/logscale/names";
 import { FakeKubernetes } from "../support/fake-k8s";
 import { FakeClock, memoryLogger } from "./fakes";
 
@@ -114,6 +115,10 @@ describe("verified recovery: LogScale's status through the Service proxy, measur
         assert.equal(out.state, "none");
         assert.match(out.detail, /not JSON/);
         assert.equal((kube.deployment(NS, OPERATOR)!.metadata.annotations as Record<string, string>)[RECOVERY_ANNOTATION], "{bad");
+    });
+
+    it("asks the Service the Gateway's UI route uses (components/logscale/names.ts), by the proxy's scheme:name:port", () => {
+        assert.equal(logscaleProxyTarget("logscale"), `https:${uiServiceName("logscale")}:${LOGSCALE_PORT}`);
     });
 
     it("startRecord: only a run that scaled starts one; without a failing streak the total counts from the decision", () => {

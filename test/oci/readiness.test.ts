@@ -178,7 +178,7 @@ describe("OCI readiness self-test and people's messages (fake OCI APIs and fake 
         fake.datapoints.set(MONITOR, series(clock.now(), [0, 0, 0, 0, 0]));
         fake.httpProbeResults.set(MONITOR, httpProbes(clock.now(), false));
         const readyAt = clock.now() + 120_000;
-        kube.serviceProxy = (_ns, target) => (target === "https:logscale:8080" && clock.now() >= readyAt
+        kube.serviceProxy = (_ns, target) => (target === "https:logscale-ui-cip:8080" && clock.now() >= readyAt
             ? { status: 200, body: '{"status":"OK","version":"1.252.1"}' } : { status: 503, body: "no endpoints available" });
         const e = env({ expectedFailoverSeconds: 400, settings: { ...config().settings, waitBudgetSeconds: 240 } });
         const r = await handleNotification(JSON.stringify({ type: "OK_TO_FIRING" }), e, { clock, log: logger.log, credentials }) as FailoverResult;

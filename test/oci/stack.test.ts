@@ -329,7 +329,7 @@ describe("oci stack (mock engine)", function () {
                 [["secrets"], ["logscale"], ["get", "delete"]],
                 [["humioclusters"], ["logscale"], ["get"]],
                 [["secrets"], undefined, ["list"]],
-                [["services/proxy"], ["https:logscale:8080", "logscale"], ["get"]],
+                [["services/proxy"], ["https:logscale-ui-cip:8080", "logscale-ui-cip"], ["get"]],
             ]);
             const fn = raw(one(standby, T.fn));
             assert.deepStrictEqual([fn.config.DR_RECOVERY_DEADLINE_MINUTES, Number(fn.config.DR_EXPECTED_FAILOVER_SECONDS) > 0], ["15", true]);
