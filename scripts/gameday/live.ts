@@ -2,6 +2,7 @@
 // outputs and clusters the pre-flight checks), and from it the route outage
 // on the primary and the observer of the pair.
 
+import { KubeConnection } from "../../functions/k8s/http";
 import { connectionFromKubeconfig } from "../readiness/kube";
 import { LiveInput } from "../readiness/live";
 import { OutputValue } from "../readiness/ports";
@@ -22,9 +23,9 @@ export interface LivePair {
 const plain = (o: Record<string, OutputValue>) => Object.fromEntries(Object.entries(o).filter(([, v]) => !v.secret).map(([k, v]) => [k, v.value]));
 
 /** Connections come from the kubeconfig outputs unless given (tests give the fakes'). */
-export function awsLivePair(readiness: LiveInput, o: Omit<AwsObserverOptions, "clock"> & { connections?: { primary: ReturnType<typeof connectionFromKubeconfig>; secondary: ReturnType<typeof connectionFromKubeconfig> } } = {}): LivePair {
+export function awsLivePair(readiness: LiveInput, o: Omit<AwsObserverOptions, "clock"> & { connections?: { primary: KubeConnection; secondary: KubeConnection } } = {}): LivePair {
     const { primary, secondary } = readiness.outputs;
-    const conn = (side: "primary" | "secondary") => {
+    const conn = (side: "primary" | "secondary"): KubeConnection => {
         const kc = readiness.outputs[side].kubeconfig?.value;
         if (typeof kc !== "string") throw new Error(`stack "${side === "primary" ? readiness.primaryStack : readiness.secondaryStack}" has no kubeconfig output`);
         return connectionFromKubeconfig(kc);

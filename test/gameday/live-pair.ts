@@ -1,7 +1,8 @@
 // An AWS pair behind real local fakes for the live gameday: FakeKubernetes
 // for each cluster (with the primary's HTTPRoutes and the standby's service
-// proxy), the AWS fake for Route 53, CloudWatch and SSM, and a UDP DNS fake
-// for the zone's name servers. PlayedWorld plays what AWS and the failover
+// proxy), the AWS fake for Route 53, CloudWatch and SSM, and two UDP DNS
+// fakes: a recursive resolver whose cached answer for the global name stays
+// on the primary, and the zone's name server, whose answer moves. PlayedWorld plays what AWS and the failover
 // function would do, after every tick of a virtual clock, from what the
 // gameday did to the fakes (a detached route is an outage).
 import { httpRouteResources } from "../../components/logscale/gateway";
@@ -46,7 +47,7 @@ export class PlayedClock {
 export interface FakePair {
     kube: { primary: FakeKubernetes; secondary: FakeKubernetes };
     aws: FakeAwsReadiness;
-    dns: FakeDns;
+    dns: { recursive: FakeDns; authoritative: FakeDns };
     clock: PlayedClock;
     outputs: { primary: Record<string, OutputValue>; secondary: Record<string, OutputValue> };
     clientOptions: AwsClientOptions;
@@ -94,12 +95,14 @@ export async function fakePair(o: WorldOptions = {}): Promise<FakePair> {
         checkerStatus: { "hc-primary": Array(8).fill(OK) },
         hostedZones: { ZFAKE: { name: "example.com.", nameServers: ["ns-1.fake-dns.test", "ns-2.fake-dns.test"] } },
     });
-    const dns = await FakeDns.start();
-    dns.set("ns-1.fake-dns.test", ["127.0.0.1"]);
-    dns.set("ns-2.fake-dns.test", ["127.0.0.1"]);
-    dns.set("primary-nlb.elb.test", IPS.primary);
-    dns.set("secondary-nlb.elb.test", IPS.secondary);
-    dns.set("logscale.example.com", IPS.primary);
+    const dns = { recursive: await FakeDns.start(), authoritative: await FakeDns.start() };
+    dns.recursive.set("ns-1.fake-dns.test", ["127.0.0.1"]);
+    dns.recursive.set("ns-2.fake-dns.test", ["127.0.0.1"]);
+    dns.recursive.set("primary-nlb.elb.test", IPS.primary);
+    dns.recursive.set("secondary-nlb.elb.test", IPS.secondary);
+    // A cache within the TTL: what a recursive resolver would still say after Route 53 switched.
+    dns.recursive.set("logscale.example.com", IPS.primary);
+    dns.authoritative.set("logscale.example.com", IPS.primary);
 
     const world: FakePair["world"] = {};
     const play = (now: number) => {
@@ -119,7 +122,7 @@ export async function fakePair(o: WorldOptions = {}): Promise<FakePair> {
         aws.state.alarms[ALARM].state = locked || downS >= PLAY.alarmS ? "ALARM" : "OK";
         const sinceFo = world.failedOverAt === undefined ? -1 : (now - world.failedOverAt) / S;
         const back = o.failsBack && !detached;
-        dns.set("logscale.example.com", sinceFo >= PLAY.dnsS && !back ? IPS.secondary : IPS.primary);
+        dns.authoritative.set("logscale.example.com", sinceFo >= PLAY.dnsS && !back ? IPS.secondary : IPS.primary);
         const ready = sinceFo >= PLAY.readyS;
         kube.secondary.serviceProxy = (ns, svc, path) => (ns === "logging" && svc === "https:logscale-ui-cip:8080" && path === "/api/v1/status"
             ? (ready ? { status: 200, body: '{"status":"OK","version":"1.252.1"}' } : { status: 503, body: "no endpoints available for service" })
@@ -138,7 +141,7 @@ export async function fakePair(o: WorldOptions = {}): Promise<FakePair> {
         }),
     };
     const clientOptions = { endpoint: aws.url, credentials: { accessKeyId: "AKIDFAKE", secretAccessKey: "fake" } };
-    const dnsOptions = { recursiveServers: [dns.server], authoritativePort: dns.port };
+    const dnsOptions = { recursiveServers: [dns.recursive.server], authoritativePort: dns.authoritative.port };
     const readiness = (): LiveInput => ({
         primaryStack: "primary", secondaryStack: "secondary", outputs, clock, runId: "gameday-test", pollMs: 5 * S, jobTimeoutMs: 120 * S,
         clusters: { primary: new HttpCluster({ server: kube.primary.url }), secondary: new HttpCluster({ server: kube.secondary.url }) },
@@ -148,6 +151,6 @@ export async function fakePair(o: WorldOptions = {}): Promise<FakePair> {
         kube, aws, dns, clock, outputs, clientOptions, dnsOptions, world, readiness,
         parentRefs: name => (kube.primary.object(GW, "httproutes", "logging", name)?.spec as { parentRefs?: unknown }).parentRefs,
         live: () => awsLivePair(readiness(), { aws: clientOptions, dns: dnsOptions, connections: { primary: { server: kube.primary.url }, secondary: { server: kube.secondary.url } } }),
-        async stop() { await kube.primary.stop(); await kube.secondary.stop(); await aws.stop(); await dns.stop(); },
+        async stop() { await kube.primary.stop(); await kube.secondary.stop(); await aws.stop(); await dns.recursive.stop(); await dns.authoritative.stop(); },
     };
 }

@@ -8,7 +8,7 @@ import * as path from "path";
 import { LOCKED_FQDN } from "../../functions/aws/platform";
 import { main } from "../../scripts/gameday/cli";
 import { sideOf } from "../../scripts/gameday/global-dns";
-import { LivePair } from "../../scripts/gameday/live";
+import { awsLivePair, LivePair } from "../../scripts/gameday/live";
 import { AwsPairObserver, observerNamesFromOutputs } from "../../scripts/gameday/observe-aws";
 import { HttpRouteOutage, primaryRouteNames } from "../../scripts/gameday/outage-route";
 import { runGameday } from "../../scripts/gameday/run";
@@ -101,13 +101,14 @@ describe("live gameday: the AWS observer's readings (AWS, Kubernetes and DNS fak
 
         p.kube.secondary.serviceProxy = (_ns, svc, pth) => (svc === "https:logscale-ui-cip:8080" && pth === "/api/v1/status" ? { status: 200, body: '{"status":"OK"}' } : { status: 404, body: "" });
         assert.strictEqual((await obs.observe()).logscaleReady, true);
-        p.dns.set("logscale.example.com", IPS.secondary);
+        p.dns.authoritative.set("logscale.example.com", IPS.secondary);
         assert.strictEqual((await obs.observe()).globalResolvesTo, "secondary");
         p.aws.state.healthCheckFqdn["hc-primary"] = LOCKED_FQDN;
         const locked = await obs.observe();
         assert.strictEqual(locked.dnsLocked, true);
         assert.strictEqual(locked.operatorScaleUps, 1, "still one scale-up while it stays at 1");
-        assert.ok(p.dns.asked.includes("ns-1.fake-dns.test"), "the zone's DelegationSet name servers were looked up");
+        assert.ok(p.dns.recursive.asked.includes("ns-1.fake-dns.test"), "the zone's DelegationSet name servers were looked up");
+        assert.ok(!p.dns.recursive.asked.includes("logscale.example.com"), "the global name is never asked of a cache");
         assert.strictEqual(p.aws.calls.filter(c => c === "GetHostedZone").length, 1, "the name servers are read once");
         const proxied = p.kube.secondary.requests.filter(r => r.path.includes("/proxy/"));
         assert.strictEqual(proxied[0].path, "/api/v1/namespaces/logging/services/https:logscale-ui-cip:8080/proxy/api/v1/status");
@@ -270,6 +271,29 @@ describe("live gameday through the command (fakes, virtual clock, the test plays
         assert.match(r.err, /refusing: the pair is not ready \(npm run readiness -- --stack secondary\); no outage was made\n$/);
         assert.strictEqual(q.kube.primary.count("PATCH", "/httproutes/"), 0);
         assert.strictEqual(r.out, "");
+    });
+
+    it("the live pair reaches each cluster through its stack's kubeconfig output; a missing one is named", async () => {
+        const q = await start();
+        const kc = (url: string) => `apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "${url}"}}]\nusers: [{name: u, user: {token: gameday-token}}]\n`;
+        const input = q.readiness();
+        assert.throws(() => awsLivePair(input, { aws: q.clientOptions, dns: q.dnsOptions }), /^Error: stack "primary" has no kubeconfig output$/);
+        input.outputs.primary.kubeconfig = { value: kc(q.kube.primary.url), secret: true };
+        input.outputs.secondary.kubeconfig = { value: kc(q.kube.secondary.url), secret: true };
+        const live = awsLivePair(input, { aws: q.clientOptions, dns: q.dnsOptions });
+        assert.strictEqual(live.expectedTotalS, 548);
+        const record = await live.outage.take();
+        await live.outage.restore(record);
+        assert.strictEqual((await live.observer.observe()).operatorReplicas, 0);
+        for (const k of [q.kube.primary, q.kube.secondary]) assert.ok(k.requests.length > 0 && k.requests.every(r => r.authorization === "Bearer gameday-token"));
+    });
+
+    it("--help describes the live default (AWS only) and --simulate", async () => {
+        const r = await run(["--help"], async () => { throw new Error("read"); });
+        assert.strictEqual(r.code, 0);
+        assert.match(r.out, /--confirm <primary stack name> \[--simulate\]/);
+        assert.match(r.out, /\(default\) +the live pair \(AWS only\): readiness must pass first/);
+        assert.match(r.out, /--simulate +run against the simulated pair on a virtual clock \(any cloud/);
     });
 
     it("the --confirm gate comes before the live pair is read", async () => {
