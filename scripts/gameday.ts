@@ -1,5 +1,5 @@
-// Gameday: a deliberate, measured failover of the pair (simulated in this build).
-//   npm run gameday -- --stack <secondary> --scenario primary-down --confirm <primary> --simulate
+// Gameday: a deliberate, measured failover of the pair (live on AWS, or simulated with --simulate).
+//   npm run gameday -- --stack <secondary> --scenario primary-down --confirm <primary> [--simulate]
 // Exit codes: 0 pass, 1 fail, 2 bad usage.
 
 import { main } from "./gameday/cli";

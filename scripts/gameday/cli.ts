@@ -1,31 +1,50 @@
-// `npm run gameday`: flags, the --confirm gate (exit 2 before anything runs),
-// and the run against the simulated pair (--simulate). Exit 0 pass, 1 fail, 2 bad usage.
+// `npm run gameday`: flags, the --confirm gate (exit 2 before anything is
+// read or run), then the run against the simulated pair (--simulate) or the
+// live AWS pair after a passing readiness pre-flight. Exit 0 pass, 1 fail, 2 bad usage.
 
 import * as fs from "fs";
 import * as path from "path";
 import { readProject, readStackConfig } from "../plan/stackfile";
+import { exitCode, renderTable } from "../readiness/checks";
+import { liveReadiness } from "../readiness/live";
+import { AutomationStacks, liveInput } from "../readiness/stacks";
+import { Clock, OutageMethod, PairObserver } from "./backend";
+import { awsLivePair, LivePair } from "./live";
 import { renderMarkdown, renderSvg, renderText } from "./report";
-import { runGameday, Scenario, SCENARIOS } from "./run";
+import { GamedayReport, runGameday, Scenario, SCENARIOS } from "./run";
 import { SimPair, VirtualClock } from "./sim";
 
 export const USAGE = [
-    "usage: npm run gameday -- --stack <secondary> --scenario primary-down|transient --confirm <primary stack name> --simulate [--timeout <s>] [--report <dir>] [--json]",
+    "usage: npm run gameday -- --stack <secondary> --scenario primary-down|transient --confirm <primary stack name> [--simulate] [--timeout <s>] [--report <dir>] [--json]",
     "",
     "  --stack <name>        the standby stack of the pair",
     "  --scenario <name>     primary-down (full failover) or transient (outage shorter than the holdoff, no failover)",
     "  --confirm <name>      the primary's stack name, typed by a person; anything else exits 2 before anything runs",
-    "  --simulate            run against the simulated pair on a virtual clock (this build runs no live gameday)",
+    "  (default)             the live pair (AWS only): readiness must pass first, then the primary's HTTPRoutes are detached for real",
+    "  --simulate            run against the simulated pair on a virtual clock (any cloud; nothing is read or changed)",
     "  --timeout <s>         hard overall timeout (default 1800)",
     "  --report <dir>        write gameday.json, gameday.md and gameday.svg there",
     "  --json                print the report as JSON",
     "  --help                this text",
     "",
     "example: npm run -s gameday -- --stack secondary --scenario primary-down --confirm primary --simulate --report /tmp/gd",
+    "live:    npm run -s gameday -- --stack secondary --scenario primary-down --confirm primary --report /tmp/gd",
 ].join("\n");
 
 class UsageError extends Error {}
 
-export async function main(argv: readonly string[], io: { dir?: string; stdout?: (s: string) => void; stderr?: (s: string) => void } = {}): Promise<number> {
+export interface Io {
+    dir?: string;
+    stdout?: (s: string) => void;
+    stderr?: (s: string) => void;
+    /** The live pair; default: both stacks through the Automation API, the clusters by their kubeconfigs, the AWS SDK. */
+    live?: (primaryStack: string, secondaryStack: string) => Promise<LivePair>;
+}
+
+/** The simulated pair's timings: the AWS seed model (components/dr/rto.ts) with the stack's holdoff. */
+const simTimings = (holdoffS: number) => ({ detectionS: 90, holdoffS, functionS: 8, recoveryS: 210, dnsS: 60 });
+
+export async function main(argv: readonly string[], io: Io = {}): Promise<number> {
     const out = io.stdout ?? (s => process.stdout.write(s));
     const err = io.stderr ?? (s => process.stderr.write(s));
     const a: { stack?: string; scenario?: string; confirm?: string; simulate: boolean; timeout: number; report?: string; json: boolean; help: boolean } = { simulate: false, timeout: 1800, json: false, help: false };
@@ -54,19 +73,41 @@ export async function main(argv: readonly string[], io: { dir?: string; stdout?:
         const primary = src.config[`${project.name}:primaryStack`]?.split("/").pop();
         if (!primary) throw new UsageError(`stack "${a.stack}" names no primaryStack: gameday runs on the standby stack of a pair`);
         if (a.confirm !== primary) throw new UsageError(`refusing: --confirm must be the primary's stack name "${primary}" (got ${a.confirm === undefined ? "none" : `"${a.confirm}"`})`);
-        if (!a.simulate) throw new UsageError("this build runs the gameday against the simulated pair only: add --simulate");
         const holdoffS = Number(src.config[`${project.name}:preFailoverFailureSeconds`] ?? "180");
-        const timings = { detectionS: 90, holdoffS, functionS: 8, recoveryS: 210, dnsS: 60 };
-        const clock = new VirtualClock();
-        const pair = new SimPair(clock, timings);
+        const cloud = src.config[`${project.name}:cloud`];
+        if (!a.simulate && cloud !== "aws") {
+            err(`stack "${a.stack}" is on ${cloud ?? "no cloud"}: only aws has a live gameday backend; --simulate works on every cloud\n`);
+            return 2;
+        }
+        let outage: OutageMethod;
+        let observer: PairObserver;
+        let clock: Clock;
+        let expectedTotalS: number;
+        const t = simTimings(holdoffS);
+        const sumS = t.detectionS + t.holdoffS + t.functionS + t.recoveryS + t.dnsS;
+        if (a.simulate) {
+            const vc = new VirtualClock();
+            const pair = new SimPair(vc, t);
+            [outage, observer, clock, expectedTotalS] = [pair, pair, vc, sumS];
+        } else {
+            const dir = io.dir ?? path.resolve(__dirname, "..", "..");
+            const live = await (io.live ?? (async (p, s) => awsLivePair(await liveInput(new AutomationStacks(dir), p, s))))(primary, a.stack);
+            // Pre-flight: an outage on a pair that cannot take over would be a real outage, not a gameday.
+            const { checks } = await liveReadiness(live.readiness);
+            if (exitCode(checks) !== 0) {
+                err(`${renderTable(checks)}refusing: the pair is not ready (npm run readiness -- --stack ${a.stack}); no outage was made\n`);
+                return 1;
+            }
+            err(`pre-flight: readiness passes (${checks.length} checks)\n`);
+            [outage, observer, clock, expectedTotalS] = [live.outage, live.observer, live.clock, live.expectedTotalS ?? sumS];
+        }
         const ac = new AbortController();
         const onInt = () => ac.abort();
         process.once("SIGINT", onInt);
-        let report;
+        let report: GamedayReport;
         try {
-            report = await runGameday(pair, pair, clock, {
-                scenario: a.scenario as Scenario, timeoutS: a.timeout, pollS: 10, holdoffS,
-                expectedTotalS: timings.detectionS + timings.holdoffS + timings.functionS + timings.recoveryS + timings.dnsS,
+            report = await runGameday(outage, observer, clock, {
+                scenario: a.scenario as Scenario, timeoutS: a.timeout, pollS: 10, holdoffS, expectedTotalS,
                 afterRestoreS: 120, signal: ac.signal, progress: a.json ? undefined : l => err(`\r${l}`),
             });
         } finally {

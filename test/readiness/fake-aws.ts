@@ -1,14 +1,19 @@
-// The four AWS reads readiness makes, on their wire protocols (Route 53
-// REST-XML, CloudWatch and SSM JSON RPC), so AwsCloud's SDK clients talk to it
-// as they would to AWS.
+// The AWS reads readiness and the live gameday observer make, on their wire
+// protocols (Route 53 REST-XML, CloudWatch and SSM JSON RPC), so the SDK
+// clients talk to it as they would to AWS. The state is plain data a test
+// changes between reads (e.g. playing the failover function).
 import { LocalServer, startLocalServer } from "../support/local-server";
 
 export interface FakeAwsPair {
     healthCheckFqdn: Record<string, string>;
     /** Record sets of the zone: name (with trailing dot), type and failover role. */
     records: Array<{ name: string; type: string; failover: "PRIMARY" | "SECONDARY" }>;
-    alarms: Record<string, { actionsEnabled: boolean }>;
+    alarms: Record<string, { actionsEnabled: boolean; state?: "OK" | "ALARM" | "INSUFFICIENT_DATA" }>;
     parameters: Record<string, string>;
+    /** GetHealthCheckStatus: each checker's StatusReport.Status, e.g. "Success: HTTP Status Code 200, OK" or "Failure: ...". */
+    checkerStatus?: Record<string, string[]>;
+    /** GetHostedZone: the zone's name and its DelegationSet name servers. */
+    hostedZones?: Record<string, { name: string; nameServers: string[] }>;
 }
 
 export class FakeAwsReadiness {
@@ -33,6 +38,26 @@ export class FakeAwsReadiness {
                 xml(`<GetHealthCheckResponse ${ns}><HealthCheck><Id>${id}</Id><CallerReference>fake</CallerReference><HealthCheckConfig><Port>443</Port><Type>HTTPS</Type><FullyQualifiedDomainName>${fqdn}</FullyQualifiedDomainName></HealthCheckConfig><HealthCheckVersion>1</HealthCheckVersion></HealthCheck></GetHealthCheckResponse>`);
                 return;
             }
+            m = /^\/2013-04-01\/healthcheck\/([^/]+)\/status$/.exec(url.pathname);
+            if (m && req.method === "GET") {
+                f.calls.push("GetHealthCheckStatus");
+                const id = decodeURIComponent(m[1]);
+                const st = f.state.checkerStatus?.[id];
+                if (st === undefined) { send(404, "text/xml", `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>NoSuchHealthCheck</Code><Message>No health check ${id}</Message></Error></ErrorResponse>`); return; }
+                const obs = st.map((s, i) => `<HealthCheckObservation><Region>us-east-1</Region><IPAddress>15.177.0.${i + 1}</IPAddress><StatusReport><Status>${s}</Status><CheckedTime>2026-12-03T12:00:00Z</CheckedTime></StatusReport></HealthCheckObservation>`).join("");
+                xml(`<GetHealthCheckStatusResponse ${ns}><HealthCheckObservations>${obs}</HealthCheckObservations></GetHealthCheckStatusResponse>`);
+                return;
+            }
+            m = /^\/2013-04-01\/hostedzone\/([^/]+)$/.exec(url.pathname);
+            if (m && req.method === "GET") {
+                f.calls.push("GetHostedZone");
+                const id = decodeURIComponent(m[1]);
+                const z = f.state.hostedZones?.[id];
+                if (!z) { send(404, "text/xml", `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>NoSuchHostedZone</Code><Message>No hosted zone found with ID: ${id}</Message></Error></ErrorResponse>`); return; }
+                const servers = z.nameServers.map(n => `<NameServer>${n}</NameServer>`).join("");
+                xml(`<GetHostedZoneResponse ${ns}><HostedZone><Id>/hostedzone/${id}</Id><Name>${z.name}</Name><CallerReference>fake</CallerReference><ResourceRecordSetCount>4</ResourceRecordSetCount></HostedZone><DelegationSet><NameServers>${servers}</NameServers></DelegationSet></GetHostedZoneResponse>`);
+                return;
+            }
             m = /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/.exec(url.pathname);
             if (m && req.method === "GET") {
                 f.calls.push("ListResourceRecordSets");
@@ -43,7 +68,7 @@ export class FakeAwsReadiness {
             if (target === "GraniteServiceVersion20100801.DescribeAlarms") {
                 f.calls.push("DescribeAlarms");
                 const names = (JSON.parse(body) as { AlarmNames?: string[] }).AlarmNames ?? [];
-                const alarms = names.filter(n => f.state.alarms[n]).map(n => ({ AlarmName: n, ActionsEnabled: f.state.alarms[n].actionsEnabled, StateValue: "OK" }));
+                const alarms = names.filter(n => f.state.alarms[n]).map(n => ({ AlarmName: n, ActionsEnabled: f.state.alarms[n].actionsEnabled, StateValue: f.state.alarms[n].state ?? "OK" }));
                 send(200, "application/x-amz-json-1.0", JSON.stringify({ MetricAlarms: alarms, CompositeAlarms: [] }));
                 return;
             }

@@ -36,7 +36,9 @@
  *     GETs of the Job; its one pod is labelled job-name=<job>; DELETE removes
  *     the Job and its pod)
  *   GET /api/v1/namespaces/{ns}/pods?labelSelector=job-name=<job>, GET .../pods/{pod}/log (text/plain)
- *   GET /apis/{group}/{version}/namespaces/{ns}/{plural}/{name} for objects put with kube.putObject
+ *   GET|PATCH /apis/{group}/{version}/namespaces/{ns}/{plural}/{name} for objects put with kube.putObject
+ *     (PATCH as for deployments; a metadata.resourceVersion in the patch is a precondition, 409 on mismatch)
+ *   GET /api/v1/namespaces/{ns}/services/{service}/proxy/{path}: kube.serviceProxy answers (text); unset: 503
  *   Anything else: 404 Status.
  *
  * Faults (kube.fault(spec)), checked in the order added; a matching fault with
@@ -120,6 +122,8 @@ export class FakeKubernetes {
     url = "";
     /** Decides each created Job's outcome; default: succeeds at once with an empty log. */
     jobRunner: (job: Record<string, unknown>) => JobOutcome = () => ({ result: "succeeded", log: "" });
+    /** Answers GET /api/v1/namespaces/{ns}/services/{service}/proxy{path} (service as in the URL, e.g. "https:svc:8080"); absent: 503 as with no endpoints. */
+    serviceProxy: ((namespace: string, service: string, path: string) => { status: number; body: string }) | undefined;
     private readonly jobs = new Map<string, { outcome: JobOutcome; gets: number; pod: string }>();
     caPem: string | undefined;
     private readonly objects = new Map<string, KubeObject>();
@@ -200,6 +204,11 @@ export class FakeKubernetes {
         const obj: KubeObject = { ...JSON.parse(JSON.stringify(body)) as Record<string, unknown>, apiVersion, kind, metadata: this.newMetadata(namespace, name, undefined) };
         this.objects.set(key(`${apiVersion}/${plural}`, namespace, name), obj);
         return obj;
+    }
+
+    /** An object put with putObject (as patched since), or undefined. */
+    object(apiVersion: string, plural: string, namespace: string, name: string): KubeObject | undefined {
+        return this.objects.get(key(`${apiVersion}/${plural}`, namespace, name));
     }
 
     /** A stored Job, or undefined (created by POST, gone after DELETE). */
@@ -313,26 +322,10 @@ export class FakeKubernetes {
         res.end(text);
     }
 
-    /**
-     * What a Service behind the API server's proxy answers
-     * (/api/v1/namespaces/{ns}/services/{scheme:name:port}/proxy/...); unset,
-     * the proxy answers 503 as the API server does for a Service with no ready endpoints.
-     */
-    serviceProxy?: (namespace: string, target: string, path: string) => { status: number; body: string };
-
     private route(method: string, path: string, record: RecordedRequest): { status: number; body: unknown; text?: boolean } {
         const batch = this.batchRoute(method, path, record);
         if (batch) {
             return batch;
-        }
-        const proxy = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/.exec(path);
-        if (proxy && method === "GET") {
-            const [ns, target] = [decodeURIComponent(proxy[1]), decodeURIComponent(proxy[2])];
-            if (!this.serviceProxy) {
-                throw new HttpAnswer(503, "ServiceUnavailable", `no endpoints available for service "${target}"`);
-            }
-            const a = this.serviceProxy(ns, target, proxy[3] ?? "/");
-            return { status: a.status, body: a.body, text: true };
         }
         let m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/.exec(path);
         if (m) {
@@ -429,13 +422,32 @@ export class FakeKubernetes {
             }
             throw new HttpAnswer(405, "MethodNotAllowed", `${method} is not supported on humioclusters`);
         }
-        m = /^\/apis\/([^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
+        m = /^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)\/proxy(\/.*)?$/.exec(path);
         if (m && method === "GET") {
-            const obj = this.objects.get(key(`${m[1]}/${m[3]}`, decodeURIComponent(m[2]), decodeURIComponent(m[4])));
-            if (obj) {
+            if (!this.serviceProxy) {
+                throw new HttpAnswer(503, "ServiceUnavailable", "no endpoints available for service");
+            }
+            const a = this.serviceProxy(decodeURIComponent(m[1]), decodeURIComponent(m[2]), m[3] ?? "/");
+            return { status: a.status, body: a.body, text: true };
+        }
+        m = /^\/apis\/([^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
+        if (m && (method === "GET" || method === "PATCH")) {
+            const k = key(`${m[1]}/${m[3]}`, decodeURIComponent(m[2]), decodeURIComponent(m[4]));
+            const obj = this.objects.get(k);
+            if (!obj) {
+                throw new HttpAnswer(404, "NotFound", `${m[3]} "${decodeURIComponent(m[4])}" not found`);
+            }
+            if (method === "GET") {
                 return { status: 200, body: obj };
             }
-            throw new HttpAnswer(404, "NotFound", `${m[3]} "${decodeURIComponent(m[4])}" not found`);
+            const want = (record.body as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata?.resourceVersion;
+            if (want !== undefined && want !== obj.metadata.resourceVersion) {
+                throw new HttpAnswer(409, "Conflict", `Operation cannot be fulfilled on ${m[3]} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`);
+            }
+            const patched = this.patch(obj, record);
+            patched.metadata.resourceVersion = String(++this.version);
+            this.objects.set(k, patched);
+            return { status: 200, body: patched };
         }
         throw new HttpAnswer(404, "NotFound", `the server could not find the requested resource (${method} ${path})`);
     }
