@@ -13,7 +13,7 @@ import type { DrillSettings, World } from "./world";
 export const SCENARIOS = [
     "region-outage", "short-outage", "flapping", "recovers-during-holdoff", "secondary-unhealthy",
     "k8s-throttling", "dns-lock-failure", "concurrent-invocations", "second-outage-in-cooldown", "failback-then-outage",
-    "lock-outage-then-back", "manual-scale",
+    "lock-outage-then-back", "manual-scale", "just-short-outage",
 ] as const;
 export type ScenarioName = typeof SCENARIOS[number];
 
@@ -98,6 +98,26 @@ export const SCENARIO_TABLE: Record<ScenarioName, Scenario> = {
             const length = ctx.settings.preFailoverFailureSeconds / 2;
             ctx.world.primary.markDown(ctx.t0, ctx.t(length));
             ctx.at(0, () => ctx.world.note(`primary down (for ${length}s)`));
+            ctx.at(length, () => ctx.world.note("primary back"));
+        },
+    },
+    "just-short-outage": {
+        name: "just-short-outage",
+        summary: "the primary fails for the holdoff less one probe interval, then recovers",
+        precondition: s => {
+            const why = needsHoldoff("just-short-outage")(s);
+            if (why) return why;
+            return s.preFailoverFailureSeconds > s.healthCheckIntervalSeconds ? undefined
+                : `just-short-outage needs a holdoff longer than one probe interval (${s.healthCheckIntervalSeconds}s); preFailoverFailureSeconds is ${s.preFailoverFailureSeconds}`;
+        },
+        expectedFailovers: 0,
+        invariants: () => ["noFailover", "noFailoverBeforeHoldoff", "dnsUntouched"],
+        horizonS: () => 30 * MIN,
+        setup: ctx => {
+            // The closest miss the holdoff must still refuse: one probe short of it.
+            const length = ctx.settings.preFailoverFailureSeconds - ctx.settings.healthCheckIntervalSeconds;
+            ctx.world.primary.markDown(ctx.t0, ctx.t(length));
+            ctx.at(0, () => ctx.world.note(`primary down (for ${length}s: the holdoff less one probe interval)`));
             ctx.at(length, () => ctx.world.note("primary back"));
         },
     },
