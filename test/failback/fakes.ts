@@ -103,6 +103,38 @@ export class FailbackFakes {
 
     get url(): string { return this.server.url; }
 
+    /**
+     * For the live world, which reads the clusters themselves: each side's FakeKubernetes answers
+     * nodes, the LogScale pods and their log, and the KafkaTopic (kafka.strimzi.io/v1) from the
+     * simulation; the operator Deployment and its scale subresource stay FakeKubernetes' own.
+     */
+    serveLiveKube(): void {
+        for (const side of SIDES) {
+            this.kube[side].putObject("kafka.strimzi.io/v1", "Kafka", "kafkas", "logging", "logscale-strimzi-kafka", { spec: { entityOperator: { topicOperator: {} } } });
+            this.kube[side].extraRoute = (method, path, record) => {
+                this.tick();
+                const s = this.sim[side];
+                const notFound = (what: string) => ({ status: 404, body: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: `${what} not found` } });
+                if (path === "/api/v1/nodes") {
+                    const ready = s.nodesReady ? "True" : "False";
+                    return { status: 200, body: { kind: "NodeList", items: [1, 2, 3].map(i => ({ metadata: { name: `node-${i}` }, status: { conditions: [{ type: "Ready", status: ready }] } })) } };
+                }
+                if (path === "/api/v1/namespaces/logging/pods" && (record.query ?? "").includes("humio")) {
+                    return { status: 200, body: { kind: "PodList", items: Array.from({ length: this.pods(side) }, (_, i) => ({ metadata: { name: `logscale-core-${i}` } })) } };
+                }
+                if (/^\/api\/v1\/namespaces\/logging\/pods\/logscale-core-\d+\/log$/.test(path)) {
+                    return this.pods(side) ? { status: 200, body: this.loaderLines(side).join("\n"), text: true } : notFound("pod");
+                }
+                if (path === "/apis/kafka.strimzi.io/v1/namespaces/logging/kafkatopics/global-events") {
+                    if (!s.topic) return notFound('kafkatopics.kafka.strimzi.io "global-events"');
+                    if (method === "DELETE") s.topic = false;
+                    return { status: 200, body: method === "DELETE" ? { kind: "Status", status: "Success" } : { kind: "KafkaTopic", metadata: { name: "global-events" } } };
+                }
+                return undefined;
+            };
+        }
+    }
+
     async stop(): Promise<void> {
         await this.server.stop();
         for (const s of SIDES) await this.kube[s].stop();
