@@ -15,19 +15,33 @@ export interface StackPort {
     up(key: string, value: string): Promise<void>;
 }
 
-type AutoStack = import("@pulumi/pulumi/automation").Stack;
+/** The part of an Automation API Stack used here; tests pass their own. */
+export interface AutomationStackApi {
+    outputs(): Promise<Record<string, StackOutput>>;
+    getConfig(key: string): Promise<{ value: string }>;
+    setConfig(key: string, value: { value: string }): Promise<void>;
+    removeConfig(key: string): Promise<void>;
+    preview(opts: { diff: boolean; refresh: boolean }): Promise<{ stdout: string }>;
+    up(opts: { refresh: boolean; onOutput: (out: string) => void }): Promise<unknown>;
+}
+
+// Imported when first used: the tests and --offline never load the Automation API.
+async function selectStack(stackName: string, workDir: string): Promise<AutomationStackApi> {
+    const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+    return LocalWorkspace.selectStack({ stackName, workDir });
+}
 
 /** Pulumi's answer for a key the stack does not set. */
 const MISSING = /configuration key .* not found|missing required configuration/i;
 
 export class AutomationStack implements StackPort {
-    private stack?: Promise<AutoStack>;
+    private stack?: Promise<AutomationStackApi>;
 
-    constructor(readonly name: string, private readonly workDir: string, private readonly onOutput: (line: string) => void = () => undefined) {}
+    constructor(readonly name: string, private readonly workDir: string, private readonly onOutput: (line: string) => void = () => undefined,
+        private readonly open: (name: string, workDir: string) => Promise<AutomationStackApi> = selectStack) {}
 
-    private select(): Promise<AutoStack> {
-        // Imported when first used: the tests and --offline never load the Automation API.
-        return this.stack ??= import("@pulumi/pulumi/automation").then(a => a.LocalWorkspace.selectStack({ stackName: this.name, workDir: this.workDir }));
+    private select(): Promise<AutomationStackApi> {
+        return this.stack ??= this.open(this.name, this.workDir);
     }
 
     async outputs(): Promise<Record<string, StackOutput>> {

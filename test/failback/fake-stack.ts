@@ -8,7 +8,7 @@ export class FakeStack implements StackPort {
     /** Set to make the next up fail (the config stays as it was, as AutomationStack leaves it). */
     failUp?: string;
 
-    constructor(readonly name: string, readonly config_: Record<string, string>, private readonly outs: Record<string, unknown>, private readonly secrets: string[] = []) {}
+    constructor(readonly name: string, readonly cfg: Record<string, string>, private readonly outs: Record<string, unknown>, private readonly secrets: string[] = []) {}
 
     async outputs(): Promise<Record<string, StackOutput>> {
         this.calls.push("outputs");
@@ -17,18 +17,18 @@ export class FakeStack implements StackPort {
 
     async config(key: string): Promise<string | undefined> {
         this.calls.push(`config ${key}`);
-        return this.config_[key];
+        return this.cfg[key];
     }
 
     async preview(key: string, value: string): Promise<string> {
         this.calls.push(`preview ${key}=${value}`);
-        return this.config_[key] === value ? "" : `~ kubernetes:core.humio.com/v1alpha1:HumioCluster logscale update [diff: ~spec]\n  ${key}: ${this.config_[key] ?? "(unset)"} => ${value}`;
+        return this.cfg[key] === value ? "" : `~ kubernetes:core.humio.com/v1alpha1:HumioCluster logscale update [diff: ~spec]\n  ${key}: ${this.cfg[key] ?? "(unset)"} => ${value}`;
     }
 
     async up(key: string, value: string): Promise<void> {
         this.calls.push(`up ${key}=${value}`);
         if (this.failUp) { const m = this.failUp; this.failUp = undefined; throw new Error(m); }
-        this.config_[key] = value;
+        this.cfg[key] = value;
     }
 }
 
