@@ -7,7 +7,7 @@ import { buildPlan } from "../../scripts/failback/plan";
 import { S3Bucket } from "../../scripts/failback/s3";
 import { connectionFromKubeconfig } from "../../scripts/readiness/kube";
 import { FakeKubernetes } from "../support/fake-k8s";
-import { ALARM, BUCKETS, HC, HOSTS, PARAMETER, withAwsRig } from "./aws-rig";
+import { ALARM, AwsRig, BUCKETS, HC, HOSTS, PARAMETER, withAwsRig } from "./aws-rig";
 import { FAILOVER_RECORD, T0, TIMING } from "./fakes";
 import { kubeconfigFor } from "./fake-stack";
 import { S3_KEYS } from "./fake-s3";
@@ -18,6 +18,16 @@ const IDS = [
     "delete-primary-snapshots", "enable-reverse-recovery", "reset-primary-kafka", "cold-start-primary", "verify-primary",
     "unlock-dns", "clean-secondary", "return-secondary-to-standby", "enable-alarm", "disable-reverse-recovery",
 ];
+
+async function runCli(r: AwsRig, dir: string, argv: string[]): Promise<{ code: number; out: string; lines: string[] }> {
+    const out: string[] = [], err: string[] = [];
+    const code = await main(argv, {
+        dir, stdout: s => out.push(s), stderr: s => err.push(s), clock: r.f.clock, pollMs: POLL_MS,
+        livePlan: a => livePlan(a, name => r.stacks[name as "primary" | "secondary"]),
+        world: () => r.world(),
+    });
+    return { code, out: out.join(""), lines: err.join("").split("\n").filter(Boolean) };
+}
 
 describe("failback: the live AWS world against fakes over HTTP", () => {
     after(removeTempDirs);
@@ -180,17 +190,11 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
 
     it("the whole failback through the CLI over the live AWS world: plan from the stacks' outputs, 15 steps, pair failed back", () => withAwsRig(async r => {
         const dir = tempDir();
-        const out: string[] = [], err: string[] = [];
         r.aws.state.parameters[PARAMETER] = FAILOVER_RECORD.replace("applied", "pending");
         const oldPrimarySnapshot = r.f.snapshots("primary")[0].key;
-        const code = await main([...PAIR, ...CONFIRM], {
-            dir, stdout: s => out.push(s), stderr: s => err.push(s), clock: r.f.clock, pollMs: POLL_MS,
-            livePlan: a => livePlan(a, name => r.stacks[name as "primary" | "secondary"]),
-            world: () => r.world(),
-        });
-        const lines = err.join("").split("\n");
-        assert.equal(code, 0, err.join(""));
-        assert.match(out.join(""), /^Failback plan for pair primary,secondary on aws\n  primary   primary \(us-west-2\) logscale-us-west-2\.example\.com bucket logscale-us-west-2-123456789012\n/);
+        const { code, out, lines } = await runCli(r, dir, [...PAIR, ...CONFIRM]);
+        assert.equal(code, 0, lines.join("\n"));
+        assert.match(out, /^Failback plan for pair primary,secondary on aws\n  primary   primary \(us-west-2\) logscale-us-west-2\.example\.com bucket logscale-us-west-2-123456789012\n/);
         assert.deepEqual(lines.map(l => /^\[\d+\/15\] ([a-z-]+): ok$/.exec(l)?.[1]).filter(Boolean), IDS);
         assert.deepEqual(readState(dir).done, IDS);
 
@@ -206,7 +210,33 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
         for (const side of ["primary", "secondary"] as const) assert.equal(r.f.segments(side).length, 3, `${side} segments kept`);
         assert.deepEqual([r.f.sim.primary.config.recoverFrom, r.f.sim.secondary.config.dr], ["none", "standby"]);
         assert.ok(r.s3.requests.length > 0 && r.s3.requests.every(q => q.status === 200), JSON.stringify(r.s3.requests));
-        assert.ok(lines.includes("  preview primary:   recoverFrom: none => secondary"), err.join(""));
+        assert.ok(lines.includes("  preview primary:   recoverFrom: none => secondary"), lines.join("\n"));
+    }));
+
+    it("a DeleteObjects key error at step 6 stops the run with one line; the resume command finishes over the live world", () => withAwsRig(async r => {
+        const dir = tempDir();
+        const old = r.f.snapshots("primary")[0].key;
+        r.s3.refuse.add(old);
+        const first = await runCli(r, dir, [...PAIR, ...CONFIRM]);
+        assert.equal(first.code, 1, first.lines.join("\n"));
+        const stop = first.lines.filter(l => l.startsWith("failback stopped"));
+        assert.equal(stop.length, 1);
+        assert.match(stop[0], new RegExp(`^failback stopped at step 6 delete-primary-snapshots: error: S3 DeleteObjects on bucket ${BUCKETS.primary}: 1 of 1 key\\(s\\) not deleted, e\\.g\\. ${old.replace(/[.]/g, "\\.")}: AccessDenied Access Denied; expected no global snapshots in the primary bucket, found 1 global snapshot\\(s\\); resume: npm run failback -- --pair primary,secondary --from-step 6 --confirm primary$`));
+        assert.equal(r.f.sim.primary.config.recoverFrom, "none", "nothing after step 6 ran");
+        const second = await runCli(r, dir, stop[0].split("resume: npm run failback -- ")[1].split(" "));
+        assert.equal(second.code, 0, second.lines.join("\n"));
+        assert.deepEqual(r.f.sim.primary.deleted, [old]);
+        assert.equal(r.f.sim.primary.boot, "recovered");
+        assert.equal(r.aws.state.healthCheckFqdn[HC], HOSTS.primary);
+    }));
+
+    it("a segment object under the primary's snapshot prefix: refuses at step 6 over the live world, deleting nothing", () => withAwsRig(async r => {
+        r.f.sim.primary.objects.push({ key: "logscale/globalsnapshots/dataspace-1/segments/seg-9.data", modified: T0 });
+        const res = await runCli(r, tempDir(), [...PAIR, ...CONFIRM]);
+        assert.equal(res.code, 1);
+        assert.ok(res.lines.some(l => /^failback stopped at step 6 delete-primary-snapshots: precondition not met: expected only global snapshot objects under logscale\/globalsnapshots\/ in the primary bucket, found 1 other object\(s\), e\.g\. logscale\/globalsnapshots\/dataspace-1\/segments\/seg-9\.data;/.test(l)), res.lines.join("\n"));
+        assert.deepEqual(r.s3.requests.filter(q => q.op === "DeleteObjects"), []);
+        assert.deepEqual(r.f.sim.primary.deleted, []);
     }));
 
     for (const cloud of ["azure", "oci"] as const) {
