@@ -239,6 +239,20 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
         assert.deepEqual(r.f.sim.primary.deleted, []);
     }));
 
+    it("--set without --dry-run --offline is refused before any stack is read", async () => {
+        const err: string[] = [];
+        const code = await main([...PAIR, "--set", "cloud=azure", "--dry-run"], { dir: tempDir(), stdout: () => undefined, stderr: s => err.push(s) });
+        assert.equal(code, 2);
+        assert.equal(err.join(""), "--set cloud=azure applies to the offline plans only; drop --set, or add --dry-run --offline\n");
+    });
+
+    it("the live plan refuses a pair whose stacks are on different clouds", () => withAwsRig(async r => {
+        (r.stacks.primary as unknown as { outs: Record<string, unknown> }).outs.cloud = "oci";
+        const res = await runCli(r, tempDir(), [...PAIR, "--dry-run"]);
+        assert.equal(res.code, 2);
+        assert.deepEqual(res.lines, ["--pair primary,secondary does not match: primary is on oci, secondary on aws"]);
+    }));
+
     for (const cloud of ["azure", "oci"] as const) {
         it(`${cloud}: a real run stops with exit 2 and one line saying only aws has a live world`, async () => {
             const err: string[] = [];
