@@ -77,9 +77,9 @@ export interface FailbackIo {
     dir?: string;
     stdout?: (s: string) => void;
     stderr?: (s: string) => void;
-    /** The plan when not --offline (live stacks). */
+    /** The plan when not --offline; default: both stacks' outputs through the Automation API (./live.ts). */
     livePlan?: (args: FailbackArgs) => Promise<FailbackPlan>;
-    /** The world a real run acts on. */
+    /** The world a real run acts on; default: the live AWS world (Azure and OCI stop with exit 2). */
     world?: (plan: FailbackPlan) => Promise<FailbackWorld>;
     clock?: Clock;
     pollMs?: number;
@@ -108,18 +108,19 @@ export async function main(argv: readonly string[], io: FailbackIo = {}): Promis
             return 2;
         }
         let plan: FailbackPlan;
+        // Loaded only for live runs: --offline never needs the Automation API or the SDK clients.
+        const live = args.offline ? undefined : await import("./live");
+        const stacks = live?.automationStacks(dir, l => err(`${scrub(l)}\n`));
         if (args.offline) {
             const o = await offlinePlan(dir, primary, secondary, args.set);
             plan = o.plan;
             scrub = o.scrub;
         } else {
-            if (!io.livePlan) throw new PlanInputError("reading live stacks needs the Automation API adapter, which this build does not wire; use --dry-run --offline");
-            plan = await io.livePlan(args);
+            plan = await (io.livePlan ?? (a => live!.livePlan(a, stacks!)))(args);
         }
         out(scrub(args.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan)));
         if (args.dryRun) return 0;
-        if (!io.world) throw new PlanInputError("running steps needs the live cloud adapters, which this build does not wire");
-        const world = await io.world(plan);
+        const world = await (io.world ?? (p => live!.liveWorld(p, stacks!)))(plan);
         const file = statePath(dir, plan.pair);
         const result = await runFailback({
             world, clock: io.clock ?? realClock, state: loadState(file, plan.pair), stateFile: file,

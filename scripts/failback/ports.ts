@@ -3,6 +3,8 @@
 // implement it over fakes. Every method reads or changes one thing, so each
 // step can check its own precondition and postcondition.
 
+import type { FailoverRecord } from "../../functions/core/types";
+
 export type Side = "primary" | "secondary";
 
 export interface BucketObject {
@@ -17,6 +19,17 @@ export interface FailbackWorld {
     /** Whether the failover lock (health-check FQDN / disabled endpoint / disabled answer) is in place. */
     dnsLocked(): Promise<boolean>;
     unlockDns(): Promise<void>;
+    /**
+     * The failover function's record on the secondary ("<epoch>;lock=pending|applied",
+     * functions/core/record.ts); undefined when none. Throws on a value the function could not read either.
+     */
+    lockRecord(): Promise<FailoverRecord | undefined>;
+    /**
+     * Clears a "pending" mark: writes "<same epoch>;lock=applied", which the function reads as
+     * "locked once, so an unlock since is a person's" (functions/core/converge.ts). The epoch stays:
+     * deleting the record would drop the cooldown and turn a later operator scale into a "manual failover" the function locks.
+     */
+    clearLockRecord(): Promise<void>;
 
     alarmEnabled(): Promise<boolean>;
     setAlarm(enabled: boolean): Promise<void>;

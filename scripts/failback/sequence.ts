@@ -198,8 +198,20 @@ export const SEQUENCE: readonly StepImpl[] = [
         id: "unlock-dns", timeoutMs: 5 * MIN,
         // Never before the primary answers on its own hostname: traffic would return to an empty cluster.
         pre: c => statusOk(c, "primary"),
-        act: async c => { await c.world.unlockDns(); if (c.state.unlockedAt === undefined) c.state.unlockedAt = c.clock.now(); },
-        post: async c => { const l = await c.world.dnsLocked(); return check(!l, "DNS unlocked", l ? "still locked" : "unlocked"); },
+        // A "pending" record makes the function's next run lock again (converge.ts), so it is cleared
+        // before the unlock, never after: in between, the function would undo the unlock.
+        act: async c => {
+            if ((await c.world.lockRecord())?.lock === "pending") await c.world.clearLockRecord();
+            await c.world.unlockDns();
+            if (c.state.unlockedAt === undefined) c.state.unlockedAt = c.clock.now();
+        },
+        post: async c => {
+            const l = await c.world.dnsLocked();
+            if (l) return check(false, "DNS unlocked", "still locked");
+            const r = await c.world.lockRecord();
+            return check(r?.lock !== "pending", "DNS unlocked with the failover record not lock=pending (an unlock the failover function leaves alone)",
+                `unlocked, ${r ? `failover record ${r.epochSeconds};lock=${r.lock}` : "no failover record"}`);
+        },
     },
     {
         id: "clean-secondary", timeoutMs: 10 * MIN,

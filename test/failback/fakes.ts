@@ -23,6 +23,9 @@ export const CLOUDS: readonly Cloud[] = ["aws", "azure", "oci"];
 export const SIDES: readonly Side[] = ["primary", "secondary"];
 export const ADMIN_TOKEN = "admin-token-for-tests";
 export const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
+/** What the failover 30 minutes before T0 left: its time and the lock mark (functions/core/record.ts). */
+export const FAILOVER_RECORD = `${T0 / 1000 - 1800};lock=applied`;
+export const RECORD_ANNOTATION = "logscale.dr/last-failover-epoch";
 const S = 1000, MIN = 60 * S;
 /** How long the simulated clusters take; the runner's timeouts are longer. */
 export const TIMING = { flushMs: 90 * S, drainMs: 2 * MIN, podsUpMs: 30 * S, statusOkMs: 2 * MIN, ownSnapshotMs: 15 * MIN };
@@ -64,6 +67,8 @@ export class FailbackFakes {
     /** DNS lock and alarm in each cloud's own terms, as its API shows them. */
     dns: Record<string, unknown>;
     alarm: Record<string, unknown>;
+    /** The failover function's record on AWS (SSM parameter); Azure and OCI keep it as the secondary operator's annotation. */
+    awsRecord = FAILOVER_RECORD;
     /** Models a `pulumi up --refresh` on the active primary: it restores the declared operator replicas. */
     upRestoresOperator = false;
     private faults: (Fault & { left: number })[] = [];
@@ -88,7 +93,7 @@ export class FailbackFakes {
     static async start(cloud: Cloud, clock = new VirtualClock()): Promise<FailbackFakes> {
         const kube = { primary: await FakeKubernetes.start(), secondary: await FakeKubernetes.start() };
         for (const s of SIDES) {
-            kube[s].putDeployment("logging", "humio-operator", { replicas: 1 });
+            kube[s].putDeployment("logging", "humio-operator", { replicas: 1, annotations: s === "secondary" && cloud !== "aws" ? { [RECORD_ANNOTATION]: FAILOVER_RECORD } : {} });
             kube[s].putSecret("logging", "logscale-admin-token", { data: { token: Buffer.from(ADMIN_TOKEN).toString("base64") } });
         }
         const f = new FailbackFakes(cloud, clock, kube);
@@ -97,6 +102,38 @@ export class FailbackFakes {
     }
 
     get url(): string { return this.server.url; }
+
+    /**
+     * For the live world, which reads the clusters themselves: each side's FakeKubernetes answers
+     * nodes, the LogScale pods and their log, and the KafkaTopic (kafka.strimzi.io/v1) from the
+     * simulation; the operator Deployment and its scale subresource stay FakeKubernetes' own.
+     */
+    serveLiveKube(): void {
+        for (const side of SIDES) {
+            this.kube[side].putObject("kafka.strimzi.io/v1", "Kafka", "kafkas", "logging", "logscale-strimzi-kafka", { spec: { entityOperator: { topicOperator: {} } } });
+            this.kube[side].extraRoute = (method, path, record) => {
+                this.tick();
+                const s = this.sim[side];
+                const notFound = (what: string) => ({ status: 404, body: { kind: "Status", apiVersion: "v1", status: "Failure", reason: "NotFound", code: 404, message: `${what} not found` } });
+                if (path === "/api/v1/nodes") {
+                    const ready = s.nodesReady ? "True" : "False";
+                    return { status: 200, body: { kind: "NodeList", items: [1, 2, 3].map(i => ({ metadata: { name: `node-${i}` }, status: { conditions: [{ type: "Ready", status: ready }] } })) } };
+                }
+                if (path === "/api/v1/namespaces/logging/pods" && (record.query ?? "").includes("humio")) {
+                    return { status: 200, body: { kind: "PodList", items: Array.from({ length: this.pods(side) }, (_, i) => ({ metadata: { name: `logscale-core-${i}` } })) } };
+                }
+                if (/^\/api\/v1\/namespaces\/logging\/pods\/logscale-core-\d+\/log$/.test(path)) {
+                    return this.pods(side) ? { status: 200, body: this.loaderLines(side).join("\n"), text: true } : notFound("pod");
+                }
+                if (path === "/apis/kafka.strimzi.io/v1/namespaces/logging/kafkatopics/global-events") {
+                    if (!s.topic) return notFound('kafkatopics.kafka.strimzi.io "global-events"');
+                    if (method === "DELETE") s.topic = false;
+                    return { status: 200, body: method === "DELETE" ? { kind: "Status", status: "Success" } : { kind: "KafkaTopic", metadata: { name: "global-events" } } };
+                }
+                return undefined;
+            };
+        }
+    }
 
     async stop(): Promise<void> {
         await this.server.stop();
@@ -206,6 +243,10 @@ export class FailbackFakes {
             else if (fault.graphqlError !== undefined) return send(200, { data: null, errors: [{ message: fault.graphqlError, path: ["setDynamicConfig"] }] });
             else return send(fault.status ?? 500, { error: `injected fault on ${route}` });
         }
+        if (route === "record") {
+            if (method === "PUT") this.awsRecord = String((body as { value?: string }).value);
+            return send(200, { value: this.awsRecord });
+        }
         if (route === "dns" || route === "alarm") {
             const doc = route === "dns" ? this.dns : this.alarm;
             if (method === "PUT") Object.assign(doc, body);
@@ -275,6 +316,7 @@ export class FailbackFakes {
 function routeName(method: string, path: string): string {
     if (path === "/dns") return "dns";
     if (path === "/alarm") return "alarm";
+    if (path === "/record") return "record";
     if (path === "/k8s/api/v1/nodes") return "nodes";
     if (path === "/k8s/api/v1/namespaces/logging/pods") return "pods";
     if (/^\/k8s\/api\/v1\/namespaces\/logging\/pods\/[^/]+\/log$/.test(path)) return "pod-log";

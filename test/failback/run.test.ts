@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { statePath } from "../../scripts/failback/state";
-import { CLOUDS, FailbackFakes, T0, TIMING } from "./fakes";
+import { CLOUDS, FAILOVER_RECORD, FailbackFakes, RECORD_ANNOTATION, T0, TIMING } from "./fakes";
 import { CONFIRM, failback, PAIR, readState, removeTempDirs, resumeArgs, stopLine, tempDir, withFakes } from "./harness";
 
 // Written out rather than imported: a reordering in steps.ts must fail here.
@@ -104,11 +104,44 @@ describe("npm run failback: the whole sequence against fakes over HTTP", () => {
         f.fault({ route: "dns", method: "PUT", apply: true });
         const first = await failback(f, dir, [...PAIR, ...CONFIRM]);
         assert.equal(first.code, 1, first.err);
-        assert.match(stopLine(first), /^failback stopped at step 11 unlock-dns: error: .*HTTP 500.*; expected DNS unlocked, found unlocked; resume: .* --from-step 11 /);
+        assert.match(stopLine(first), /^failback stopped at step 11 unlock-dns: error: .*HTTP 500.*; expected DNS unlocked[^;]*, found unlocked, failover record \d+;lock=applied; resume: .* --from-step 11 /);
         assert.equal(f.dnsLocked(), false);
         const second = await failback(f, dir, resumeArgs(stopLine(first)));
         assert.equal(second.code, 0, second.err);
         assert.equal(f.count("dns", undefined, "PUT"), 1);
+    }));
+
+    for (const cloud of ["aws", "azure"] as const) {
+        it(`${cloud}: step 11 turns a lock=pending failover record into lock=applied (same epoch) before it unlocks`, () => withFakes(cloud, async f => {
+            const pending = FAILOVER_RECORD.replace("applied", "pending");
+            const record = () => cloud === "aws" ? f.awsRecord : f.kube.secondary.deployment("logging", "humio-operator")!.metadata.annotations![RECORD_ANNOTATION];
+            if (cloud === "aws") f.awsRecord = pending;
+            else f.kube.secondary.deployment("logging", "humio-operator")!.metadata.annotations![RECORD_ANNOTATION] = pending;
+            const r = await failback(f, tempDir(), [...PAIR, ...CONFIRM]);
+            assert.equal(r.code, 0, r.err);
+            assert.equal(record(), FAILOVER_RECORD);
+            if (cloud === "aws") {
+                const routes = f.calls.filter(c => c.method === "PUT").map(c => c.route);
+                assert.ok(routes.indexOf("record") >= 0 && routes.indexOf("record") < routes.indexOf("dns"), routes.join(","));
+            } else {
+                assert.equal(f.kube.secondary.count("PATCH", "/deployments/humio-operator") - 1, 1, "one scale to 0 and one record write");
+            }
+        }));
+    }
+
+    it("an applied failover record is not rewritten by step 11", () => withFakes("aws", async f => {
+        const r = await failback(f, tempDir(), [...PAIR, ...CONFIRM]);
+        assert.equal(r.code, 0, r.err);
+        assert.equal(f.count("record", undefined, "PUT"), 0);
+        assert.equal(f.awsRecord, FAILOVER_RECORD);
+    }));
+
+    it("step 11 stops on a failover record the function could not read either, before unlocking", () => withFakes("aws", async f => {
+        f.awsRecord = "yesterday";
+        const r = await failback(f, tempDir(), [...PAIR, ...CONFIRM]);
+        assert.equal(r.code, 1, r.err);
+        assert.match(stopLine(r), /^failback stopped at step 11 unlock-dns: error: failover record holds "yesterday"; expected "<epoch seconds>;lock=pending\|applied"/);
+        assert.equal(f.dnsLocked(), true);
     }));
 
     it("a plain rerun (no --from-step) reports the finished steps as done before and carries on", () => withFakes("azure", async f => {

@@ -4,8 +4,10 @@
  * documents are in each cloud's own terms (Route 53 health-check FQDN,
  * Traffic Manager endpoint status, OCI steering-policy answer).
  */
+import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
+import { FailoverRecord } from "../../functions/core/types";
 import { BucketObject, FailbackWorld, Side } from "../../scripts/failback/ports";
-import { Cloud, FailbackFakes } from "./fakes";
+import { Cloud, FailbackFakes, RECORD_ANNOTATION } from "./fakes";
 
 const LOCKED_FQDN = "failover-locked.invalid";
 
@@ -49,6 +51,27 @@ export class HttpWorld implements FailbackWorld {
     async unlockDns(): Promise<void> {
         const body = this.cloud === "aws" ? { fqdn: "logscale-us-west-2.example.com" } : this.cloud === "azure" ? { endpointStatus: "Enabled" } : { isDisabled: false };
         await json("PUT", `${this.f.url}/dns`, body);
+    }
+
+    private async rawRecord(): Promise<string | undefined> {
+        if (this.cloud === "aws") return (await json<{ value: string }>("GET", `${this.f.url}/record`)).value;
+        const d = await json<{ metadata: { annotations?: Record<string, string> } }>("GET", this.operator("secondary"));
+        return d.metadata.annotations?.[RECORD_ANNOTATION];
+    }
+
+    async lockRecord(): Promise<FailoverRecord | undefined> {
+        const r = parseFailoverRecord(await this.rawRecord());
+        if (r && "error" in r) throw new Error(`failover record ${r.error}`);
+        return r;
+    }
+
+    async clearLockRecord(): Promise<void> {
+        const r = await this.lockRecord();
+        if (!r) return;
+        const value = encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" });
+        if (this.cloud === "aws") { await json("PUT", `${this.f.url}/record`, { value }); return; }
+        const res = await fetch(this.operator("secondary"), { method: "PATCH", headers: { "content-type": "application/merge-patch+json" }, body: JSON.stringify({ metadata: { annotations: { [RECORD_ANNOTATION]: value } } }) });
+        if (!res.ok) throw new Error(`PATCH the failover record on the secondary: HTTP ${res.status}`);
     }
 
     private alarmField(): string { return this.cloud === "aws" ? "actionsEnabled" : this.cloud === "azure" ? "enabled" : "isEnabled"; }

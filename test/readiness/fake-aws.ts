@@ -1,7 +1,8 @@
-// The AWS reads readiness and the live gameday observer make, on their wire
-// protocols (Route 53 REST-XML, CloudWatch and SSM JSON RPC), so the SDK
-// clients talk to it as they would to AWS. The state is plain data a test
-// changes between reads (e.g. playing the failover function).
+// The AWS calls readiness, the live gameday observer and failback make, on
+// their wire protocols (Route 53 REST-XML, CloudWatch and SSM JSON RPC), so
+// the SDK clients talk to it as they would to AWS. The state is plain data a
+// test changes between reads (e.g. playing the failover function); failback's
+// writes (UpdateHealthCheck, Enable/DisableAlarmActions, PutParameter) change it.
 import { LocalServer, startLocalServer } from "../support/local-server";
 
 export interface FakeAwsPair {
@@ -38,6 +39,15 @@ export class FakeAwsReadiness {
                 xml(`<GetHealthCheckResponse ${ns}><HealthCheck><Id>${id}</Id><CallerReference>fake</CallerReference><HealthCheckConfig><Port>443</Port><Type>HTTPS</Type><FullyQualifiedDomainName>${fqdn}</FullyQualifiedDomainName></HealthCheckConfig><HealthCheckVersion>1</HealthCheckVersion></HealthCheck></GetHealthCheckResponse>`);
                 return;
             }
+            if (m && req.method === "POST") {
+                f.calls.push("UpdateHealthCheck");
+                const id = decodeURIComponent(m[1]);
+                if (f.state.healthCheckFqdn[id] === undefined) { send(404, "text/xml", `<ErrorResponse ${ns}><Error><Type>Sender</Type><Code>NoSuchHealthCheck</Code><Message>No health check ${id}</Message></Error></ErrorResponse>`); return; }
+                const fqdn = /<FullyQualifiedDomainName>([^<]*)<\/FullyQualifiedDomainName>/.exec(body)?.[1];
+                if (fqdn !== undefined) f.state.healthCheckFqdn[id] = fqdn;
+                xml(`<UpdateHealthCheckResponse ${ns}><HealthCheck><Id>${id}</Id><CallerReference>fake</CallerReference><HealthCheckConfig><Port>443</Port><Type>HTTPS</Type><FullyQualifiedDomainName>${f.state.healthCheckFqdn[id]}</FullyQualifiedDomainName></HealthCheckConfig><HealthCheckVersion>2</HealthCheckVersion></HealthCheck></UpdateHealthCheckResponse>`);
+                return;
+            }
             m = /^\/2013-04-01\/healthcheck\/([^/]+)\/status$/.exec(url.pathname);
             if (m && req.method === "GET") {
                 f.calls.push("GetHealthCheckStatus");
@@ -70,6 +80,22 @@ export class FakeAwsReadiness {
                 const names = (JSON.parse(body) as { AlarmNames?: string[] }).AlarmNames ?? [];
                 const alarms = names.filter(n => f.state.alarms[n]).map(n => ({ AlarmName: n, ActionsEnabled: f.state.alarms[n].actionsEnabled, StateValue: f.state.alarms[n].state ?? "OK" }));
                 send(200, "application/x-amz-json-1.0", JSON.stringify({ MetricAlarms: alarms, CompositeAlarms: [] }));
+                return;
+            }
+            const actions = /^GraniteServiceVersion20100801\.(Enable|Disable)AlarmActions$/.exec(target);
+            if (actions) {
+                f.calls.push(`${actions[1]}AlarmActions`);
+                // Like CloudWatch: unknown names are ignored, not an error.
+                for (const n of (JSON.parse(body) as { AlarmNames?: string[] }).AlarmNames ?? []) if (f.state.alarms[n]) f.state.alarms[n].actionsEnabled = actions[1] === "Enable";
+                send(200, "application/x-amz-json-1.0", "{}");
+                return;
+            }
+            if (target === "AmazonSSM.PutParameter") {
+                f.calls.push("PutParameter");
+                const p = JSON.parse(body) as { Name: string; Value: string; Overwrite?: boolean };
+                if (f.state.parameters[p.Name] !== undefined && !p.Overwrite) { send(400, "application/x-amz-json-1.1", JSON.stringify({ __type: "ParameterAlreadyExists", message: "The parameter already exists." })); return; }
+                f.state.parameters[p.Name] = p.Value;
+                send(200, "application/x-amz-json-1.1", JSON.stringify({ Version: 2, Tier: "Standard" }));
                 return;
             }
             if (target === "AmazonSSM.GetParameter") {

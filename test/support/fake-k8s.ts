@@ -36,9 +36,13 @@
  *     GETs of the Job; its one pod is labelled job-name=<job>; DELETE removes
  *     the Job and its pod)
  *   GET /api/v1/namespaces/{ns}/pods?labelSelector=job-name=<job>, GET .../pods/{pod}/log (text/plain)
- *   GET|PATCH /apis/{group}/{version}/namespaces/{ns}/{plural}/{name} for objects put with kube.putObject
+ *   GET|PATCH|DELETE /apis/{group}/{version}/namespaces/{ns}/{plural}/{name} for objects put with kube.putObject
  *     (PATCH as for deployments; a metadata.resourceVersion in the patch is a precondition, 409 on mismatch)
  *   GET /api/v1/namespaces/{ns}/services/{service}/proxy/{path}: kube.serviceProxy answers (text); unset: 503
+ *   GET|PATCH /apis/apps/v1/namespaces/{ns}/deployments/{name}/scale (autoscaling/v1 Scale; PATCH merge-patch)
+ *   GET /api/v1/nodes (put with kube.putNode)
+ *   GET /api/v1/namespaces/{ns}/pods?labelSelector=k=v[,k=v] and .../pods/{pod}/log for pods put with kube.putPod
+ *   kube.extraRoute, when set, answers first (a simulation that owns some paths)
  *   Anything else: 404 Status.
  *
  * Faults (kube.fault(spec)), checked in the order added; a matching fault with
@@ -124,6 +128,8 @@ export class FakeKubernetes {
     jobRunner: (job: Record<string, unknown>) => JobOutcome = () => ({ result: "succeeded", log: "" });
     /** Answers GET /api/v1/namespaces/{ns}/services/{service}/proxy{path} (service as in the URL, e.g. "https:svc:8080"); absent: 503 as with no endpoints. */
     serviceProxy: ((namespace: string, service: string, path: string) => { status: number; body: string }) | undefined;
+    /** Answers a request before the stored objects do; undefined lets them answer. */
+    extraRoute?: (method: string, path: string, record: RecordedRequest) => { status: number; body: unknown; text?: boolean } | undefined;
     private readonly jobs = new Map<string, { outcome: JobOutcome; gets: number; pod: string }>();
     caPem: string | undefined;
     private readonly objects = new Map<string, KubeObject>();
@@ -206,7 +212,20 @@ export class FakeKubernetes {
         return obj;
     }
 
-    /** An object put with putObject (as patched since), or undefined. */
+    putNode(name: string, ready = true): KubeObject {
+        const obj: KubeObject = { apiVersion: "v1", kind: "Node", metadata: this.newMetadata("", name, undefined), status: { conditions: [{ type: "Ready", status: ready ? "True" : "False" }] } };
+        this.objects.set(key("nodes", "", name), obj);
+        return obj;
+    }
+
+    /** A pod with labels and the text its /log answers. */
+    putPod(namespace: string, name: string, labels: Record<string, string>, log = ""): KubeObject {
+        const obj: KubeObject = { apiVersion: "v1", kind: "Pod", metadata: { ...this.newMetadata(namespace, name, undefined), labels: { ...labels } }, log };
+        this.objects.set(key("pods", namespace, name), obj);
+        return obj;
+    }
+
+    /** A stored object put with putObject, or undefined (gone after DELETE). */
     object(apiVersion: string, plural: string, namespace: string, name: string): KubeObject | undefined {
         return this.objects.get(key(`${apiVersion}/${plural}`, namespace, name));
     }
@@ -323,6 +342,18 @@ export class FakeKubernetes {
     }
 
     private route(method: string, path: string, record: RecordedRequest): { status: number; body: unknown; text?: boolean } {
+        const extra = this.extraRoute?.(method, path, record);
+        if (extra) {
+            return extra;
+        }
+        const scale = this.scaleRoute(method, path, record);
+        if (scale) {
+            return scale;
+        }
+        if (path === "/api/v1/nodes" && method === "GET") {
+            const items = [...this.objects.entries()].filter(([k]) => k.startsWith(key("nodes", "", ""))).map(([, o]) => o);
+            return { status: 200, body: { kind: "NodeList", apiVersion: "v1", metadata: { resourceVersion: String(this.version) }, items } };
+        }
         const batch = this.batchRoute(method, path, record);
         if (batch) {
             return batch;
@@ -431,11 +462,15 @@ export class FakeKubernetes {
             return { status: a.status, body: a.body, text: true };
         }
         m = /^\/apis\/([^/]+\/[^/]+)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
-        if (m && (method === "GET" || method === "PATCH")) {
+        if (m && (method === "GET" || method === "PATCH" || method === "DELETE")) {
             const k = key(`${m[1]}/${m[3]}`, decodeURIComponent(m[2]), decodeURIComponent(m[4]));
             const obj = this.objects.get(k);
             if (!obj) {
                 throw new HttpAnswer(404, "NotFound", `${m[3]} "${decodeURIComponent(m[4])}" not found`);
+            }
+            if (method === "DELETE") {
+                this.objects.delete(k);
+                return { status: 200, body: { kind: "Status", apiVersion: "v1", status: "Success", details: { name: obj.metadata.name, kind: m[3], uid: obj.metadata.uid } } };
             }
             if (method === "GET") {
                 return { status: 200, body: obj };
@@ -450,6 +485,43 @@ export class FakeKubernetes {
             return { status: 200, body: patched };
         }
         throw new HttpAnswer(404, "NotFound", `the server could not find the requested resource (${method} ${path})`);
+    }
+
+    // The scale subresource: a Scale object over the Deployment's spec.replicas (the API server's view, status left out).
+    private scaleRoute(method: string, path: string, record: RecordedRequest): { status: number; body: unknown } | undefined {
+        const m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)\/scale$/.exec(path);
+        if (!m) {
+            return undefined;
+        }
+        const [ns, name] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+        const obj = this.objects.get(key("deployments", ns, name));
+        if (!obj) {
+            throw new HttpAnswer(404, "NotFound", `deployments.apps "${name}" not found`);
+        }
+        const scaleOf = (o: KubeObject) => ({
+            kind: "Scale", apiVersion: "autoscaling/v1",
+            metadata: { name, namespace: ns, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+            spec: { replicas: (o.spec as { replicas?: number }).replicas ?? 1 },
+        });
+        if (method === "GET") {
+            return { status: 200, body: scaleOf(obj) };
+        }
+        if (method !== "PATCH") {
+            throw new HttpAnswer(405, "MethodNotAllowed", `${method} is not supported on deployments/scale`);
+        }
+        const patched = this.patch(scaleOf(obj) as unknown as KubeObject, record) as unknown as { spec?: { replicas?: unknown } };
+        const replicas = patched.spec?.replicas;
+        if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
+            throw new HttpAnswer(422, "Invalid", `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}`);
+        }
+        const copy = JSON.parse(JSON.stringify(obj)) as KubeObject;
+        if ((copy.spec as { replicas?: number }).replicas !== replicas) {
+            (copy.spec as { replicas?: number }).replicas = replicas;
+            copy.metadata.generation = (obj.metadata.generation ?? 1) + 1;
+        }
+        copy.metadata.resourceVersion = String(++this.version);
+        this.objects.set(key("deployments", ns, name), copy);
+        return { status: 200, body: scaleOf(copy) };
     }
 
     // Jobs and the pod each starts, as far as a create-wait-read-delete client sees them.
@@ -513,10 +585,10 @@ export class FakeKubernetes {
         if (m && method === "GET") {
             const ns = decodeURIComponent(m[1]);
             if (m[2] === undefined) {
-                const want = /^job-name=(.+)$/.exec(new URLSearchParams(record.query ?? "").get("labelSelector") ?? "")?.[1];
+                const selector = (new URLSearchParams(record.query ?? "").get("labelSelector") ?? "").split(",").filter(Boolean).map(t => t.split("="));
                 const prefix = key("pods", ns, "");
                 const items = [...this.objects.entries()]
-                    .filter(([k, o]) => k.startsWith(prefix) && (want === undefined || (o.metadata.labels as Record<string, string> | undefined)?.["job-name"] === want))
+                    .filter(([k, o]) => k.startsWith(prefix) && selector.every(([l, v]) => (o.metadata.labels as Record<string, string> | undefined)?.[l] === v))
                     .map(([, o]) => o);
                 return { status: 200, body: { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: String(this.version) }, items } };
             }
@@ -526,7 +598,7 @@ export class FakeKubernetes {
             }
             if (m[3]) {
                 const run = [...this.jobs.values()].find(j => j.pod === pod);
-                return { status: 200, body: run?.outcome.log ?? "", text: true };
+                return { status: 200, body: run?.outcome.log ?? String(this.objects.get(key("pods", ns, pod))!.log ?? ""), text: true };
             }
             return { status: 200, body: this.objects.get(key("pods", ns, pod)) };
         }

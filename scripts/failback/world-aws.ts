@@ -1,0 +1,142 @@
+// The live FailbackWorld of an AWS pair. Built from both stacks' outputs:
+// each cluster through its kubeconfig, LogScale on its own hostname, each
+// bucket in its region, and from the secondary's outputs the Route 53 health
+// check the failover function locked, its CloudWatch alarm and its SSM record.
+
+import { CloudWatchClient, DescribeAlarmsCommand, DisableAlarmActionsCommand, EnableAlarmActionsCommand } from "@aws-sdk/client-cloudwatch";
+import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { LOCKED_FQDN } from "../../functions/aws/platform";
+import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
+import { FailoverRecord } from "../../functions/core/types";
+import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/names";
+import { connectionFromKubeconfig } from "../readiness/kube";
+import { KubeSide } from "./kube-side";
+import { LogScaleApi } from "./logscale";
+import { BucketObject, FailbackWorld, Side } from "./ports";
+import { S3Bucket } from "./s3";
+import { StackOutput, StackPort } from "./stack-port";
+
+export interface AwsWorldOptions {
+    /** Test seams: one endpoint for Route 53, CloudWatch and SSM, one for S3 (path-style), static credentials. */
+    awsEndpoint?: string;
+    s3Endpoint?: string;
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    /** LogScale base URL per side; default https://<hostname output>. */
+    logscaleUrl?: Partial<Record<Side, string>>;
+}
+
+interface SideParts { stack: StackPort; kube: KubeSide; logscale: LogScaleApi; bucket: S3Bucket; prefix: string }
+
+const SIDES: readonly Side[] = ["primary", "secondary"];
+
+function need(outputs: Record<string, StackOutput>, stack: string, key: string, why: string): string {
+    const v = outputs[key]?.value;
+    if (typeof v !== "string" || v === "") throw new Error(`stack "${stack}" has no "${key}" output; the AWS failback needs it for ${why}`);
+    return v;
+}
+
+export class AwsWorld implements FailbackWorld {
+    private constructor(
+        private readonly sides: Record<Side, SideParts>,
+        private readonly n: { healthCheckId: string; primaryHostname: string; alarm: string; parameter: string },
+        private readonly route53: Route53Client,
+        private readonly cloudwatch: CloudWatchClient,
+        private readonly ssm: SSMClient,
+    ) {}
+
+    static async create(stacks: Record<Side, StackPort>, o: AwsWorldOptions = {}): Promise<AwsWorld> {
+        const out = { primary: await stacks.primary.outputs(), secondary: await stacks.secondary.outputs() };
+        for (const side of SIDES) {
+            const cloud = out[side].cloud?.value;
+            if (cloud !== "aws") throw new Error(`stack "${stacks[side].name}" is on ${String(cloud ?? "an unknown cloud")}; the AWS world needs two AWS stacks`);
+        }
+        const s = out.secondary, sName = stacks.secondary.name;
+        const base = { maxAttempts: 2, ...(o.awsEndpoint ? { endpoint: o.awsEndpoint } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) };
+        const secondaryRegion = need(s, sName, "region", "the SSM failover record");
+        const ssm = new SSMClient({ ...base, region: secondaryRegion });
+        // The default credential chain (as for `pulumi up`), resolved once by an SDK client and shared with the S3 signer.
+        const credentials = o.credentials ? async () => o.credentials! : () => ssm.config.credentials();
+        const parts = {} as Record<Side, SideParts>;
+        for (const side of SIDES) {
+            const so = out[side], name = stacks[side].name;
+            const cluster = need(so, name, "logscaleClusterName", "the admin token Secret");
+            const kube = new KubeSide(connectionFromKubeconfig(need(so, name, "kubeconfig", "the Kubernetes steps")),
+                { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side);
+            const url = o.logscaleUrl?.[side] ?? `https://${need(so, name, "hostname", "LogScale's GraphQL and status")}`;
+            const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
+            parts[side] = {
+                stack: stacks[side], kube,
+                logscale: new LogScaleApi(url, () => kube.adminToken(), side),
+                bucket: new S3Bucket({ bucket: need(so, name, "storageBucket", "the snapshot steps"), region: need(so, name, "region", "the bucket"), credentials, endpoint: o.s3Endpoint }),
+                prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
+            };
+        }
+        const alarmRegion = need(s, sName, "failoverAlarmRegion", "the failover alarm");
+        return new AwsWorld(parts, {
+            healthCheckId: need(s, sName, "primaryHealthCheckId", "the DNS lock"),
+            primaryHostname: need(out.primary, stacks.primary.name, "hostname", "the DNS unlock"),
+            alarm: need(s, sName, "failoverAlarmName", "the failover alarm"),
+            parameter: need(s, sName, "failoverCooldownParameter", "the failover record"),
+        }, new Route53Client({ ...base, region: "us-east-1" }), new CloudWatchClient({ ...base, region: alarmRegion }), ssm);
+    }
+
+    primaryHealthy(): Promise<{ ok: boolean; found: string }> { return this.sides.primary.kube.nodesReady(); }
+
+    /** The lock is the primary's health check probing a name that never resolves (functions/aws/platform.ts lockDns). */
+    async dnsLocked(): Promise<boolean> {
+        const out = await this.route53.send(new GetHealthCheckCommand({ HealthCheckId: this.n.healthCheckId }));
+        return out.HealthCheck?.HealthCheckConfig?.FullyQualifiedDomainName === LOCKED_FQDN;
+    }
+
+    async unlockDns(): Promise<void> {
+        await this.route53.send(new UpdateHealthCheckCommand({ HealthCheckId: this.n.healthCheckId, FullyQualifiedDomainName: this.n.primaryHostname }));
+    }
+
+    async lockRecord(): Promise<FailoverRecord | undefined> {
+        let value: string | undefined;
+        try {
+            value = (await this.ssm.send(new GetParameterCommand({ Name: this.n.parameter }))).Parameter?.Value;
+        } catch (e) {
+            if ((e as { name?: string }).name === "ParameterNotFound") return undefined;
+            throw e;
+        }
+        const r = parseFailoverRecord(value);
+        if (r && "error" in r) throw new Error(`failover record ${this.n.parameter} ${r.error}`);
+        return r;
+    }
+
+    async clearLockRecord(): Promise<void> {
+        const r = await this.lockRecord();
+        if (!r || r.lock === "applied") return;
+        await this.ssm.send(new PutParameterCommand({ Name: this.n.parameter, Value: encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }), Type: "String", Overwrite: true }));
+    }
+
+    async alarmEnabled(): Promise<boolean> {
+        const a = (await this.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [this.n.alarm] }))).MetricAlarms?.[0];
+        if (!a) throw new Error(`CloudWatch alarm ${this.n.alarm} not found; allowed: the secondary's failoverAlarmName output in its failoverAlarmRegion`);
+        return a.ActionsEnabled === true;
+    }
+
+    /** Actions, not the alarm: it keeps evaluating, so enabling it again shows the primary's real state at once. */
+    async setAlarm(enabled: boolean): Promise<void> {
+        const names = { AlarmNames: [this.n.alarm] };
+        await this.cloudwatch.send(enabled ? new EnableAlarmActionsCommand(names) : new DisableAlarmActionsCommand(names));
+    }
+
+    flushOnShutdown(side: Side): Promise<boolean> { return this.sides[side].logscale.flushOnShutdown(); }
+    setFlushOnShutdown(side: Side): Promise<void> { return this.sides[side].logscale.setFlushOnShutdown(); }
+    operatorReplicas(side: Side): Promise<number> { return this.sides[side].kube.operatorReplicas(); }
+    scaleOperator(side: Side, replicas: number): Promise<void> { return this.sides[side].kube.scaleOperator(replicas); }
+    logscalePods(side: Side): Promise<number> { return this.sides[side].kube.logscalePods(); }
+    storagePrefix(side: Side): string { return this.sides[side].prefix; }
+    listObjects(side: Side, prefix: string): Promise<BucketObject[]> { return this.sides[side].bucket.list(prefix); }
+    deleteObjects(side: Side, keys: string[]): Promise<void> { return this.sides[side].bucket.delete(keys); }
+    kafkaTopicExists(side: Side): Promise<boolean> { return this.sides[side].kube.kafkaTopicExists(); }
+    deleteKafkaTopic(side: Side): Promise<void> { return this.sides[side].kube.deleteKafkaTopic(); }
+    loaderLines(side: Side): Promise<string[]> { return this.sides[side].kube.loaderLines(); }
+    status(side: Side): Promise<{ code: number; body: string }> { return this.sides[side].logscale.status(); }
+    stackConfig(side: Side, key: string): Promise<string | undefined> { return this.sides[side].stack.config(key); }
+    preview(side: Side, key: string, value: string): Promise<string> { return this.sides[side].stack.preview(key, value); }
+    up(side: Side, key: string, value: string): Promise<void> { return this.sides[side].stack.up(key, value); }
+}
