@@ -140,11 +140,13 @@ export async function runRecheckTimer(deps: InvocationDeps): Promise<RecheckResu
         });
         k8s = client;
         const { namespace, operatorDeployment } = config.failover;
-        const read = (key: string) => withRetry(
-            () => client.getDeploymentAnnotation(namespace, operatorDeployment, key),
+        // One read for both: a pending holdoff, or a recovery still being followed.
+        const annotations = await withRetry(
+            () => client.getDeploymentAnnotations(namespace, operatorDeployment, [DEGRADED_SINCE_ANNOTATION, RECOVERY_ANNOTATION]),
             { call: "k8s.getDeploymentAnnotation", policy: config.failover.retry ?? DEFAULT_RETRY, sleep: ms => deps.clock.sleep(ms), random: deps.random ?? Math.random, log },
         );
-        const [pending, recovery] = await Promise.all([read(DEGRADED_SINCE_ANNOTATION), read(RECOVERY_ANNOTATION)]);
+        const pending = annotations[DEGRADED_SINCE_ANNOTATION];
+        const recovery = annotations[RECOVERY_ANNOTATION];
         if (pending === undefined) {
             const watched = parseRecord(recovery);
             if (watched !== undefined && !("error" in watched) && watched.state === "watching") {

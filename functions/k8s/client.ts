@@ -83,17 +83,26 @@ export class KubeClient implements KubernetesApi {
     }
 
     async getDeploymentAnnotation(namespace: string, name: string, key: string): Promise<string | undefined> {
+        return (await this.getDeploymentAnnotations(namespace, name, [key]))[key];
+    }
+
+    /** Several annotations of a Deployment from one GET (absent ones are left out). */
+    async getDeploymentAnnotations(namespace: string, name: string, keys: readonly string[]): Promise<Record<string, string | undefined>> {
         const req = this.req("k8s.getDeploymentAnnotation", "GET", deploymentPath(namespace, name));
         const res = await this.send(req);
         if (res.status !== 200) {
             throw httpError(req, res);
         }
         const metadata = parseObject(req, res).metadata as { annotations?: Record<string, unknown> } | undefined;
-        const value = metadata?.annotations?.[key];
-        if (value !== undefined && typeof value !== "string") {
-            throw badAnswer(req, `annotation ${key} is ${JSON.stringify(value)}, expected a string`);
+        const out: Record<string, string | undefined> = {};
+        for (const key of keys) {
+            const value = metadata?.annotations?.[key];
+            if (value !== undefined && typeof value !== "string") {
+                throw badAnswer(req, `annotation ${key} is ${JSON.stringify(value)}, expected a string`);
+            }
+            out[key] = value;
         }
-        return value;
+        return out;
     }
 
     async annotateDeployment(namespace: string, name: string, annotations: Record<string, string | null>): Promise<void> {

@@ -85,6 +85,8 @@ describe("azure failover package", function () {
             azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
             kube.putDeployment("logging", "humio-operator", { replicas: 0 });
             kube.putSecret("logging", "logscale", { creationTimestamp: "2024-06-01T00:00:00Z" });
+            // LogScale answers at once: the recovery follow-up after the scale ends on its first look.
+            kube.serviceProxy = () => ({ status: 200, body: JSON.stringify({ status: "OK", version: "1.252.1" }) });
             Object.assign(process.env, {
                 IDENTITY_ENDPOINT: `${azure.url}/msi/token`,
                 IDENTITY_HEADER: azure.identityHeader,

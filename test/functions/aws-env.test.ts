@@ -19,6 +19,7 @@ describe("AWS failover environment contract (functions/aws/env)", () => {
             PRE_FAILOVER_FAILURE_SECONDS: "180",
             FAILOVER_COOLDOWN_SECONDS: "300",
             RECHECK_INTERVAL_SECONDS: "30",
+            RECOVERY_DEADLINE_MINUTES: "15",
             REQUIRE_HEALTHY_SECONDARY: "true",
             HUMIO_CLUSTER_NAME: "logscale",
             KUBERNETES_NAMESPACE: "logging",

@@ -92,6 +92,8 @@ describe("failover function packaging (pulumi closure serialization)", () => {
         });
         kube.putDeployment("logging", "humio-operator", { replicas: 0 });
         kube.putSecret("logging", "logscale", { creationTimestamp: "2024-01-01T00:00:00Z" });
+        // LogScale answers at once: the recovery follow-up after the scale ends on its first look.
+        kube.serviceProxy = () => ({ status: 200, body: JSON.stringify({ status: "OK", version: "1.252.1" }) });
         // One transient failure: the bundled retry path and RemoteError must work too.
         kube.fault({ method: "GET", path: "/deployments/humio-operator", times: 1, status: 503 });
         const aws = await FakeAws.start({
