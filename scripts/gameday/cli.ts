@@ -108,7 +108,7 @@ export async function main(argv: readonly string[], io: Io = {}): Promise<number
         try {
             report = await runGameday(outage, observer, clock, {
                 scenario: a.scenario as Scenario, timeoutS: a.timeout, pollS: 10, holdoffS, expectedTotalS,
-                afterRestoreS: 120, signal: ac.signal, progress: a.json ? undefined : l => err(`\r${l}`),
+                afterRestoreS: 120, signal: ac.signal, progress: a.json ? undefined : progressLine(err, io.stderr === undefined && process.stderr.isTTY === true),
             });
         } finally {
             process.removeListener("SIGINT", onInt);
@@ -127,4 +127,23 @@ export async function main(argv: readonly string[], io: Io = {}): Promise<number
         err(`${(e as Error).message}\n`);
         return 1;
     }
+}
+
+/**
+ * On a terminal, one line rewritten in place; in a log or CI (not a TTY),
+ * a line per phase change, so the file reads as a timeline instead of one
+ * run-on line of carriage returns.
+ */
+export function progressLine(write: (s: string) => void, tty: boolean): (line: string) => void {
+    let lastPhase: string | undefined;
+    return line => {
+        if (tty) {
+            write(`\r\x1b[K${line}`);
+            return;
+        }
+        const phase = line.replace(/ — \d+s elapsed$/, "");
+        if (phase === lastPhase) return;
+        lastPhase = phase;
+        write(`${line}\n`);
+    };
 }
