@@ -28,11 +28,15 @@ export function stackFailoverSettings(cfg: StackConfig): StackFailoverSettings {
 
 /**
  * What the function needs to follow LogScale's recovery and measure it
- * against the model. The function's measurement ends when LogScale answers
- * OK; clients then still wait out the DNS TTL, so the model's DNS phase is
- * left out of what it is compared with.
+ * against the model. The function measures from the health signal's first
+ * failing reading to LogScale answering OK: it cannot see the probes'
+ * detection before the signal turns, and clients wait out the DNS TTL after.
  */
 export function recoveryFollowUpSettings(cfg: StackConfig): { recoveryDeadlineMinutes: number; expectedFailoverSeconds: number } {
-    const model = expectedFailoverSeconds(cfg);
-    return { recoveryDeadlineMinutes: cfg.recoveryDeadlineMinutes, expectedFailoverSeconds: Math.round(model.totalS - model.dnsS) };
+    return { recoveryDeadlineMinutes: cfg.recoveryDeadlineMinutes, expectedFailoverSeconds: measurableModelSeconds(expectedFailoverSeconds(cfg)) };
+}
+
+/** The part of the model the function's own measurement covers: holdoff, function and recovery. */
+export function measurableModelSeconds(model: { holdoffS: number; functionS: number; recoveryS: number }): number {
+    return Math.round(model.holdoffS + model.functionS + model.recoveryS);
 }

@@ -77,7 +77,8 @@ export function renderText(o: DrillOutcome): string {
         const m = o.measured;
         const v = (x: number | undefined) => (x === undefined ? "-" : `${x} s`);
         lines.push("");
-        lines.push("Measured by the function (its \"recovered\" message; ends at LogScale ready, before the DNS TTL)");
+        lines.push("Measured by the function (its \"recovered\" message: from the health signal's first failing reading to LogScale ready;");
+        lines.push("  compared with the model's holdoff + function + recovery, since it sees neither the probes' detection nor the DNS TTL)");
         lines.push(`  first failing -> decision ${v(m.detectionSeconds)}, decision -> scaled ${v(m.actSeconds)}, scaled -> DNS locked ${v(m.dnsLockSeconds)}, `
             + `scaled -> LogScale ready ${v(m.recoverySeconds)}; total ${v(m.totalSeconds)} against ${m.expectedSeconds} s modelled`
             + (m.totalSeconds === undefined ? "" : ` (${m.totalSeconds - m.expectedSeconds >= 0 ? "+" : ""}${m.totalSeconds - m.expectedSeconds} s)`));

@@ -2,6 +2,7 @@
 // simulated clock, and judge it: the timeline of the first failover (the
 // seed's phases) and the scenario's invariants.
 
+import { measurableModelSeconds } from "../../components/dr/failover-settings";
 import { ExpectedFailoverSeconds, expectedFailoverSeconds } from "../../components/dr/rto";
 import { RECHECK_INTERVAL_SECONDS as OCI_RECHECK_INTERVAL_SECONDS } from "../../components/oci/failover";
 import { AWS_FAILOVER_DEFAULTS } from "../../functions/aws/env";
@@ -180,7 +181,7 @@ export function measuredByFunction(world: World, settings: DrillSettings, model:
         && (i.result as FailoverResult).timeline?.scaledAt !== undefined);
     if (!acting) return undefined;
     const result = acting.result as FailoverResult;
-    const record = startRecord(result, 15, Math.round(model.totalS - model.dnsS));
+    const record = startRecord(result, 15, measurableModelSeconds(model));
     if (!record) return undefined;
     const servedMs = world.serviceReady.get(first.atMs);
     const pollMs = recoveryPollSeconds(settings) * 1000;
