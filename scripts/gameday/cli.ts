@@ -1,6 +1,6 @@
 // `npm run gameday`: flags, the --confirm gate (exit 2 before anything is
 // read or run), then the run against the simulated pair (--simulate) or the
-// live AWS pair after a passing readiness pre-flight. Exit 0 pass, 1 fail, 2 bad usage.
+// live pair (AWS, Azure or OCI) after a passing readiness pre-flight. Exit 0 pass, 1 fail, 2 bad usage.
 
 import * as fs from "fs";
 import * as path from "path";
@@ -9,7 +9,7 @@ import { exitCode, renderTable } from "../readiness/checks";
 import { liveReadiness } from "../readiness/live";
 import { AutomationStacks, liveInput } from "../readiness/stacks";
 import { Clock, OutageMethod, PairObserver } from "./backend";
-import { awsLivePair, LivePair } from "./live";
+import { LIVE_CLOUDS, livePair, LivePair } from "./live";
 import { renderMarkdown, renderSvg, renderText } from "./report";
 import { GamedayReport, runGameday, Scenario, SCENARIOS } from "./run";
 import { SimPair, VirtualClock } from "./sim";
@@ -20,7 +20,7 @@ export const USAGE = [
     "  --stack <name>        the standby stack of the pair",
     "  --scenario <name>     primary-down (full failover) or transient (outage shorter than the holdoff, no failover)",
     "  --confirm <name>      the primary's stack name, typed by a person; anything else exits 2 before anything runs",
-    "  (default)             the live pair (AWS only): readiness must pass first, then the primary's HTTPRoutes are detached for real",
+    "  (default)             the live pair (aws, azure or oci): readiness must pass first, then the primary's HTTPRoutes are detached for real",
     "  --simulate            run against the simulated pair on a virtual clock (any cloud; nothing is read or changed)",
     "  --timeout <s>         hard overall timeout (default 1800)",
     "  --report <dir>        write gameday.json, gameday.md and gameday.svg there",
@@ -37,7 +37,7 @@ export interface Io {
     dir?: string;
     stdout?: (s: string) => void;
     stderr?: (s: string) => void;
-    /** The live pair; default: both stacks through the Automation API, the clusters by their kubeconfigs, the AWS SDK. */
+    /** The live pair; default: both stacks through the Automation API, the clusters by their kubeconfigs, the cloud's own credentials. */
     live?: (primaryStack: string, secondaryStack: string) => Promise<LivePair>;
 }
 
@@ -75,8 +75,8 @@ export async function main(argv: readonly string[], io: Io = {}): Promise<number
         if (a.confirm !== primary) throw new UsageError(`refusing: --confirm must be the primary's stack name "${primary}" (got ${a.confirm === undefined ? "none" : `"${a.confirm}"`})`);
         const holdoffS = Number(src.config[`${project.name}:preFailoverFailureSeconds`] ?? "180");
         const cloud = src.config[`${project.name}:cloud`];
-        if (!a.simulate && cloud !== "aws") {
-            err(`stack "${a.stack}" is on ${cloud ?? "no cloud"}: only aws has a live gameday backend; --simulate works on every cloud\n`);
+        if (!a.simulate && !(LIVE_CLOUDS as readonly string[]).includes(cloud ?? "")) {
+            err(`stack "${a.stack}" is on ${cloud ?? "no cloud"}: the live gameday knows ${LIVE_CLOUDS.join(", ")}; --simulate works on every cloud\n`);
             return 2;
         }
         let outage: OutageMethod;
@@ -91,7 +91,7 @@ export async function main(argv: readonly string[], io: Io = {}): Promise<number
             [outage, observer, clock, expectedTotalS] = [pair, pair, vc, sumS];
         } else {
             const dir = io.dir ?? path.resolve(__dirname, "..", "..");
-            const live = await (io.live ?? (async (p, s) => awsLivePair(await liveInput(new AutomationStacks(dir), p, s))))(primary, a.stack);
+            const live = await (io.live ?? (async (p, s) => livePair(await liveInput(new AutomationStacks(dir), p, s))))(primary, a.stack);
             // Pre-flight: an outage on a pair that cannot take over would be a real outage, not a gameday.
             const { checks } = await liveReadiness(live.readiness);
             if (exitCode(checks) !== 0) {

@@ -1,6 +1,8 @@
 // Where the global hostname points, asked of the zone's own name servers:
 // a recursive resolver would answer from its cache for up to the TTL, and the
-// gameday measures when Route 53 switched, not when a cache expired.
+// gameday measures when the cloud's DNS switched, not when a cache expired.
+// Which servers are authoritative is the cloud's to say (Route 53's
+// delegation set, OCI's zone, Traffic Manager's domain), so it is passed in.
 
 import { promises as dnsPromises } from "dns";
 import * as net from "net";
@@ -30,12 +32,45 @@ const withPort = (ip: string, port: number) => (net.isIPv6(ip) ? `[${ip}]:${port
 // NODATA and NXDOMAIN are answers ("points nowhere"), not failed reads.
 const NO_ANSWER = new Set(["ENODATA", "ENOTFOUND"]);
 
+/** The authoritative name servers' host names; throws a one-line error naming the zone when there are none. */
+export type NameServerSource = () => Promise<string[]>;
+
+export function route53NameServers(r53: Route53Client, zoneId: string): NameServerSource {
+    return async () => {
+        const out = await r53.send(new GetHostedZoneCommand({ Id: zoneId }));
+        const names = out.DelegationSet?.NameServers ?? [];
+        if (names.length === 0) throw new Error(`hosted zone ${zoneId} has no DelegationSet name servers (a private zone?); the gameday needs a public zone`);
+        return names;
+    };
+}
+
+/**
+ * The NS records of a domain, asked of the recursive resolver: for a name a
+ * cloud serves under its own domain (Traffic Manager's trafficmanager.net),
+ * where no zone of ours lists the servers.
+ */
+export function domainNameServers(domain: string, o: DnsOptions = {}): NameServerSource {
+    return async () => {
+        const r = new dnsPromises.Resolver({ timeout: o.timeoutMs ?? 3000, tries: 2 });
+        if (o.recursiveServers) r.setServers(o.recursiveServers);
+        let names: string[];
+        try {
+            names = await r.resolveNs(domain);
+        } catch (e) {
+            throw new Error(`resolving the NS records of ${domain}: ${(e as Error).message}`);
+        }
+        if (names.length === 0) throw new Error(`${domain} has no NS records`);
+        return names;
+    };
+}
+
 export class GlobalDns {
     private authoritative: Promise<dnsPromises.Resolver> | undefined;
 
+    /** `zone` names the servers' zone in errors; `hostname` is the name whose answers move on failover. */
     constructor(
-        private readonly r53: Route53Client,
-        private readonly zoneId: string,
+        private readonly servers: NameServerSource,
+        private readonly zone: string,
         private readonly hostname: string,
         private readonly loadBalancers: { primary: string; secondary: string },
         private readonly o: DnsOptions = {},
@@ -57,15 +92,13 @@ export class GlobalDns {
         }
     }
 
-    /** The zone's DelegationSet name servers, by address; read once, as they do not change during a gameday. */
+    /** The zone's name servers, by address; read once, as they do not change during a gameday. */
     nameServers(): Promise<dnsPromises.Resolver> {
         const pending = this.authoritative ??= (async () => {
-            const out = await this.r53.send(new GetHostedZoneCommand({ Id: this.zoneId }));
-            const names = out.DelegationSet?.NameServers ?? [];
-            if (names.length === 0) throw new Error(`hosted zone ${this.zoneId} has no DelegationSet name servers (a private zone?); the gameday needs a public zone`);
+            const names = await this.servers();
             const rec = this.resolver(this.o.recursiveServers);
             const ips = (await Promise.all(names.map(n => this.addresses(rec, n)))).flat();
-            if (ips.length === 0) throw new Error(`none of the name servers of zone ${this.zoneId} resolves: ${names.join(", ")}`);
+            if (ips.length === 0) throw new Error(`none of the name servers of ${this.zone} resolves: ${names.join(", ")}`);
             return this.resolver(ips.map(ip => withPort(ip, this.o.authoritativePort ?? 53)));
         })();
         pending.catch(() => { if (this.authoritative === pending) this.authoritative = undefined; });

@@ -6,14 +6,13 @@
 import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { GetHealthCheckStatusCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { LOGSCALE_NAMESPACE, LOGSCALE_PORT, OPERATOR_DEPLOYMENT_NAME, uiServiceName } from "../../components/logscale/names";
 import { checkersVerdict } from "../../functions/aws/health";
-import { parseFailoverRecord } from "../../functions/core/record";
-import { KubeConnection, kubeRequest } from "../../functions/k8s/http";
+import { KubeConnection } from "../../functions/k8s/http";
 import { AwsClientOptions, AwsCloud, AwsPairNames, awsNamesFromOutputs } from "../readiness/aws";
 import { HttpCluster } from "../readiness/kube";
 import { Clock, PairObservation, PairObserver } from "./backend";
-import { DnsOptions, GlobalDns } from "./global-dns";
+import { DnsOptions, GlobalDns, route53NameServers } from "./global-dns";
+import { logscaleReady, operatorReplicas, Poller, recordDecision } from "./standby";
 
 export interface AwsObserverNames extends AwsPairNames {
     /** The SSM parameter the function writes its failover record to (failoverCooldownParameter output). */
@@ -46,11 +45,6 @@ export interface AwsObserverOptions {
     kubeTimeoutMs?: number;
 }
 
-/** What LogScale answers when it serves (components/aws/healthchecks.ts STATUS_MATCH, spacing allowed). */
-const STATUS_OK = /"status"\s*:\s*"OK"/;
-
-type Readings = Omit<PairObservation, "operatorScaleUps">;
-
 export class AwsPairObserver implements PairObserver {
     private readonly r53: Route53Client;
     private readonly cw: CloudWatchClient;
@@ -59,10 +53,7 @@ export class AwsPairObserver implements PairObserver {
     private readonly dns: GlobalDns;
     private readonly standby: HttpCluster;
     private readonly startedAtS: number;
-    private last: Readings = { healthCheckUnhealthy: false, alarmFiring: false, operatorReplicas: 0, logscaleReady: false, globalResolvesTo: "unknown", dnsLocked: false };
-    private readonly failures = new Map<keyof Readings, number>();
-    private scaleUps = 0;
-    private lastReplicas: number | undefined;
+    private readonly poller: Poller;
 
     constructor(private readonly n: AwsObserverNames, private readonly standbyConn: KubeConnection, private readonly o: AwsObserverOptions) {
         const base = { maxAttempts: 2, ...(o.aws?.endpoint ? { endpoint: o.aws.endpoint } : {}), ...(o.aws?.credentials ? { credentials: o.aws.credentials } : {}) };
@@ -71,10 +62,11 @@ export class AwsPairObserver implements PairObserver {
         this.ssm = new SSMClient({ ...base, region: n.region });
         // dnsLocked is readiness's own definition (the check's FQDN is the lock's), not a second one.
         this.cloud = new AwsCloud(n, o.aws);
-        this.dns = new GlobalDns(this.r53, n.dnsZoneId, n.globalHostname, { primary: n.primaryLoadBalancer, secondary: n.secondaryLoadBalancer }, o.dns);
+        this.dns = new GlobalDns(route53NameServers(this.r53, n.dnsZoneId), `hosted zone ${n.dnsZoneId}`, n.globalHostname, { primary: n.primaryLoadBalancer, secondary: n.secondaryLoadBalancer }, o.dns);
         this.standby = new HttpCluster(standbyConn, o.kubeTimeoutMs);
         // A record older than the gameday is an earlier failover, not this one's.
         this.startedAtS = Math.floor(o.clock.now() / 1000);
+        this.poller = new Poller(o.maxFailedReads);
     }
 
     async healthCheckUnhealthy(): Promise<boolean> {
@@ -90,12 +82,7 @@ export class AwsPairObserver implements PairObserver {
         return a.StateValue === "ALARM";
     }
 
-    /**
-     * The function keeps no decision log outside CloudWatch Logs; what it
-     * records is its failover (functions/core/record.ts in the cooldown
-     * parameter). A record made since the gameday began is "failed-over";
-     * anything else reads "no-failover-recorded".
-     */
+    /** The failover record in the cooldown parameter (standby.ts recordDecision). */
     async functionDecision(): Promise<string> {
         let value: string | undefined;
         try {
@@ -104,57 +91,30 @@ export class AwsPairObserver implements PairObserver {
             if ((e as { name?: string }).name === "ParameterNotFound") return "no-failover-recorded";
             throw e;
         }
-        const r = parseFailoverRecord(value);
-        if (r !== undefined && "error" in r) throw new Error(`SSM parameter ${this.n.cooldownParameter} ${r.error}`);
-        return r !== undefined && r.epochSeconds >= this.startedAtS ? "failed-over" : "no-failover-recorded";
+        return recordDecision(value, this.startedAtS, `SSM parameter ${this.n.cooldownParameter}`);
     }
 
-    async operatorReplicas(): Promise<number> {
-        const r = await this.standby.deploymentReplicas(LOGSCALE_NAMESPACE, OPERATOR_DEPLOYMENT_NAME);
-        if (r === undefined) throw new Error(`Deployment ${LOGSCALE_NAMESPACE}/${OPERATOR_DEPLOYMENT_NAME} not found on the standby`);
-        return r;
+    operatorReplicas(): Promise<number> {
+        return operatorReplicas(this.standby);
     }
 
-    /** /api/v1/status through the API server's service proxy: the standby has no public name of its own to ask before DNS moves. */
-    async logscaleReady(): Promise<boolean> {
-        // "https:" because LogScale pods serve TLS themselves (HumioCluster tls.enabled); names are DNS labels, nothing to escape.
-        const svc = `https:${uiServiceName(this.n.logscaleClusterName)}:${LOGSCALE_PORT}`;
-        const path = `/api/v1/namespaces/${LOGSCALE_NAMESPACE}/services/${svc}/proxy/api/v1/status`;
-        const res = await kubeRequest(this.standbyConn, undefined, { call: "k8s.serviceProxy", method: "GET", path, timeoutMs: this.o.kubeTimeoutMs ?? 10_000 });
-        // 503 (no endpoints) is the standby at zero: an answer, not a failed read.
-        return res.status === 200 && STATUS_OK.test(res.body);
+    logscaleReady(): Promise<boolean> {
+        return logscaleReady(this.standbyConn, this.n.logscaleClusterName, this.o.kubeTimeoutMs);
     }
 
     async dnsLocked(): Promise<boolean> {
         return (await this.cloud.dnsLock()).locked;
     }
 
-    async observe(): Promise<PairObservation> {
-        const read = async <K extends keyof Readings>(k: K, f: () => Promise<Readings[K]>): Promise<Readings[K]> => {
-            try {
-                const v = await f();
-                this.failures.delete(k);
-                return v;
-            } catch (e) {
-                const n = (this.failures.get(k) ?? 0) + 1;
-                this.failures.set(k, n);
-                // One failed poll keeps the last value: a lost answer is not a phase change.
-                if (n >= (this.o.maxFailedReads ?? 3)) throw new Error(`reading ${k} failed ${n} polls in a row: ${(e as Error).message}`);
-                return this.last[k];
-            }
-        };
-        const [healthCheckUnhealthy, alarmFiring, functionDecision, operatorReplicas, logscaleReady, globalResolvesTo, dnsLocked] = await Promise.all([
-            read("healthCheckUnhealthy", () => this.healthCheckUnhealthy()),
-            read("alarmFiring", () => this.alarmFiring()),
-            read("functionDecision", () => this.functionDecision()),
-            read("operatorReplicas", () => this.operatorReplicas()),
-            read("logscaleReady", () => this.logscaleReady()),
-            read("globalResolvesTo", () => this.dns.resolvesTo()),
-            read("dnsLocked", () => this.dnsLocked()),
-        ]);
-        this.last = { healthCheckUnhealthy, alarmFiring, functionDecision, operatorReplicas, logscaleReady, globalResolvesTo, dnsLocked };
-        if (this.lastReplicas === 0 && operatorReplicas > 0) this.scaleUps++;
-        this.lastReplicas = operatorReplicas;
-        return { ...this.last, operatorScaleUps: this.scaleUps };
+    observe(): Promise<PairObservation> {
+        return this.poller.poll({
+            healthCheckUnhealthy: () => this.healthCheckUnhealthy(),
+            alarmFiring: () => this.alarmFiring(),
+            functionDecision: () => this.functionDecision(),
+            operatorReplicas: () => this.operatorReplicas(),
+            logscaleReady: () => this.logscaleReady(),
+            globalResolvesTo: () => this.dns.resolvesTo(),
+            dnsLocked: () => this.dnsLocked(),
+        });
     }
 }

@@ -14,6 +14,9 @@
  *   GET  /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Insights/
  *        metricAlerts/{name}?api-version=2018-03-01
  *        ARM "Metric Alerts - Get" for alerts put with putMetricAlert (same token rule).
+ *   GET  /subscriptions/{s}/providers/Microsoft.AlertsManagement/alerts?api-version=2019-05-05-preview
+ *        &alertRule=R&monitorCondition=C
+ *        Azure Monitor "Alerts - Get All" over fake.alerts, with those two filters (same token rule).
  *
  *   fake.fault({ method: "PATCH", path: "/externalEndpoints/", times: 2, status: 503 })
  *   fake.fault({ path: "/msi/token", reset: true })
@@ -50,6 +53,14 @@ export interface EndpointRecord {
 
 export const FAKE_ARM_API_VERSION = "2022-04-01";
 export const FAKE_METRIC_ALERTS_API_VERSION = "2018-03-01";
+export const FAKE_ALERTS_API_VERSION = "2019-05-05-preview";
+
+/** One Azure Monitor alert: what the fired metric alert rule leaves in the alert list. */
+export interface AlertRecord {
+    alertRule: string;
+    monitorCondition: "Fired" | "Resolved";
+    startDateTime: string;
+}
 
 export class FakeAzure {
     readonly requests: AzureRequest[] = [];
@@ -57,6 +68,8 @@ export class FakeAzure {
     readonly identityHeader = "fake-identity-header-secret";
     private readonly endpoints = new Map<string, EndpointRecord>();
     private readonly metricAlerts = new Map<string, { enabled: boolean }>();
+    /** The alert list "Alerts - Get All" answers from; a test adds and resolves alerts here. */
+    readonly alerts: AlertRecord[] = [];
     private readonly faults: (AzureFault & { left: number })[] = [];
     private server!: LocalServer;
 
@@ -179,6 +192,10 @@ export class FakeAzure {
             answer(401, { error: { code: "AuthenticationFailed", message: "bad or missing ARM token" } });
             return;
         }
+        if (/^\/subscriptions\/[^/]+\/providers\/Microsoft\.AlertsManagement\/alerts$/i.test(r.path)) {
+            this.alertList(r, answer);
+            return;
+        }
         if (/\/providers\/Microsoft\.Insights\/metricAlerts\/[^/]+$/i.test(r.path)) {
             this.metricAlertGet(r, answer);
             return;
@@ -217,6 +234,26 @@ export class FakeAzure {
             type: "Microsoft.Network/trafficManagerProfiles/externalEndpoints",
             properties: { ...ep },
         });
+    }
+
+    private alertList(r: AzureRequest, answer: (s: number, p: unknown) => void): void {
+        if (r.method !== "GET") {
+            answer(405, { error: { code: "MethodNotAllowed", message: r.method } });
+            return;
+        }
+        if (r.query["api-version"] !== FAKE_ALERTS_API_VERSION) {
+            answer(400, { error: { code: "InvalidApiVersionParameter", message: `api-version ${r.query["api-version"]}` } });
+            return;
+        }
+        const rule = r.query.alertRule?.toLowerCase();
+        const condition = r.query.monitorCondition;
+        const value = this.alerts
+            .filter(a => (rule === undefined || a.alertRule.toLowerCase() === rule) && (condition === undefined || a.monitorCondition === condition))
+            .map((a, i) => ({
+                id: `${r.path}/alert-${i}`, name: `alert-${i}`, type: "Microsoft.AlertsManagement/alerts",
+                properties: { essentials: { ...a, severity: "Sev1", alertState: "New", signalType: "Metric", monitorService: "Platform" } },
+            }));
+        answer(200, { value });
     }
 
     private metricAlertGet(r: AzureRequest, answer: (s: number, p: unknown) => void): void {

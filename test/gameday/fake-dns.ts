@@ -1,12 +1,15 @@
 // A UDP DNS server on 127.0.0.1 that answers A queries from a table a test
-// changes between reads (NXDOMAIN for names it lacks, an empty answer for
-// other types), enough for node's c-ares Resolver pointed at it with setServers.
+// changes between reads, and NS queries from a second one (NXDOMAIN for names
+// in neither, an empty answer for other types), enough for node's c-ares
+// Resolver pointed at it with setServers.
 import * as dgram from "dgram";
 import type { AddressInfo } from "net";
 
 export class FakeDns {
     /** name (lower case, no trailing dot) -> its A records. */
     readonly table = new Map<string, string[]>();
+    /** name -> its NS host names. */
+    readonly nsTable = new Map<string, string[]>();
     /** Every A question asked, lower case. */
     readonly asked: string[] = [];
     private constructor(private readonly socket: dgram.Socket, readonly port: number) {}
@@ -26,6 +29,8 @@ export class FakeDns {
 
     set(name: string, ips: string[]): void { this.table.set(name.toLowerCase().replace(/\.$/, ""), ips); }
 
+    setNs(name: string, hosts: string[]): void { this.nsTable.set(name.toLowerCase().replace(/\.$/, ""), hosts); }
+
     stop(): Promise<void> { return new Promise(resolve => this.socket.close(() => resolve())); }
 
     private answer(q: Buffer): Buffer | undefined {
@@ -41,14 +46,17 @@ export class FakeDns {
         const qtype = q.readUInt16BE(i + 1);
         const name = labels.join(".").toLowerCase();
         const ips = this.table.get(name);
+        const ns = this.nsTable.get(name);
         if (qtype === 1) this.asked.push(name);
         const records = qtype === 1 && ips ? ips : [];
+        const nsRecords = qtype === 2 && ns ? ns : [];
+        const known = ips !== undefined || ns !== undefined;
         const header = Buffer.alloc(12);
         q.copy(header, 0, 0, 2);
         // QR, opcode 0, AA, RD copied; RCODE 3 (NXDOMAIN) when the name is unknown.
-        header.writeUInt16BE(0x8400 | (q.readUInt16BE(2) & 0x0100) | (ips ? 0 : 3), 2);
+        header.writeUInt16BE(0x8400 | (q.readUInt16BE(2) & 0x0100) | (known ? 0 : 3), 2);
         header.writeUInt16BE(1, 4);
-        header.writeUInt16BE(records.length, 6);
+        header.writeUInt16BE(records.length + nsRecords.length, 6);
         const rrs = records.map(ip => {
             const rr = Buffer.alloc(16);
             rr.writeUInt16BE(0xc00c, 0);
@@ -59,6 +67,17 @@ export class FakeDns {
             ip.split(".").forEach((b, k) => rr.writeUInt8(Number(b), 12 + k));
             return rr;
         });
-        return Buffer.concat([header, q.subarray(12, qEnd), ...rrs]);
+        const nsRrs = nsRecords.map(host => {
+            // The host name uncompressed: labels, then the root.
+            const rdata = Buffer.concat([...host.replace(/\.$/, "").split(".").map(l => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, "ascii")])), Buffer.from([0])]);
+            const rr = Buffer.alloc(12);
+            rr.writeUInt16BE(0xc00c, 0);
+            rr.writeUInt16BE(2, 2);
+            rr.writeUInt16BE(1, 4);
+            rr.writeUInt32BE(60, 6);
+            rr.writeUInt16BE(rdata.length, 10);
+            return Buffer.concat([rr, rdata]);
+        });
+        return Buffer.concat([header, q.subarray(12, qEnd), ...rrs, ...nsRrs]);
     }
 }

@@ -289,11 +289,11 @@ describe("live gameday through the command (fakes, virtual clock, the test plays
         for (const k of [q.kube.primary, q.kube.secondary]) assert.ok(k.requests.length > 0 && k.requests.every(r => r.authorization === "Bearer gameday-token"));
     });
 
-    it("--help describes the live default (AWS only) and --simulate", async () => {
+    it("--help describes the live default (every cloud) and --simulate", async () => {
         const r = await run(["--help"], async () => { throw new Error("read"); });
         assert.strictEqual(r.code, 0);
         assert.match(r.out, /--confirm <primary stack name> \[--simulate\]/);
-        assert.match(r.out, /\(default\) +the live pair \(AWS only\): readiness must pass first/);
+        assert.match(r.out, /\(default\) +the live pair \(aws, azure or oci\): readiness must pass first/);
         assert.match(r.out, /--simulate +run against the simulated pair on a virtual clock \(any cloud/);
     });
 
@@ -304,17 +304,23 @@ describe("live gameday through the command (fakes, virtual clock, the test plays
         assert.ok(!read);
     });
 
-    it("azure and oci stacks: exit 2, one line naming aws as the only live backend and --simulate", async () => {
-        for (const cloud of ["azure", "oci"]) {
+    it("azure and oci stacks go live (the live pair is read); a cloud without a backend exits 2 naming the ones there are", async () => {
+        for (const cloud of ["azure", "oci", "gcp"]) {
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gameday-${cloud}-`));
             try {
                 fs.copyFileSync(path.join(DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
                 fs.writeFileSync(path.join(dir, "Pulumi.secondary.yaml"), fs.readFileSync(path.join(DIR, "Pulumi.secondary.yaml"), "utf8").replace("logscale-dr:cloud: aws", `logscale-dr:cloud: ${cloud}`));
                 let read = false;
                 const r = await run(["--stack", "secondary", "--scenario", "primary-down", "--confirm", "primary"], async () => { read = true; throw new Error("read"); }, dir);
-                assert.strictEqual(r.code, 2, r.err);
-                assert.strictEqual(r.err, `stack "secondary" is on ${cloud}: only aws has a live gameday backend; --simulate works on every cloud\n`);
-                assert.ok(!read);
+                if (cloud === "gcp") {
+                    assert.strictEqual(r.code, 2, r.err);
+                    assert.strictEqual(r.err, `stack "secondary" is on gcp: the live gameday knows aws, azure, oci; --simulate works on every cloud\n`);
+                    assert.ok(!read);
+                } else {
+                    assert.strictEqual(r.code, 1, r.err);
+                    assert.ok(read, `${cloud}: the live pair was not read`);
+                    assert.strictEqual(r.err, "read\n");
+                }
                 const sim = await run(["--stack", "secondary", "--scenario", "primary-down", "--confirm", "primary", "--simulate", "--json"], async () => { throw new Error("read"); }, dir);
                 assert.strictEqual(sim.code, 0, sim.err);
             } finally {

@@ -9,6 +9,8 @@
  *   POST    /20180401/metrics                      Monitoring PostMetricData (telemetry-ingestion)
  *   POST    /20181201/topics/{id}/messages         Notifications PublishMessage
  *   GET     /20180401/alarms/{id}                  Monitoring (the failover alarm, for readiness)
+ *   GET     /20180401/alarms/status?compartmentId= Monitoring ListAlarmsStatus (alarms with a status, by compartment)
+ *   GET     /20180115/zones/{id}                   DNS GetZone (the zone's nameservers)
  *
  * State is set directly (policies, datapoints, probe results); faults answer a
  * status for matching requests; every request is recorded.
@@ -56,7 +58,9 @@ export class FakeOci {
     /** Topics PublishMessage accepts. */
     readonly topics = new Set<string>();
     /** GetAlarm answers per alarm OCID. */
-    readonly alarms = new Map<string, { displayName: string; isEnabled: boolean; lifecycleState?: string }>();
+    readonly alarms = new Map<string, { displayName: string; isEnabled: boolean; lifecycleState?: string; compartmentId?: string; status?: "OK" | "FIRING" }>();
+    /** GetZone answers per zone OCID. */
+    readonly zones = new Map<string, { name: string; nameservers: { hostname: string }[] }>();
     private faults: (OciFault & { left: number })[] = [];
     private server!: LocalServer;
     url = "";
@@ -173,6 +177,20 @@ export class FakeOci {
             const monitor = /resourceId = "([^"]+)"/.exec(b.query ?? "")?.[1];
             const points = monitor ? this.datapoints.get(monitor) : undefined;
             return answer(200, points ? [{ namespace: "oci_healthchecks", name: "HTTP.isHealthy", dimensions: { resourceId: monitor }, aggregatedDatapoints: points }] : []);
+        }
+        if (url.pathname === "/20180401/alarms/status" && req.method === "GET") {
+            const compartment = url.searchParams.get("compartmentId");
+            if (!compartment) return answer(400, { code: "MissingParameter", message: "compartmentId" });
+            // Only alarms that have a status (evaluated at least once) are listed.
+            return answer(200, [...this.alarms.entries()].filter(([, a]) => a.compartmentId === compartment && a.status !== undefined)
+                .map(([id, a]) => ({ id, displayName: a.displayName, severity: "CRITICAL", status: a.status, timestampTriggered: new Date(0).toISOString() })));
+        }
+        const zoneMatch = /^\/20180115\/zones\/([^/]+)$/.exec(url.pathname);
+        if (zoneMatch && req.method === "GET") {
+            const id = decodeURIComponent(zoneMatch[1]);
+            const z = this.zones.get(id);
+            if (!z) return answer(404, { code: "NotAuthorizedOrNotFound", message: "no such zone" });
+            return answer(200, { id, name: z.name, zoneType: "PRIMARY", scope: "GLOBAL", lifecycleState: "ACTIVE", nameservers: z.nameservers });
         }
         const alarmMatch = /^\/20180401\/alarms\/([^/]+)$/.exec(url.pathname);
         if (alarmMatch && req.method === "GET") {
