@@ -4,7 +4,8 @@
 // annotation on the same Deployment as the holdoff and the cooldown.
 import { jsonLogger } from "../core/log";
 import { deliver, readinessNotification } from "../core/notify";
-import { parseVerdict, READINESS_ANNOTATION, ReadinessPlatform, ReadinessResult, runReadiness } from "../core/readiness";
+import { parseVerdict, READINESS_ANNOTATION, ReadinessPlatform, runReadiness } from "../core/readiness";
+import { annotationVerdict, ReadinessMemory, ReadinessOutcome, runReadinessRound } from "../core/readiness-round";
 import { parseFailoverRecord } from "../core/record";
 import { errorMessage } from "../core/retry";
 import { KubeClient } from "../k8s/client";
@@ -61,33 +62,13 @@ export function azureReadinessIo(o: AzureReadinessIoOptions): AzureReadinessIo {
             }
             return `${LAST_FAILOVER_ANNOTATION} on ${where}: last failover at ${new Date(record.epochSeconds * 1000).toISOString()} (lock ${record.lock})`;
         },
-        async lastVerdict() {
-            return parseVerdict(await o.k8s.getDeploymentAnnotation(o.namespace, o.operatorDeployment, READINESS_ANNOTATION));
-        },
-        async storeVerdict(ready) {
-            await o.k8s.annotateDeployment(o.namespace, o.operatorDeployment, { [READINESS_ANNOTATION]: ready ? "ready" : "not-ready" });
-        },
+        ...annotationVerdict(o.k8s, o.namespace, o.operatorDeployment),
     };
 }
 
-/** What a readiness run returns (and logs). */
-export interface AzureReadinessOutcome extends ReadinessResult {
-    previousReady?: boolean;
-    metricPublished: boolean;
-    verdictStored: boolean;
-    notified?: string;
-    /** What went wrong around the checks (metric, verdict, message); the checks are in `checks`. */
-    errors: string[];
-}
-
-/**
- * The last verdict this process saw. The annotation is the record; this only
- * stands in when the annotation cannot be read, which is exactly when
- * Kubernetes access broke and people most need the "not ready" message.
- */
-export interface ReadinessMemory {
-    lastReady?: boolean;
-}
+/** What a readiness run returns (and logs): functions/core/readiness-round.ts. */
+export type AzureReadinessOutcome = ReadinessOutcome;
+export type { ReadinessMemory };
 
 export interface ReadinessDeps extends InvocationDeps {
     /** The metric's sink; default: Application Insights ingestion from APPLICATIONINSIGHTS_CONNECTION_STRING. */
@@ -134,45 +115,22 @@ export async function runAzureReadiness(deps: ReadinessDeps, memory: ReadinessMe
     });
     const { namespace, operatorDeployment, humioClusterName } = config.failover;
     try {
-        const [result, previous] = await Promise.all([
-            runReadiness({ k8s, platform: io }, { namespace, operatorDeployment, humioClusterName }, deps.clock, log),
-            io.lastVerdict().then(ready => ({ ok: true as const, ready }), (err: unknown) => ({ ok: false as const, error: errorMessage(err) })),
-        ]);
-        const errors: string[] = [];
-        if (!previous.ok) {
-            errors.push(`last verdict unreadable: ${previous.error}`);
-        }
-        const previousReady = previous.ok && previous.ready !== undefined ? previous.ready : memory.lastReady;
-        const changed = previousReady !== result.ready;
-        const message = readinessNotification(result, previousReady, cluster);
         const notifier = peopleNotifier(deps.notifier, config, log);
         const publish = deps.publishMetric ?? ((ready: boolean, name: string) => trackMetric(
             parseConnectionString(deps.env.APPLICATIONINSIGHTS_CONNECTION_STRING),
             { name: READINESS_METRIC.name, value: ready ? 1 : 0, properties: { [READINESS_METRIC.property]: name }, timeMs: deps.clock.now() },
         ));
-        // The verdict is written only where it was read: without Kubernetes access the write would fail too.
-        const [metric, stored, sent] = await Promise.allSettled([
-            publish(result.ready, cluster),
-            changed && previous.ok ? io.storeVerdict(result.ready) : Promise.resolve(),
-            message ? deliver(notifier, [message], log) : Promise.resolve(undefined),
-        ]);
-        memory.lastReady = result.ready;
-        if (metric.status === "rejected") {
-            errors.push(`StandbyReady not published: ${errorMessage(metric.reason)}`);
-        }
-        if (stored.status === "rejected") {
-            errors.push(`verdict not stored: ${errorMessage(stored.reason)}`);
-        }
-        const outcome: AzureReadinessOutcome = {
-            ...result,
-            previousReady,
-            metricPublished: metric.status === "fulfilled",
-            verdictStored: changed && previous.ok && stored.status === "fulfilled",
-            notified: sent.status === "fulfilled" && sent.value?.sent.length ? sent.value.sent[0] : undefined,
-            errors,
-        };
-        log(errors.length > 0 ? "warn" : "info", "readiness.outcome", { ...outcome, checks: undefined });
-        return outcome;
+        return await runReadinessRound({
+            checks: () => runReadiness({ k8s, platform: io }, { namespace, operatorDeployment, humioClusterName }, deps.clock, log),
+            lastVerdict: () => io.lastVerdict(),
+            storeVerdict: ready => io.storeVerdict(ready),
+            publishMetric: ready => publish(ready, cluster),
+            message: async (result, previousReady) => {
+                const m = readinessNotification(result, previousReady, cluster);
+                return m ? (await deliver(notifier, [m], log)).sent[0] : undefined;
+            },
+            log,
+        }, memory);
     } finally {
         k8s.close();
     }

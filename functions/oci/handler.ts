@@ -15,7 +15,8 @@ import { fromFunctionEnv } from "./config";
 import { okeToken } from "./oke";
 import { onsNotifier } from "./notify-ons";
 import { defaultEndpoints, OciPlatform } from "./platform";
-import { isReadinessBody, OciReadinessOutcome, ociReadinessIo, postDatapoint, ReadinessMemory, runOciReadinessChecks } from "./readiness";
+import { ReadinessMemory, runReadinessRound } from "../core/readiness-round";
+import { isReadinessBody, OciReadinessOutcome, ociReadinessIo, postDatapoint } from "./readiness";
 import { OciCredentials, resourcePrincipal } from "./signer";
 
 export interface HandlerDeps {
@@ -111,9 +112,11 @@ export async function handleNotification(body: string, env: Record<string, strin
                 platform, k8s, namespace, operatorDeployment, compartmentId: cfg.compartmentId, clusterName: cluster,
                 telemetryIngestion: endpoints.telemetryIngestion, credentials, clock, timeoutMs: 10000,
             });
-            return await runOciReadinessChecks({
+            return await runReadinessRound({
                 checks: () => runReadiness({ k8s, platform: io }, { namespace, operatorDeployment, humioClusterName }, clock, log),
-                io,
+                lastVerdict: () => io.lastVerdict(),
+                storeVerdict: ready => io.storeVerdict(ready),
+                publishMetric: ready => io.publishMetric(ready),
                 message: async (result, previousReady) => {
                     const m = readinessNotification(result, previousReady, cluster);
                     return m ? (await deliver(notifier, [m], log)).sent[0] : undefined;

@@ -2,7 +2,8 @@
 // (the primary's monitor, the steering policy, the record annotation), the
 // StandbyReady datapoint in OCI Monitoring, and the last verdict, kept as an
 // annotation on the humio-operator Deployment beside the failover record.
-import { READINESS_ANNOTATION, parseVerdict, ReadinessPlatform, ReadinessResult } from "../core/readiness";
+import { ReadinessPlatform } from "../core/readiness";
+import { annotationVerdict, type ReadinessOutcome } from "../core/readiness-round";
 import { Clock } from "../core/types";
 import { OciCall, ociBadAnswer, ociError, ociRequest, parseJson } from "./http";
 import { COOLDOWN_ANNOTATION, OciPlatform } from "./platform";
@@ -60,12 +61,7 @@ export function ociReadinessIo(o: OciReadinessIoOptions): OciReadinessIo {
                 ? `${COOLDOWN_ANNOTATION} on ${where} readable: no failover recorded`
                 : `${COOLDOWN_ANNOTATION} on ${where}: last failover at ${new Date(record.epochSeconds * 1000).toISOString()} (lock ${record.lock})`;
         },
-        async lastVerdict() {
-            return parseVerdict(await o.k8s.getDeploymentAnnotation(o.namespace, o.operatorDeployment, READINESS_ANNOTATION));
-        },
-        async storeVerdict(ready) {
-            await o.k8s.annotateDeployment(o.namespace, o.operatorDeployment, { [READINESS_ANNOTATION]: ready ? "ready" : "not-ready" });
-        },
+        ...annotationVerdict(o.k8s, o.namespace, o.operatorDeployment),
         publishMetric: ready => postDatapoint(o, READINESS_METRIC.name, ready ? 1 : 0),
     };
 }
@@ -96,67 +92,5 @@ export async function postDatapoint(o: Pick<OciReadinessIoOptions, "telemetryIng
     }
 }
 
-/** What a readiness invocation returns (and logs). */
-export interface OciReadinessOutcome extends ReadinessResult {
-    previousReady?: boolean;
-    metricPublished: boolean;
-    verdictStored: boolean;
-    notified?: string;
-    /** What went wrong around the checks (metric, verdict, message); the checks are in `checks`. */
-    errors: string[];
-}
-
-/**
- * The last verdict this container saw. The annotation is the record; this
- * stands in only when the annotation cannot be read, which is exactly when
- * Kubernetes access broke and people most need the "not ready" message.
- */
-export interface ReadinessMemory {
-    lastReady?: boolean;
-}
-
-/**
- * One scheduled self-test: every check with the last verdict read beside
- * them, then the datapoint, the verdict (only when it changed) and the
- * message together. Never throws, so nothing retries it: the next
- * scheduled run is the retry, and a run that cannot report at all shows as
- * a missing datapoint, which the absence alarm catches.
- */
-export async function runOciReadinessChecks(
-    run: {
-        checks: () => Promise<ReadinessResult>;
-        io: OciReadinessIo;
-        message: (result: ReadinessResult, previousReady: boolean | undefined) => Promise<string | undefined>;
-        log: (level: "info" | "warn" | "error", event: string, fields?: Record<string, unknown>) => void;
-    },
-    memory: ReadinessMemory = {},
-): Promise<OciReadinessOutcome> {
-    const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
-    const [result, previous] = await Promise.all([
-        run.checks(),
-        run.io.lastVerdict().then(ready => ({ ok: true as const, ready }), (err: unknown) => ({ ok: false as const, error: errorText(err) })),
-    ]);
-    const errors: string[] = [];
-    if (!previous.ok) errors.push(`last verdict unreadable: ${previous.error}`);
-    const previousReady = previous.ok && previous.ready !== undefined ? previous.ready : memory.lastReady;
-    const changed = previousReady !== result.ready;
-    const [metric, stored, sent] = await Promise.allSettled([
-        run.io.publishMetric(result.ready),
-        // Written only where it was read: without Kubernetes access the write would fail too.
-        changed && previous.ok ? run.io.storeVerdict(result.ready) : Promise.resolve(),
-        run.message(result, previousReady),
-    ]);
-    memory.lastReady = result.ready;
-    if (metric.status === "rejected") errors.push(`StandbyReady not published: ${errorText(metric.reason)}`);
-    if (stored.status === "rejected") errors.push(`verdict not stored: ${errorText(stored.reason)}`);
-    const outcome: OciReadinessOutcome = {
-        ...result,
-        previousReady,
-        metricPublished: metric.status === "fulfilled",
-        verdictStored: changed && previous.ok && stored.status === "fulfilled",
-        notified: sent.status === "fulfilled" ? sent.value : undefined,
-        errors,
-    };
-    run.log(errors.length > 0 ? "warn" : "info", "readiness.outcome", { ...outcome, checks: undefined });
-    return outcome;
-}
+/** What a readiness invocation returns (and logs): functions/core/readiness-round.ts. */
+export type OciReadinessOutcome = ReadinessOutcome;
