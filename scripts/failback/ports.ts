@@ -3,6 +3,7 @@
 // implement it over fakes. Every method reads or changes one thing, so each
 // step can check its own precondition and postcondition.
 
+import { systemClock } from "../../functions/core/clock";
 import type { FailoverRecord } from "../../functions/core/types";
 
 export type Side = "primary" | "secondary";
@@ -61,12 +62,5 @@ export interface FailbackWorld {
     up(side: Side, key: string, value: string): Promise<void>;
 }
 
-export interface Clock {
-    now(): number;
-    sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-    now: () => Date.now(),
-    sleep: ms => new Promise(r => setTimeout(r, ms)),
-};
+export type { Clock } from "../../functions/core/types";
+export const realClock = systemClock();

@@ -3,10 +3,7 @@
 // observer (each phase, read from the cloud's own APIs). The live adapters
 // and the simulated pair of the tests implement the same interfaces.
 
-export interface Clock {
-    now(): number;
-    sleep(ms: number): Promise<void>;
-}
+export type { Clock } from "../../functions/core/types";
 
 /** What to put back after the outage; kept so a restore after Ctrl-C needs nothing else. */
 export interface RestoreRecord {

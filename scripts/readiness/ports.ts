@@ -4,17 +4,12 @@
 // and ./oci.ts (the pair's cloud APIs, chosen in ./clouds.ts), ./stacks.ts
 // (the stacks' outputs through the Automation API).
 
+import { systemClock } from "../../functions/core/clock";
 import { EnvVar } from "./job";
 
-export interface Clock {
-    now(): number;
-    sleep(ms: number): Promise<void>;
-}
-
-export const realClock: Clock = {
-    now: () => Date.now(),
-    sleep: ms => new Promise(r => setTimeout(r, ms)),
-};
+// The failover core's clock: the same interface the tests' virtual clocks implement.
+export type { Clock } from "../../functions/core/types";
+export const realClock = systemClock();
 
 export interface JobState {
     succeeded: boolean;
