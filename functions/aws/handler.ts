@@ -5,7 +5,7 @@ import { deliver, failoverNotifications, Notifier, readinessNotification, recove
 import { followUpRecovery } from "../core/recovery";
 import { ReadinessKube, ReadinessResult, runReadiness } from "../core/readiness";
 import { errorMessage } from "../core/retry";
-import { Clock, FailoverResult, Logger } from "../core/types";
+import { Clock, FailoverPlatform, FailoverResult, Logger } from "../core/types";
 import { KubeClient } from "../k8s/client";
 import { kubeRecoveryIo } from "../k8s/recovery-io";
 import { publishMeasuredFailover } from "./recovery";
@@ -102,23 +102,7 @@ export async function runAwsFailover(event: unknown, context: LambdaContextLike,
         result = await runFailover(platform, k8s, failoverSettingsFromEnv(env, budgetSeconds), deps.clock, log, { random: deps.random });
         await notifyFailover(result, env, attempt, deps, log);
         // After the failover and its messages: following LogScale's recovery adds nothing to the critical path.
-        const publish = deps.measuredMetric ?? publishMeasuredFailover;
-        const envNow = env;
-        result.recovery = await followUpRecovery(result, kubeRecoveryIo(k8s, env, seconds => publish(envNow, seconds)), {
-            clock: deps.clock,
-            log,
-            settings: {
-                recheckIntervalSeconds: env.recheckIntervalSeconds,
-                untilMs,
-                recoveryDeadlineMinutes: env.recoveryDeadlineMinutes,
-                expectedFailoverSeconds: env.expectedFailoverSeconds,
-            },
-            notify: async outcome => {
-                const m = recoveryNotification(outcome, envNow.eksClusterName);
-                if (m && envNow.notifyTopicArn && deps.notifier) await deliver(deps.notifier(envNow.notifyTopicArn), [m], log);
-            },
-            scheduleRecheck: platform.scheduleRecheck ? s => platform.scheduleRecheck!(s) : undefined,
-        });
+        result.recovery = await followAwsRecovery(result, env, k8s, platform, untilMs, deps, log);
     } finally {
         k8s.close();
     }
@@ -126,6 +110,26 @@ export async function runAwsFailover(event: unknown, context: LambdaContextLike,
         throw new Error(`failover failed: ${result.reason}: ${result.error ?? "unknown error"}`);
     }
     return result;
+}
+
+/** The recovery follow-up with AWS's metric, topic and recheck self-invocation. */
+function followAwsRecovery(result: FailoverResult, env: AwsFailoverEnv, k8s: KubeClient, platform: FailoverPlatform, untilMs: number, deps: AwsRunDeps, log: Logger) {
+    const publish = deps.measuredMetric ?? publishMeasuredFailover;
+    return followUpRecovery(result, kubeRecoveryIo(k8s, env, seconds => publish(env, seconds)), {
+        clock: deps.clock,
+        log,
+        settings: {
+            recheckIntervalSeconds: env.recheckIntervalSeconds,
+            untilMs,
+            recoveryDeadlineMinutes: env.recoveryDeadlineMinutes,
+            expectedFailoverSeconds: env.expectedFailoverSeconds,
+        },
+        notify: async outcome => {
+            const m = recoveryNotification(outcome, env.eksClusterName);
+            if (m && env.notifyTopicArn && deps.notifier) await deliver(deps.notifier(env.notifyTopicArn), [m], log);
+        },
+        scheduleRecheck: platform.scheduleRecheck?.bind(platform),
+    });
 }
 
 /** Never throws: a message that cannot be built or sent must not turn a failover into an error. */
