@@ -12,7 +12,7 @@ import { AwsClientOptions, AwsCloud, AwsPairNames, awsNamesFromOutputs } from ".
 import { HttpCluster } from "../readiness/kube";
 import { Clock, PairObservation, PairObserver } from "./backend";
 import { DnsOptions, GlobalDns, route53NameServers } from "./global-dns";
-import { logscaleReady, operatorReplicas, Poller, recordDecision } from "./standby";
+import { logscaleReady, operatorReplicas, Poller, recordDecision, observerOutput, readersOf } from "./standby";
 
 export interface AwsObserverNames extends AwsPairNames {
     /** The SSM parameter the function writes its failover record to (failoverCooldownParameter output). */
@@ -23,16 +23,11 @@ export interface AwsObserverNames extends AwsPairNames {
 }
 
 export function observerNamesFromOutputs(primary: Record<string, unknown>, secondary: Record<string, unknown>): AwsObserverNames {
-    const need = (o: Record<string, unknown>, side: string, k: string) => {
-        const v = o[k];
-        if (typeof v !== "string" || v === "") throw new Error(`the ${side} stack has no "${k}" output; the live gameday observer needs it`);
-        return v;
-    };
     return {
         ...awsNamesFromOutputs(secondary),
-        cooldownParameter: need(secondary, "standby", "failoverCooldownParameter"),
-        primaryLoadBalancer: need(primary, "primary", "loadBalancerAddress"),
-        secondaryLoadBalancer: need(secondary, "standby", "loadBalancerAddress"),
+        cooldownParameter: observerOutput(secondary, "standby", "failoverCooldownParameter"),
+        primaryLoadBalancer: observerOutput(primary, "primary", "loadBalancerAddress"),
+        secondaryLoadBalancer: observerOutput(secondary, "standby", "loadBalancerAddress"),
     };
 }
 
@@ -106,15 +101,11 @@ export class AwsPairObserver implements PairObserver {
         return (await this.cloud.dnsLock()).locked;
     }
 
+    globalResolvesTo(): Promise<PairObservation["globalResolvesTo"]> {
+        return this.dns.resolvesTo();
+    }
+
     observe(): Promise<PairObservation> {
-        return this.poller.poll({
-            healthCheckUnhealthy: () => this.healthCheckUnhealthy(),
-            alarmFiring: () => this.alarmFiring(),
-            functionDecision: () => this.functionDecision(),
-            operatorReplicas: () => this.operatorReplicas(),
-            logscaleReady: () => this.logscaleReady(),
-            globalResolvesTo: () => this.dns.resolvesTo(),
-            dnsLocked: () => this.dnsLocked(),
-        });
+        return this.poller.poll(readersOf(this));
     }
 }

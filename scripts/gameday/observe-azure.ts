@@ -13,7 +13,7 @@ import { HttpCluster } from "../readiness/kube";
 import { checkApiEndpoint } from "../readiness/outputs";
 import { Clock, PairObservation, PairObserver } from "./backend";
 import { DnsOptions, domainNameServers, GlobalDns } from "./global-dns";
-import { logscaleReady, operatorAnnotation, operatorReplicas, Poller, recordDecision } from "./standby";
+import { logscaleReady, operatorAnnotation, operatorReplicas, Poller, recordDecision, observerOutput, readersOf } from "./standby";
 
 /** Microsoft.AlertsManagement/alerts "Alerts - Get All" (the version its filters alertRule and monitorCondition are documented under). */
 export const ALERTS_API_VERSION = "2019-05-05-preview";
@@ -28,19 +28,14 @@ export interface AzureObserverNames extends AzurePairNames {
 }
 
 export function azureObserverNamesFromOutputs(primary: Record<string, unknown>, secondary: Record<string, unknown>): AzureObserverNames {
-    const need = (o: Record<string, unknown>, side: string, k: string) => {
-        const v = o[k];
-        if (typeof v !== "string" || v === "") throw new Error(`the ${side} stack has no "${k}" output; the live gameday observer needs it`);
-        return v;
-    };
-    const fqdn = need(secondary, "standby", "trafficManagerFqdn");
+    const fqdn = observerOutput(secondary, "standby", "trafficManagerFqdn");
     if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+\.?$/i.test(fqdn)) throw new Error(`the standby stack's "trafficManagerFqdn" output ${JSON.stringify(fqdn)} is not a DNS name; expected <relativeName>.trafficmanager.net`);
     return {
         ...azureNamesFromOutputs(secondary),
-        logscaleClusterName: need(secondary, "standby", "logscaleClusterName"),
+        logscaleClusterName: observerOutput(secondary, "standby", "logscaleClusterName"),
         profileFqdn: fqdn.replace(/\.$/, ""),
-        primaryAddress: need(primary, "primary", "loadBalancerAddress"),
-        secondaryAddress: need(secondary, "standby", "loadBalancerAddress"),
+        primaryAddress: observerOutput(primary, "primary", "loadBalancerAddress"),
+        secondaryAddress: observerOutput(secondary, "standby", "loadBalancerAddress"),
     };
 }
 
@@ -128,15 +123,11 @@ export class AzurePairObserver implements PairObserver {
         return (await new AzureCloud(this.n, this.standby, this.o.azure).dnsLock()).locked;
     }
 
+    globalResolvesTo(): Promise<PairObservation["globalResolvesTo"]> {
+        return this.dns.resolvesTo();
+    }
+
     observe(): Promise<PairObservation> {
-        return this.poller.poll({
-            healthCheckUnhealthy: () => this.healthCheckUnhealthy(),
-            alarmFiring: () => this.alarmFiring(),
-            functionDecision: () => this.functionDecision(),
-            operatorReplicas: () => this.operatorReplicas(),
-            logscaleReady: () => this.logscaleReady(),
-            globalResolvesTo: () => this.dns.resolvesTo(),
-            dnsLocked: () => this.dnsLocked(),
-        });
+        return this.poller.poll(readersOf(this));
     }
 }

@@ -14,7 +14,7 @@ import { OciCloud, OciPairNames, ociNamesFromOutputs } from "../readiness/oci";
 import { checkApiEndpoint } from "../readiness/outputs";
 import { Clock, PairObservation, PairObserver } from "./backend";
 import { DnsOptions, GlobalDns, NameServerSource } from "./global-dns";
-import { logscaleReady, operatorAnnotation, operatorReplicas, Poller, recordDecision } from "./standby";
+import { logscaleReady, operatorAnnotation, operatorReplicas, Poller, recordDecision, observerOutput, readersOf } from "./standby";
 
 /** The page the function asks for (ListHttpProbeResults allows up to 1000). */
 const PROBE_PAGE_LIMIT = 1000;
@@ -31,19 +31,14 @@ export interface OciObserverNames extends OciPairNames {
 }
 
 export function ociObserverNamesFromOutputs(primary: Record<string, unknown>, secondary: Record<string, unknown>): OciObserverNames {
-    const need = (o: Record<string, unknown>, side: string, k: string) => {
-        const v = o[k];
-        if (typeof v !== "string" || v === "") throw new Error(`the ${side} stack has no "${k}" output; the live gameday observer needs it`);
-        return v;
-    };
     return {
         ...ociNamesFromOutputs(secondary),
-        logscaleClusterName: need(secondary, "standby", "logscaleClusterName"),
-        healthMonitorId: need(secondary, "standby", "healthMonitorId"),
-        dnsZoneId: need(secondary, "standby", "dnsZoneId"),
-        globalHostname: need(secondary, "standby", "globalHostname"),
-        primaryAddress: need(primary, "primary", "loadBalancerAddress"),
-        secondaryAddress: need(secondary, "standby", "loadBalancerAddress"),
+        logscaleClusterName: observerOutput(secondary, "standby", "logscaleClusterName"),
+        healthMonitorId: observerOutput(secondary, "standby", "healthMonitorId"),
+        dnsZoneId: observerOutput(secondary, "standby", "dnsZoneId"),
+        globalHostname: observerOutput(secondary, "standby", "globalHostname"),
+        primaryAddress: observerOutput(primary, "primary", "loadBalancerAddress"),
+        secondaryAddress: observerOutput(secondary, "standby", "loadBalancerAddress"),
     };
 }
 
@@ -156,15 +151,11 @@ export class OciPairObserver implements PairObserver {
         return (await new OciCloud(this.n, this.standby, this.o.oci).dnsLock()).locked;
     }
 
+    globalResolvesTo(): Promise<PairObservation["globalResolvesTo"]> {
+        return this.dns.resolvesTo();
+    }
+
     observe(): Promise<PairObservation> {
-        return this.poller.poll({
-            healthCheckUnhealthy: () => this.healthCheckUnhealthy(),
-            alarmFiring: () => this.alarmFiring(),
-            functionDecision: () => this.functionDecision(),
-            operatorReplicas: () => this.operatorReplicas(),
-            logscaleReady: () => this.logscaleReady(),
-            globalResolvesTo: () => this.dns.resolvesTo(),
-            dnsLocked: () => this.dnsLocked(),
-        });
+        return this.poller.poll(readersOf(this));
     }
 }

@@ -84,3 +84,23 @@ export class Poller {
         return { ...this.last, operatorScaleUps: this.scaleUps };
     }
 }
+
+/** One poll's readers from an observer whose methods carry the readings' names. */
+export function readersOf(o: Readers): Readers {
+    return {
+        healthCheckUnhealthy: () => o.healthCheckUnhealthy(),
+        alarmFiring: () => o.alarmFiring(),
+        functionDecision: () => o.functionDecision(),
+        operatorReplicas: () => o.operatorReplicas(),
+        logscaleReady: () => o.logscaleReady(),
+        globalResolvesTo: () => o.globalResolvesTo(),
+        dnsLocked: () => o.dnsLocked(),
+    };
+}
+
+/** A stack output the observer needs, or one line naming the side and the output. */
+export function observerOutput(o: Record<string, unknown>, side: "primary" | "standby", k: string): string {
+    const v = o[k];
+    if (typeof v !== "string" || v === "") throw new Error(`the ${side} stack has no "${k}" output; the live gameday observer needs it`);
+    return v;
+}
