@@ -5,6 +5,7 @@ import type { StackConfig } from "../../config/load";
 import { awsFailoverHandler } from "../../functions/aws/handler";
 import { awsFailoverEnvironment } from "../../functions/aws/env";
 import { recoveryFollowUpSettings, stackFailoverSettings } from "../dr/failover-settings";
+import { awsHoldoffCadence } from "../../functions/aws/health";
 import { pairRole } from "../dr/role";
 import { warnSameChangePromotion } from "../dr/promotion";
 import { REVERSE_RECOVERY_OUTPUT, reverseRecoveryEnvVars } from "../dr/reverse";
@@ -205,6 +206,7 @@ export async function deployAws(cfg: StackConfig, peers: Peers): Promise<StackOu
                     readinessParameterName: names.readinessParameter,
                     ...stackFailoverSettings(cfg),
                     ...recoveryFollowUpSettings(cfg),
+                    ...awsHoldoffCadence(cfg.failover.healthCheckIntervalSeconds, cfg.failover.healthCheckFailureThreshold),
                 })),
             excludePackages: lambdaExcludedPackages(packageJson),
             tags,

@@ -113,8 +113,11 @@ export interface ExpectedFailoverSeconds {
  * Per cloud:
  * - AWS: Route 53 marks the primary unhealthy after interval x threshold; the
  *   alarm (1 x 60 s, Minimum < 1) notifies ALERT_EVALUATION_S later. The
- *   function's holdoff counts whole minutes of HealthCheckStatus Maximum 0,
- *   which start on the minute grid the alarm also uses: ceil(H/60) minutes.
+ *   function's holdoff (functions/core/holdoff.ts) runs from the first minute
+ *   of HealthCheckStatus Maximum 0, which starts on average half a period
+ *   after the mark (the minute of the mark itself was partly healthy), and is
+ *   met exactly H seconds later; the detection overlaps it, so the phase is
+ *   only what is left of it when the alarm has notified.
  * - Azure: Traffic Manager marks the endpoint Degraded after interval x
  *   tolerated failures; the one-minute alert on the minute's Maximum needs a
  *   whole minute without an Online probe, so it takes half a period longer
@@ -139,7 +142,7 @@ export function expectedFailoverSeconds(cfg: FailoverTimingConfig): ExpectedFail
     switch (cloud) {
         case "aws":
             detectionS = interval * threshold + ALERT_EVALUATION_S;
-            holdoffS = Math.ceil(holdoff / METRIC_PERIOD_S) * METRIC_PERIOD_S;
+            holdoffS = Math.max(0, interval * threshold + METRIC_PERIOD_S / 2 + holdoff - detectionS);
             break;
         case "azure":
             // The alert takes the minute's Maximum: it needs a whole minute

@@ -55,12 +55,19 @@ export interface AwsFailoverEnv {
     recoveryDeadlineMinutes: number;
     /** The model's failover total (expectedFailoverSeconds), compared with the measured one. */
     expectedFailoverSeconds?: number;
+    /**
+     * The longest silence between two failing readings that still counts as
+     * one failing run (functions/aws/health.ts route53MaxGapSeconds of the
+     * primary's check). Longer than the recheck interval, so the function's
+     * own readings while it waits join up.
+     */
+    holdoffGapSeconds: number;
 }
 
 /** What the infra code passes; the rest has fixed defaults. */
 export type AwsFailoverEnvSettings =
-    Omit<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName" | "recoveryDeadlineMinutes" | "expectedFailoverSeconds">
-    & Partial<Pick<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName" | "recoveryDeadlineMinutes" | "expectedFailoverSeconds">>;
+    Omit<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName" | "recoveryDeadlineMinutes" | "expectedFailoverSeconds" | "holdoffGapSeconds">
+    & Partial<Pick<AwsFailoverEnv, "namespace" | "operatorDeployment" | "recheckIntervalSeconds" | "maxRechecks" | "notifyTopicArn" | "readinessParameterName" | "recoveryDeadlineMinutes" | "expectedFailoverSeconds" | "holdoffGapSeconds">>;
 
 /** Environment variable per field. None starts with AWS_ (reserved by Lambda). */
 export const AWS_FAILOVER_ENV_VARS = {
@@ -84,6 +91,7 @@ export const AWS_FAILOVER_ENV_VARS = {
     readinessParameterName: "READINESS_PARAMETER_NAME",
     recoveryDeadlineMinutes: "RECOVERY_DEADLINE_MINUTES",
     expectedFailoverSeconds: "EXPECTED_FAILOVER_SECONDS",
+    holdoffGapSeconds: "HOLDOFF_GAP_SECONDS",
 } as const satisfies Record<keyof AwsFailoverEnv, string>;
 
 export const AWS_FAILOVER_DEFAULTS = {
@@ -94,6 +102,8 @@ export const AWS_FAILOVER_DEFAULTS = {
     recheckIntervalSeconds: 30,
     maxRechecks: 60,
     recoveryDeadlineMinutes: 15,
+    // Route 53's default check, 10 s x 3: route53MaxGapSeconds(10, 3).
+    holdoffGapSeconds: 40,
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -170,7 +180,7 @@ export function readAwsFailoverEnv(env: Record<string, string | undefined>): Aws
     const optional = (variable: string, pattern: RegExp, allowed: string): string | undefined =>
         env[variable] === undefined || env[variable] === "" ? undefined : text(variable, pattern, allowed);
 
-    return {
+    const read: AwsFailoverEnv = {
         eksClusterName: text(V.eksClusterName, EKS_NAME, "an EKS cluster name (letters, digits, - and _, up to 100 characters)"),
         eksClusterRegion: text(V.eksClusterRegion, REGION, "an AWS region such as eu-west-1"),
         eksClusterEndpoint: text(V.eksClusterEndpoint, HTTPS_ENDPOINT,
@@ -193,7 +203,15 @@ export function readAwsFailoverEnv(env: Record<string, string | undefined>): Aws
         readinessParameterName: optional(V.readinessParameterName, SSM_NAME, "an SSM parameter name such as /logscale-dr/standby-ready"),
         recoveryDeadlineMinutes: integer(V.recoveryDeadlineMinutes, 1, 240, AWS_FAILOVER_DEFAULTS.recoveryDeadlineMinutes),
         expectedFailoverSeconds: env[V.expectedFailoverSeconds] ? integer(V.expectedFailoverSeconds, 1, 86400) : undefined,
+        holdoffGapSeconds: integer(V.holdoffGapSeconds, 1, 1200, AWS_FAILOVER_DEFAULTS.holdoffGapSeconds),
     };
+    if (read.recheckIntervalSeconds >= read.holdoffGapSeconds) {
+        // The waiting function's own readings would be too far apart to join
+        // into one run, so a holdoff could only ever be met by the metric.
+        throw new AwsFailoverEnvError(`failover function environment: ${V.recheckIntervalSeconds} (${read.recheckIntervalSeconds}) must be less than ` +
+            `${V.holdoffGapSeconds} (${read.holdoffGapSeconds}), so the function's readings while it waits join into one failing run`);
+    }
+    return read;
 }
 
 /**
@@ -221,6 +239,7 @@ export function awsFailoverEnvironment(settings: AwsFailoverEnvSettings): Record
         [V.operatorDeployment]: full.operatorDeployment,
         [V.maxRechecks]: String(full.maxRechecks),
         [V.recoveryDeadlineMinutes]: String(full.recoveryDeadlineMinutes),
+        [V.holdoffGapSeconds]: String(full.holdoffGapSeconds),
     };
     if (full.expectedFailoverSeconds !== undefined) {
         env[V.expectedFailoverSeconds] = String(full.expectedFailoverSeconds);

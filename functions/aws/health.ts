@@ -1,7 +1,8 @@
 // Pure readings of Route 53 answers: the live checker verdict and the
 // continuous-failure duration from the HealthCheckStatus metric.
 
-import type { HoldoffEvidence, PeriodEvidence, RecordedFailure } from "../core/holdoff";
+import { failingSince, HoldoffEvidence, PeriodEvidence, RecordedFailure } from "../core/holdoff";
+import type { PrimaryHealth } from "../core/types";
 
 export interface CheckerObservation {
     Region?: string;
@@ -90,4 +91,35 @@ export function route53MaxGapSeconds(intervalSeconds: number, threshold: number)
         throw new Error(`route53MaxGapSeconds: interval must be > 0 and threshold >= 1, got ${intervalSeconds} and ${threshold}`);
     }
     return Math.max(intervalSeconds, (2 * threshold - 2) * intervalSeconds);
+}
+
+/**
+ * PrimaryHealth from the checkers' verdict and the metric, and the run to
+ * remember for the next round of this invocation (the function's own
+ * readings bridge the minutes the metric has not published yet).
+ */
+export function awsPrimaryHealth(
+    live: { healthy: boolean; detail: string },
+    datapoints: MetricDatapoint[],
+    periodSeconds: number,
+    nowMs: number,
+    maxGapSeconds: number,
+    recorded: RecordedFailure | undefined,
+): { health: PrimaryHealth; recorded: RecordedFailure | undefined } {
+    if (live.healthy) {
+        return { health: { healthy: true, failingForSeconds: 0, detail: live.detail }, recorded: undefined };
+    }
+    const run = failingSince(awsHoldoffEvidence(datapoints, periodSeconds, false, nowMs, maxGapSeconds, recorded));
+    const next = run.sinceMs !== undefined && run.lastFailingMs !== undefined ? { sinceMs: run.sinceMs, lastFailingMs: run.lastFailingMs } : undefined;
+    return { health: { healthy: false, failingForSeconds: run.failingForSeconds, detail: `${live.detail}; ${run.detail}` }, recorded: next };
+}
+
+/**
+ * The gap allowance of the primary's check and a recheck interval inside it
+ * (three quarters, at most the 30 s default), so the function's own readings
+ * while it waits join into one run; the round's own time fits in the rest.
+ */
+export function awsHoldoffCadence(intervalSeconds: number, threshold: number): { holdoffGapSeconds: number; recheckIntervalSeconds: number } {
+    const holdoffGapSeconds = route53MaxGapSeconds(intervalSeconds, threshold);
+    return { holdoffGapSeconds, recheckIntervalSeconds: Math.max(1, Math.min(30, Math.floor(holdoffGapSeconds * 3 / 4))) };
 }

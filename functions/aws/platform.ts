@@ -9,7 +9,8 @@ import { encodeFailoverRecord, parseFailoverRecord } from "../core/record";
 import { FailoverPlatform, FailoverRecord, LockMark, PrimaryHealth, RemoteError } from "../core/types";
 import { AwsFailoverEnv } from "./env";
 import { awsCall, awsRemoteError } from "./errors";
-import { checkersVerdict, consecutiveFailingSeconds } from "./health";
+import type { RecordedFailure } from "../core/holdoff";
+import { awsPrimaryHealth, checkersVerdict, MetricDatapoint } from "./health";
 
 /** `.invalid` never resolves (RFC 2606), so the locked check stays unhealthy for good. */
 export const LOCKED_FQDN = "failover-locked.invalid";
@@ -85,7 +86,11 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
         }
     };
 
-    const failingSeconds = async (): Promise<number> => {
+    // This invocation's own failing run, carried from one observation round
+    // to the next (functions/core/holdoff.ts).
+    let recorded: RecordedFailure | undefined;
+
+    const statusHistory = async (): Promise<MetricDatapoint[]> => {
         const { GetMetricStatisticsCommand } = require("@aws-sdk/client-cloudwatch") as typeof import("@aws-sdk/client-cloudwatch");
         const end = deps.now();
         // The holdoff plus ten periods: enough history to see the streak
@@ -101,7 +106,7 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
             // Maximum 0: unhealthy for the whole minute, i.e. continuously.
             Statistics: ["Maximum"],
         })));
-        return consecutiveFailingSeconds(out.Datapoints ?? [], METRIC_PERIOD_SECONDS);
+        return out.Datapoints ?? [];
     };
 
     return {
@@ -113,20 +118,19 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
             // into an error (that would also skip re-arming the alarm).
             const [liveRead, failingRead] = await Promise.allSettled([
                 checkerStatus("route53.GetHealthCheckStatus(primary)", env.primaryHealthCheckId),
-                failingSeconds(),
+                statusHistory(),
             ]);
             if (liveRead.status === "rejected") {
                 throw liveRead.reason;
             }
             const live = liveRead.value;
-            if (live.healthy) {
-                return { healthy: true, failingForSeconds: 0, detail: live.detail };
-            }
-            if (failingRead.status === "rejected") {
+            if (!live.healthy && failingRead.status === "rejected") {
                 throw failingRead.reason;
             }
-            const failing = failingRead.value;
-            return { healthy: false, failingForSeconds: failing, detail: `${live.detail}; HealthCheckStatus failing for ${failing}s` };
+            const history = failingRead.status === "fulfilled" ? failingRead.value : [];
+            const read = awsPrimaryHealth(live, history, METRIC_PERIOD_SECONDS, deps.now(), env.holdoffGapSeconds, recorded);
+            recorded = read.recorded;
+            return read.health;
         },
 
         async secondaryHealthy(): Promise<boolean> {

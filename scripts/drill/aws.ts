@@ -7,14 +7,15 @@
 // setting the alarm back to OK (SetAlarmState) when it finds the primary
 // healthy, after which the next breaching minute notifies again. The decisions
 // are the real ones: runFailover with the AWS adapter's readings
-// (checkersVerdict, consecutiveFailingSeconds) and its env contract.
+// (checkersVerdict, awsPrimaryHealth) and its env contract.
 
 import { METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S } from "../../components/dr/rto";
 import { FUNCTION_TIMEOUT_SECONDS, primaryAlarmSpec } from "../../components/aws/failover-specs";
 import { failoverNames } from "../../components/aws/names";
 import { AwsFailoverEnv, awsFailoverEnvironment, failoverSettingsFromEnv, readAwsFailoverEnv } from "../../functions/aws/env";
 import { HANDLER_MARGIN_MS } from "../../functions/aws/handler";
-import { checkersVerdict, CheckerObservation, consecutiveFailingSeconds, MetricDatapoint } from "../../functions/aws/health";
+import { awsHoldoffCadence, awsPrimaryHealth, checkersVerdict, CheckerObservation, MetricDatapoint } from "../../functions/aws/health";
+import type { RecordedFailure } from "../../functions/core/holdoff";
 import { LOCKED_FQDN } from "../../functions/aws/platform";
 import { runFailover } from "../../functions/core/failover";
 import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
@@ -87,6 +88,7 @@ export class AwsSim extends CloudSimBase {
             cooldownParameterName: NAMES.parameter,
             failoverAlarmName: NAMES.alarm,
             ...drillStackSettings(this.settings),
+            ...awsHoldoffCadence(this.settings.healthCheckIntervalSeconds, this.settings.healthCheckFailureThreshold),
         }));
     }
 
@@ -165,16 +167,17 @@ export class AwsSim extends CloudSimBase {
         const sim = this;
         const env = this.env;
         const lat = this.lat;
+        let recorded: RecordedFailure | undefined;
         return {
             cloud: "aws",
             async primaryHealth(): Promise<PrimaryHealth> {
                 await sim.call(lat.cloudRead);
                 // The checkers' latest reports and the metric, as createAwsPlatform reads them.
                 const live = checkersVerdict(sim.primaryCheck.observations());
-                const failing = consecutiveFailingSeconds(sim.datapoints.slice(-(10 + Math.ceil(env.preFailoverFailureSeconds / 60))), METRIC_PERIOD_S);
-                return live.healthy
-                    ? { healthy: true, failingForSeconds: 0, detail: live.detail }
-                    : { healthy: false, failingForSeconds: failing, detail: `${live.detail}; HealthCheckStatus failing for ${failing}s` };
+                const history = sim.datapoints.slice(-(10 + Math.ceil(env.preFailoverFailureSeconds / 60)));
+                const read = awsPrimaryHealth(live, history, METRIC_PERIOD_S, sim.clock.now(), env.holdoffGapSeconds, recorded);
+                recorded = read.recorded;
+                return read.health;
             },
             async secondaryHealthy(): Promise<boolean> {
                 await sim.call(lat.secondaryCheck);

@@ -21,9 +21,10 @@ describe("RTO model (components/dr/rto)", () => {
         const testing = expectedFailoverSeconds(seedConfig("aws", SEED_SETTINGS.aws.testing));
         assert.ok(inRange(production.totalS, SEED_TOTAL_RANGES_S.aws.production), `production ${production.totalS}s`);
         assert.ok(inRange(testing.totalS, SEED_TOTAL_RANGES_S.aws.testing), `testing ${testing.totalS}s`);
-        // Seed 000: detection ~90 s (30 s health check + 60 s alarm), Lambda ~8 s, holdoff 180 s.
-        // Recovery: pod start at the low end (the image is pre-pulled) + snapshot 75 s + Kafka and LogScale 90 s.
-        assert.deepStrictEqual(production, { detectionS: 90, holdoffS: 180, functionS: 8, recoveryS: 195, dnsS: 60, totalS: 533 });
+        // Seed 000: detection ~90 s (30 s health check + 60 s alarm), Lambda ~8 s, holdoff 180 s, measured
+        // from the first whole failing minute (half a minute after the mark on average), so 150 s of it
+        // remain once the alarm has notified. Recovery: pod start at the low end (the image is pre-pulled) + snapshot 75 s + Kafka and LogScale 90 s.
+        assert.deepStrictEqual(production, { detectionS: 90, holdoffS: 150, functionS: 8, recoveryS: 195, dnsS: 60, totalS: 503 });
         assert.strictEqual(testing.holdoffS, 0);
     });
 
@@ -50,8 +51,11 @@ describe("RTO model (components/dr/rto)", () => {
         assert.strictEqual(m.totalS, m.detectionS + m.holdoffS + m.functionS + m.recoveryS + m.dnsS);
         assert.strictEqual(expectedFailoverSeconds({ ...base, dnsTtlSeconds: 300 }).totalS - m.totalS, 240);
         assert.strictEqual(expectedFailoverSeconds({ ...base, failover: { ...base.failover, healthCheckIntervalSeconds: 30 } }).detectionS, 150);
-        // AWS counts whole failing minutes of HealthCheckStatus: 150 s of holdoff takes 3 of them.
-        assert.strictEqual(expectedFailoverSeconds({ ...base, failover: { ...base.failover, preFailoverFailureSeconds: 150 } }).holdoffS, 180);
+        // AWS measures the holdoff from the first whole failing minute, which starts half a minute after the
+        // mark on average: the decision is i x t + 30 + H after the outage, so 150 s of holdoff leave 120 s
+        // after the alarm, and a holdoff shorter than the detection leaves none.
+        assert.strictEqual(expectedFailoverSeconds({ ...base, failover: { ...base.failover, preFailoverFailureSeconds: 150 } }).holdoffS, 120);
+        assert.strictEqual(expectedFailoverSeconds({ ...base, failover: { ...base.failover, preFailoverFailureSeconds: 30 } }).holdoffS, 0);
     });
 
     it("OCI: the holdoff is the alarm's pending duration, whole minutes and at least one", () => {

@@ -25,6 +25,7 @@ describe("AWS failover environment contract (functions/aws/env)", () => {
             KUBERNETES_NAMESPACE: "logging",
             OPERATOR_DEPLOYMENT: "humio-operator",
             MAX_RECHECKS: "60",
+            HOLDOFF_GAP_SECONDS: "40",
         });
         const read = readAwsFailoverEnv(env);
         assert.strictEqual(read.namespace, "logging");
@@ -70,6 +71,9 @@ describe("AWS failover environment contract (functions/aws/env)", () => {
         ["CA as PEM text instead of base64", { eksClusterCertificateAuthority: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----" },
             /EKS_CLUSTER_CA_DATA is .*; expected the EKS cluster's certificateAuthority.data \(base64 of a PEM certificate, on one line\)/],
         ["CA truncated (not padded base64)", { eksClusterCertificateAuthority: CA_DATA.slice(0, -3) }, /EKS_CLUSTER_CA_DATA is /],
+        ["recheck interval as long as the gap allowance", { recheckIntervalSeconds: 40, holdoffGapSeconds: 40 },
+            /RECHECK_INTERVAL_SECONDS \(40\) must be less than HOLDOFF_GAP_SECONDS \(40\), so the function's readings while it waits join into one failing run/],
+        ["gap allowance zero", { holdoffGapSeconds: 0 }, /HOLDOFF_GAP_SECONDS is "0"; expected an integer from 1 to 1200/],
         ["alarm name missing", { failoverAlarmName: "" }, /FAILOVER_ALARM_NAME is not set; expected a CloudWatch alarm name/],
         ["alarm name too long", { failoverAlarmName: "a".repeat(256) }, /FAILOVER_ALARM_NAME is "a{256}"; expected a CloudWatch alarm name \(1-255 characters/],
     ];

@@ -326,7 +326,7 @@ describe("AWS failover handler end to end (SDK mocks + fake EKS API server over 
             return { Datapoints: minutes(latestMinute(), Array(calls).fill(0)) };
         });
         const recheck = { logscaleDrRecheck: { attempt: 4, scheduledAt: new Date(clock.now()).toISOString(), afterSeconds: 30 } };
-        const result = await run(recheck, 900_000, env({ recheckIntervalSeconds: 60 })).promise;
+        const result = await run(recheck, 900_000, env({ recheckIntervalSeconds: 60, holdoffGapSeconds: 90 })).promise;
         assert.strictEqual(result.decision, "failed-over", result.reason);
         assert.strictEqual(result.checks, 3);
         assert.deepStrictEqual(clock.sleeps, [60000, 60000]);

@@ -51,7 +51,10 @@ describe("AWS platform adapter (functions/aws/platform) with SDK-level mocks", (
         cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: [...minutes(latestMinute, [0, 0, 0, 0, 1, 0])].reverse() });
         const health = await platform().primaryHealth();
         assert.strictEqual(health.healthy, false);
-        assert.strictEqual(health.failingForSeconds, 240);
+        // The four whole failing minutes, and the 30 s since the newest one ended, which the checkers'
+        // failing verdict now bridges (less than the 40 s gap allowance); it starts just after the
+        // partly healthy minute ended, so one millisecond short of 270 s.
+        assert.strictEqual(health.failingForSeconds, 269);
         assert.match(health.detail ?? "", /0\/8 checkers healthy; e.g. Failure: Connection timed out/);
 
         const [call] = cw.commandCalls(GetMetricStatisticsCommand);
