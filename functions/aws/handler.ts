@@ -13,7 +13,7 @@ import { eksConnection } from "./eks";
 import { credentialsFromEnv } from "./eks-token";
 import { AwsFailoverEnv, failoverSettingsFromEnv, readAwsFailoverEnv } from "./env";
 import { snsNotifier } from "./notify-sns";
-import { createAwsPlatform, recheckAttempt } from "./platform";
+import { createAwsPlatform, recheckAttempt, recheckFailingRun } from "./platform";
 import { AwsReadinessIo, createAwsReadinessIo, isReadinessEvent } from "./readiness";
 import { AwsCredentials } from "./sigv4";
 
@@ -95,7 +95,7 @@ export async function runAwsFailover(event: unknown, context: LambdaContextLike,
 
     const budgetSeconds = Math.max(0, Math.floor((context.getRemainingTimeInMillis() - HANDLER_MARGIN_MS) / 1000));
     const k8s = new KubeClient({ connection, timeoutMs: KUBE_TIMEOUT_MS });
-    const platform = createAwsPlatform(env, { functionArn: context.invokedFunctionArn, attempt, now });
+    const platform = createAwsPlatform(env, { functionArn: context.invokedFunctionArn, attempt, now, failingRun: recheckFailingRun(event) });
     const untilMs = deps.clock.now() + budgetSeconds * 1000;
     let result: FailoverResult;
     try {

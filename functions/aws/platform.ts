@@ -25,7 +25,22 @@ export interface AwsRecheckEvent {
         attempt: number;
         scheduledAt: string;
         afterSeconds: number;
+        /**
+         * The failing run this invocation had seen (functions/core/holdoff.ts),
+         * so the next one joins its own readings to it instead of starting
+         * over from whole metric minutes. Only evidence of failure: a healthy
+         * minute in the metric still cuts it.
+         */
+        failingRun?: RecordedFailure;
     };
+}
+
+/** The failing run a recheck carries; undefined for any other event or a run that does not hold together. */
+export function recheckFailingRun(event: unknown): RecordedFailure | undefined {
+    const run = (event as Partial<AwsRecheckEvent> | null | undefined)?.logscaleDrRecheck?.failingRun;
+    const sinceMs = run?.sinceMs, lastFailingMs = run?.lastFailingMs;
+    return typeof sinceMs === "number" && typeof lastFailingMs === "number" && Number.isFinite(sinceMs) && Number.isFinite(lastFailingMs) && sinceMs <= lastFailingMs
+        ? { sinceMs, lastFailingMs } : undefined;
 }
 
 /** 0 for an alarm notification, n for the n-th recheck. */
@@ -41,6 +56,8 @@ export interface AwsPlatformDeps {
     /** Recheck number of this invocation (recheckAttempt(event)). */
     attempt: number;
     now: () => number;
+    /** The failing run the recheck event carried (recheckFailingRun(event)). */
+    failingRun?: RecordedFailure;
 }
 
 /**
@@ -88,7 +105,7 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
 
     // This invocation's own failing run, carried from one observation round
     // to the next (functions/core/holdoff.ts).
-    let recorded: RecordedFailure | undefined;
+    let recorded: RecordedFailure | undefined = deps.failingRun;
 
     const statusHistory = async (): Promise<MetricDatapoint[]> => {
         const { GetMetricStatisticsCommand } = require("@aws-sdk/client-cloudwatch") as typeof import("@aws-sdk/client-cloudwatch");
@@ -208,7 +225,7 @@ export function createAwsPlatform(env: AwsFailoverEnv, deps: AwsPlatformDeps): F
             }
             const { InvokeCommand } = require("@aws-sdk/client-lambda") as typeof import("@aws-sdk/client-lambda");
             const event: AwsRecheckEvent = {
-                logscaleDrRecheck: { attempt: next, scheduledAt: new Date(deps.now()).toISOString(), afterSeconds },
+                logscaleDrRecheck: { attempt: next, scheduledAt: new Date(deps.now()).toISOString(), afterSeconds, ...(recorded ? { failingRun: recorded } : {}) },
             };
             const out = await awsCall("lambda.Invoke", () => functions().send(new InvokeCommand({
                 FunctionName: deps.functionArn,

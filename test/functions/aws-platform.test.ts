@@ -8,7 +8,7 @@ import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient 
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { awsRemoteError } from "../../functions/aws/errors";
 import { consecutiveFailingSeconds } from "../../functions/aws/health";
-import { createAwsPlatform, LOCKED_FQDN, recheckAttempt } from "../../functions/aws/platform";
+import { createAwsPlatform, LOCKED_FQDN, recheckAttempt, recheckFailingRun } from "../../functions/aws/platform";
 import { RemoteError } from "../../functions/core/types";
 import { ALARM, ARN, awsEnv, minutes, observations, PRIMARY, SECONDARY } from "./aws-fixtures";
 
@@ -183,6 +183,32 @@ describe("AWS platform adapter (functions/aws/platform) with SDK-level mocks", (
         assert.strictEqual(recheckAttempt(event), 3);
         assert.strictEqual(recheckAttempt({ Records: [] }), 0);
         assert.strictEqual(await (call.thisValue as LambdaClient).config.region(), "eu-west-1");
+    });
+
+    it("carries its failing run to the recheck, and the recheck joins it; a healthy minute since still cuts it", async () => {
+        r53.on(GetHealthCheckStatusCommand, { HealthCheckId: PRIMARY }).resolves({ HealthCheckObservations: observations(0, 8) });
+        lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+        // Nothing published yet (the metric lags), so only the readings tell: first failing at NOW - 25 s.
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: [] });
+        const first = createAwsPlatform(awsEnv(), { functionArn: ARN, attempt: 0, now: () => NOW - 25_000 });
+        assert.strictEqual((await first.primaryHealth()).failingForSeconds, 0);
+        await first.scheduleRecheck!(30);
+        const event = JSON.parse(Buffer.from(lambda.commandCalls(InvokeCommand)[0].args[0].input.Payload as Uint8Array).toString("utf8"));
+        assert.deepStrictEqual(event.logscaleDrRecheck.failingRun, { sinceMs: NOW - 25_000, lastFailingMs: NOW - 25_000 });
+
+        const run = recheckFailingRun(event);
+        const next = createAwsPlatform(awsEnv(), { functionArn: ARN, attempt: 1, now: () => NOW, failingRun: run });
+        assert.strictEqual((await next.primaryHealth()).failingForSeconds, 25, "joined: 25 s apart, inside the 40 s allowance");
+
+        // A healthy minute published since the run began ends the run at that minute's end, whatever the record says.
+        cw.on(GetMetricStatisticsCommand).resolves({ Datapoints: minutes(latestMinute, [1]) });
+        const cut = createAwsPlatform(awsEnv(), { functionArn: ARN, attempt: 1, now: () => NOW, failingRun: { sinceMs: NOW - 600_000, lastFailingMs: NOW - 10_000 } });
+        assert.strictEqual((await cut.primaryHealth()).failingForSeconds, Math.floor((NOW - (latestMinute + 60_000) - 1) / 1000));
+
+        for (const bad of [{}, { failingRun: { sinceMs: "x", lastFailingMs: 1 } }, { failingRun: { sinceMs: 5, lastFailingMs: 1 } }]) {
+            assert.strictEqual(recheckFailingRun({ logscaleDrRecheck: { attempt: 1, ...bad } }), undefined, JSON.stringify(bad));
+        }
+        assert.strictEqual(recheckFailingRun({ Records: [] }), undefined);
     });
 
     it("stops self-invoking after MAX_RECHECKS", async () => {
