@@ -3,6 +3,9 @@
 // connection from the stack's kubeconfig output (scripts/readiness/kube.ts).
 
 import { kubeRequest, KubeConnection, KubeRequest, statusMessage } from "../../functions/k8s/http";
+import { HttpCluster } from "../readiness/kube";
+import { KafkaAdminAction, kafkaAdminJob, parseTopicList } from "./kafka-admin-job";
+import { Clock, realClock } from "./ports";
 
 const enc = encodeURIComponent;
 const TIMEOUT_MS = 15_000;
@@ -10,6 +13,16 @@ const TIMEOUT_MS = 15_000;
 const LOG_BYTES = 3 * 1024 * 1024;
 export const OPERATOR = "humio-operator";
 export const TOPIC = "global-events";
+/** Enough for the topic list of a LogScale cluster and the JVM's warnings around it. */
+const ADMIN_LOG_LINES = 500;
+
+export interface KubeSideOptions {
+    /** Waits between polls of the admin Job; tests pass a virtual clock. */
+    clock?: Clock;
+    jobPollMs?: number;
+    /** How long the admin Job may run (also its activeDeadlineSeconds). */
+    jobTimeoutMs?: number;
+}
 
 export interface KubeSideNames {
     namespace: string;
@@ -20,7 +33,7 @@ export interface KubeSideNames {
 }
 
 export class KubeSide {
-    constructor(private readonly conn: KubeConnection, private readonly n: KubeSideNames, private readonly where: string) {}
+    constructor(private readonly conn: KubeConnection, private readonly n: KubeSideNames, private readonly where: string, private readonly opts: KubeSideOptions = {}) {}
 
     private async call(method: KubeRequest["method"], path: string, body?: unknown, contentType?: string, accept?: string): Promise<{ status: number; body: string }> {
         const r = await kubeRequest(this.conn, undefined, { call: `k8s ${method}`, method, path, body, contentType, accept, timeoutMs: TIMEOUT_MS });
@@ -89,20 +102,70 @@ export class KubeSide {
     }
 
     /**
-     * The KafkaTopic object, never the broker: a 404 proves the topic is gone only when
-     * Strimzi's topic operator runs, since without it no KafkaTopic stands for the topic at all.
+     * Asks the brokers, not only the KafkaTopic object: Strimzi 1.x's topic
+     * operator manages only the topics a KafkaTopic declares, and LogScale
+     * creates global-events itself, so a missing KafkaTopic proves nothing.
+     * A KafkaTopic that still stands (its finalizer waits for the operator
+     * to delete the topic) means it exists; otherwise the admin Job lists.
      */
     async kafkaTopicExists(): Promise<boolean> {
         if (await this.get(this.topicPath())) return true;
-        const kafka = await this.get<{ spec?: { entityOperator?: { topicOperator?: unknown } } }>(`/apis/kafka.strimzi.io/v1/namespaces/${enc(this.n.namespace)}/kafkas/${enc(this.n.kafka)}`);
-        if (!kafka?.spec?.entityOperator?.topicOperator) {
-            throw new Error(`the ${this.where} Kafka ${this.n.kafka} has no Strimzi topic operator, so no KafkaTopic tells whether ${TOPIC} exists; reset it with the admin Job on 9093 by hand (docs/runbook.md 3g/5b) and resume at the next step`);
-        }
-        return false;
+        return (await this.runAdminJob("list")).includes(TOPIC);
     }
 
+    /** Through the KafkaTopic where one manages the topic (the operator deletes it in Kafka), else with the admin Job. */
     async deleteKafkaTopic(): Promise<void> {
-        const r = await this.call("DELETE", this.topicPath());
-        if (r.status !== 200 && r.status !== 202 && r.status !== 404) throw new Error(`deleting KafkaTopic ${TOPIC} on the ${this.where} cluster: HTTP ${r.status} ${statusMessage(r.body)}`);
+        if (await this.get(this.topicPath())) {
+            const r = await this.call("DELETE", this.topicPath());
+            if (r.status !== 200 && r.status !== 202 && r.status !== 404) throw new Error(`deleting KafkaTopic ${TOPIC} on the ${this.where} cluster: HTTP ${r.status} ${statusMessage(r.body)}`);
+            return;
+        }
+        await this.runAdminJob("delete");
+    }
+
+    /** The brokers' image, so the admin CLI is the cluster's own Kafka version. */
+    private async brokerImage(): Promise<string> {
+        const selector = `strimzi.io/cluster=${this.n.kafka},strimzi.io/kind=Kafka`;
+        const list = await this.get<{ items: { metadata: { name: string }; spec?: { containers?: { name: string; image?: string }[] } }[] }>(this.ns(`/pods?labelSelector=${enc(selector)}`));
+        for (const pod of list?.items ?? []) {
+            const c = pod.spec?.containers?.find(x => x.name === "kafka") ?? pod.spec?.containers?.[0];
+            if (c?.image) return c.image;
+        }
+        throw new Error(`the ${this.where} cluster has no Kafka broker pod (${selector}) in ${this.n.namespace}; the admin Job runs the brokers' image, so Kafka ${this.n.kafka} must be running`);
+    }
+
+    /** Create, wait, read the topic list, delete: the Job never outlives the call (and its TTL covers a killed run). */
+    private async runAdminJob(action: KafkaAdminAction): Promise<string[]> {
+        const clock = this.opts.clock ?? realClock;
+        const pollMs = this.opts.jobPollMs ?? 3_000;
+        const timeoutMs = this.opts.jobTimeoutMs ?? 4 * 60_000;
+        const manifest = kafkaAdminJob({
+            namespace: this.n.namespace, kafka: this.n.kafka, image: await this.brokerImage(), action, topic: TOPIC,
+            runId: `${this.where}-${clock.now()}-${Math.random()}`, activeDeadlineSeconds: Math.ceil(timeoutMs / 1000),
+        });
+        const name = (manifest.metadata as { name: string }).name;
+        const cluster = new HttpCluster(this.conn, TIMEOUT_MS);
+        const what = `the Kafka admin Job ${this.n.namespace}/${name} (${action} topics) on the ${this.where} cluster`;
+        await cluster.createJob(manifest);
+        try {
+            const start = clock.now();
+            for (;;) {
+                const j = await cluster.job(this.n.namespace, name);
+                if (!j) throw new Error(`${what} disappeared before it finished`);
+                if (j.succeeded || j.failed) {
+                    const log = (await cluster.jobLog(this.n.namespace, name, ADMIN_LOG_LINES)) ?? "";
+                    const topics = parseTopicList(log);
+                    if (j.failed || !topics) {
+                        const tail = log.trim().split("\n").slice(-3).join(" | ") || "(no log)";
+                        throw new Error(`${what} failed${j.failure ? ` (${j.failure})` : ""}: ${tail}`);
+                    }
+                    return topics;
+                }
+                if (clock.now() - start >= timeoutMs) throw new Error(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`);
+                await clock.sleep(pollMs);
+            }
+        } finally {
+            await cluster.deleteJob(this.n.namespace, name).catch(() => undefined);
+        }
     }
 }

@@ -11,7 +11,7 @@ import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/
 import { FailoverRecord } from "../../functions/core/types";
 import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/names";
 import { connectionFromKubeconfig } from "../readiness/kube";
-import { KubeSide } from "./kube-side";
+import { KubeSide, KubeSideOptions } from "./kube-side";
 import { LogScaleApi } from "./logscale";
 import { BucketObject, FailbackWorld, Side } from "./ports";
 import { S3Bucket } from "./s3";
@@ -24,6 +24,8 @@ export interface AwsWorldOptions {
     credentials?: { accessKeyId: string; secretAccessKey: string };
     /** LogScale base URL per side; default https://<hostname output>. */
     logscaleUrl?: Partial<Record<Side, string>>;
+    /** The Kafka admin Job's clock and cadence (tests pass a virtual clock). */
+    kube?: KubeSideOptions;
 }
 
 interface SideParts { stack: StackPort; kube: KubeSide; logscale: LogScaleApi; bucket: S3Bucket; prefix: string }
@@ -62,7 +64,7 @@ export class AwsWorld implements FailbackWorld {
             const so = out[side], name = stacks[side].name;
             const cluster = need(so, name, "logscaleClusterName", "the admin token Secret");
             const kube = new KubeSide(connectionFromKubeconfig(need(so, name, "kubeconfig", "the Kubernetes steps")),
-                { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side);
+                { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side, o.kube);
             const url = o.logscaleUrl?.[side] ?? `https://${need(so, name, "hostname", "LogScale's GraphQL and status")}`;
             const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
             parts[side] = {

@@ -75,11 +75,11 @@ export class HttpCluster implements ClusterPort {
         };
     }
 
-    async jobLog(namespace: string, jobName: string): Promise<string | undefined> {
+    async jobLog(namespace: string, jobName: string, tailLines = 20): Promise<string | undefined> {
         const list = await this.getJson(`/api/v1/namespaces/${enc(namespace)}/pods?labelSelector=${enc(`job-name=${jobName}`)}`);
         const pod = ((list?.items ?? []) as Array<{ metadata: { name: string } }>)[0];
         if (!pod) return undefined;
-        const res = await this.call("GET", `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod.metadata.name)}/log?tailLines=20`, undefined, "text/plain");
+        const res = await this.call("GET", `/api/v1/namespaces/${enc(namespace)}/pods/${enc(pod.metadata.name)}/log?tailLines=${tailLines}`, undefined, "text/plain");
         if (res.status !== 200) throw new KubeError(`log of pod ${pod.metadata.name}: HTTP ${res.status} ${clipBody(res.body)}`);
         return res.body;
     }

@@ -56,6 +56,7 @@ export async function startAwsRig(): Promise<AwsRig> {
         world: () => AwsWorld.create(stacks, {
             awsEndpoint: aws.url, s3Endpoint: s3.url, credentials: S3_KEYS,
             logscaleUrl: { primary: `${f.url}/primary/logscale`, secondary: `${f.url}/secondary/logscale` },
+            kube: { clock: f.clock },
         }),
         async stop() { await Promise.all([f.stop(), s3.stop(), aws.stop()]); },
     };

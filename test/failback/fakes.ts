@@ -13,7 +13,10 @@
  * recoverFrom=secondary, no snapshot of its own and no global-events topic.
  */
 import * as http from "http";
-import { FakeKubernetes } from "../support/fake-k8s";
+import { FakeKubernetes, JobOutcome } from "../support/fake-k8s";
+
+/** The brokers' image in the fake clusters (the admin Job must run it). */
+export const KAFKA_BROKER_IMAGE = "quay.io/strimzi/kafka:1.0.0-kafka-4.1.0";
 import { jsonOrText, LocalServer, startLocalServer } from "../support/local-server";
 import { Clock, Side } from "../../scripts/failback/ports";
 import { RECOVERY_SEQUENCE } from "../../scripts/failback/steps";
@@ -44,6 +47,11 @@ interface SideSim {
     deleted: string[];
     nodesReady: boolean;
     topic: boolean;
+    /**
+     * A KafkaTopic object stands for global-events (Strimzi's topic operator manages it). False is the
+     * stack's own shape: no entity operator, and LogScale creates its topics itself.
+     */
+    topicManaged: boolean;
     flush: boolean;
     config: Record<string, string>;
     lastReplicas: number;
@@ -78,7 +86,7 @@ export class FailbackFakes {
         this.kube = kube;
         const segments = (prefix: string) => [0, 1, 2].map(i => ({ key: `${prefix}segments/ds-1/seg-${i}.data`, modified: T0 - 3600_000 + i }));
         const side = (prefix: string, config: Record<string, string>, snapshotAge: number): SideSim => ({
-            prefix, nodesReady: true, topic: true, flush: false, config, lastReplicas: 1, flushAtStop: false, ownSnapshotWritten: false, deleted: [],
+            prefix, nodesReady: true, topic: true, topicManaged: true, flush: false, config, lastReplicas: 1, flushAtStop: false, ownSnapshotWritten: false, deleted: [],
             objects: [...segments(prefix), { key: `${prefix}globalsnapshots/globalsnapshot-old.json`, modified: T0 - snapshotAge }],
         });
         this.sim = {
@@ -111,6 +119,9 @@ export class FailbackFakes {
     serveLiveKube(): void {
         for (const side of SIDES) {
             this.kube[side].putObject("kafka.strimzi.io/v1", "Kafka", "kafkas", "logging", "logscale-strimzi-kafka", { spec: { entityOperator: { topicOperator: {} } } });
+            this.kube[side].putPod("logging", "logscale-strimzi-kafka-dual-role-0", { "strimzi.io/cluster": "logscale-strimzi-kafka", "strimzi.io/kind": "Kafka" })
+                .spec = { containers: [{ name: "kafka", image: KAFKA_BROKER_IMAGE }] };
+            this.kube[side].jobRunner = job => this.runKafkaAdmin(side, job);
             this.kube[side].extraRoute = (method, path, record) => {
                 this.tick();
                 const s = this.sim[side];
@@ -126,13 +137,42 @@ export class FailbackFakes {
                     return this.pods(side) ? { status: 200, body: this.loaderLines(side).join("\n"), text: true } : notFound("pod");
                 }
                 if (path === "/apis/kafka.strimzi.io/v1/namespaces/logging/kafkatopics/global-events") {
-                    if (!s.topic) return notFound('kafkatopics.kafka.strimzi.io "global-events"');
+                    if (!s.topic || !s.topicManaged) return notFound('kafkatopics.kafka.strimzi.io "global-events"');
                     if (method === "DELETE") s.topic = false;
                     return { status: 200, body: method === "DELETE" ? { kind: "Status", status: "Success" } : { kind: "KafkaTopic", metadata: { name: "global-events" } } };
                 }
                 return undefined;
             };
         }
+    }
+
+    /**
+     * What the Kafka admin Job (scripts/failback/kafka-admin-job.ts) does against this side's brokers:
+     * its script deletes and/or lists global-events. The Job fails, as the CLI would, when it is not
+     * pointed at the TLS bootstrap with the cluster CA's password, or on an injected fault of route
+     * "kafka-admin-list" / "kafka-admin-delete".
+     */
+    private runKafkaAdmin(side: Side, job: Record<string, unknown>): JobOutcome {
+        const c = (job as { spec: { template: { spec: { containers: { image: string; command: string[]; env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[] }[] } } } })
+            .spec.template.spec.containers[0];
+        const script = c.command[2] ?? "";
+        const action = script.includes("--delete") ? "delete" : "list";
+        const route = `kafka-admin-${action}`;
+        this.calls.push({ route, side, method: "POST", body: job });
+        const env = Object.fromEntries((c.env ?? []).map(e => [e.name, e]));
+        const fault = this.faults.find(f => f.left > 0 && f.route === route && (f.side === undefined || f.side === side));
+        if (fault) {
+            fault.left--;
+            return { result: "failed", log: "Error while executing topic command : Timed out waiting for a node assignment.", afterGets: 2 };
+        }
+        if (c.image !== KAFKA_BROKER_IMAGE || env.BOOTSTRAP?.value !== "logscale-strimzi-kafka-kafka-bootstrap.logging.svc:9093"
+            || env.CA_PASSWORD?.valueFrom?.secretKeyRef?.name !== "logscale-strimzi-kafka-cluster-ca-cert" || !script.includes("ssl.truststore.location=/ca/ca.p12")) {
+            return { result: "failed", log: "org.apache.kafka.common.errors.SslAuthenticationException: SSL handshake failed", afterGets: 1 };
+        }
+        const s = this.sim[side];
+        if (action === "delete" && script.includes("--topic global-events")) s.topic = false;
+        const topics = ["__consumer_offsets", ...(s.topic ? ["global-events"] : []), "humio-ingest", "transientChatter-events"];
+        return { result: "succeeded", log: ["WARN [AdminClient clientId=adminclient-1] Connection to node -1 could not be established", "LOGSCALE-DR-TOPICS begin", ...topics, "LOGSCALE-DR-TOPICS end", ""].join("\n"), afterGets: 2 };
     }
 
     async stop(): Promise<void> {
@@ -179,7 +219,8 @@ export class FailbackFakes {
                 s.startedAt = now;
                 s.boot = this.bootOutcome(side);
                 s.ownSnapshotWritten = false;
-                // LogScale creates global-events again when it starts.
+                // LogScale creates global-events again when it starts, with no KafkaTopic for it.
+                if (!s.topic) s.topicManaged = false;
                 s.topic = true;
             }
             s.lastReplicas = r;

@@ -267,7 +267,7 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
 });
 
 describe("failback: KubeSide against FakeKubernetes' own objects", () => {
-    it("LogScale pods by label, DataSnapshotLoader lines of the first pod's humio log, and no topic operator is an error", async () => {
+    it("LogScale pods by label, DataSnapshotLoader lines of the first pod's humio log, and the KafkaTopic path", async () => {
         const kube = await FakeKubernetes.start();
         try {
             const side = new KubeSide(connectionFromKubeconfig(kubeconfigFor(kube.url)), { namespace: "logging", cluster: "logscale", kafka: "logscale-strimzi-kafka" }, "primary");
@@ -279,8 +279,8 @@ describe("failback: KubeSide against FakeKubernetes' own objects", () => {
             const log = kube.requests.find(q => q.path.endsWith("/log"))!;
             assert.equal(log.path, "/api/v1/namespaces/logging/pods/logscale-core-0/log");
             assert.match(log.query!, /^container=humio&limitBytes=\d+$/);
-            kube.putObject("kafka.strimzi.io/v1", "Kafka", "kafkas", "logging", "logscale-strimzi-kafka", { spec: {} });
-            await assert.rejects(side.kafkaTopicExists(), /^Error: the primary Kafka logscale-strimzi-kafka has no Strimzi topic operator, so no KafkaTopic tells whether global-events exists/);
+            // No KafkaTopic: only the brokers can tell, and the admin Job needs their image.
+            await assert.rejects(side.kafkaTopicExists(), /^Error: the primary cluster has no Kafka broker pod \(strimzi.io\/cluster=logscale-strimzi-kafka,strimzi.io\/kind=Kafka\) in logging; the admin Job runs the brokers' image/);
             kube.putObject("kafka.strimzi.io/v1", "KafkaTopic", "kafkatopics", "logging", "global-events", { spec: {} });
             assert.equal(await side.kafkaTopicExists(), true);
             await side.deleteKafkaTopic();
