@@ -6,7 +6,7 @@ import { OciCredentials, signRequest } from "./signer";
 export interface OciCall {
     /** Name of the call for errors and logs, e.g. "oci.dns.getSteeringPolicy". */
     call: string;
-    method: "GET" | "PUT" | "POST";
+    method: "GET" | "PUT" | "POST" | "DELETE";
     url: string;
     body?: unknown;
     headers?: Record<string, string>;

@@ -79,7 +79,7 @@ export interface FailbackIo {
     stderr?: (s: string) => void;
     /** The plan when not --offline; default: both stacks' outputs through the Automation API (./live.ts). */
     livePlan?: (args: FailbackArgs) => Promise<FailbackPlan>;
-    /** The world a real run acts on; default: the live AWS world (Azure and OCI stop with exit 2). */
+    /** The world a real run acts on; default: the live AWS or OCI world (Azure stops with exit 2). */
     world?: (plan: FailbackPlan) => Promise<FailbackWorld>;
     clock?: Clock;
     pollMs?: number;

@@ -1,6 +1,6 @@
 // The live wiring of `npm run failback`: the plan from both stacks' outputs
-// (Automation API), and the world a real run acts on. Only AWS has a live
-// world in this build; Azure and OCI plans print, their runs stop.
+// (Automation API), and the world a real run acts on. AWS and OCI have a live
+// world in this build; Azure plans print, its runs stop.
 
 import { PlanInputError } from "../plan/stackfile";
 import type { FailbackArgs } from "./cli";
@@ -8,6 +8,7 @@ import { buildPlan, FailbackPlan, SideInfo } from "./plan";
 import { FailbackWorld } from "./ports";
 import { AutomationStack, StackOutput, StackPort } from "./stack-port";
 import { AwsWorld } from "./world-aws";
+import { OciWorld } from "./world-oci";
 
 export type StackFactory = (name: string) => StackPort;
 
@@ -28,8 +29,9 @@ export async function livePlan(args: FailbackArgs, stacks: StackFactory): Promis
 }
 
 export async function liveWorld(plan: FailbackPlan, stacks: StackFactory): Promise<FailbackWorld> {
+    if (plan.cloud === "oci") return OciWorld.create({ primary: stacks(plan.primary.stack), secondary: stacks(plan.secondary.stack) });
     if (plan.cloud !== "aws") {
-        throw new PlanInputError(`only aws has a live failback world in this build; ${plan.cloud} runs by hand (docs/runbook.md section 5), or see the plan with --dry-run`);
+        throw new PlanInputError(`only aws and oci have a live failback world in this build; ${plan.cloud} runs by hand (docs/runbook.md section 5), or see the plan with --dry-run`);
     }
     return AwsWorld.create({ primary: stacks(plan.primary.stack), secondary: stacks(plan.secondary.stack) });
 }

@@ -8,7 +8,7 @@
  *   GET     /20180501/pingProbeResults/{id}        Health Checks (the secondary's TCP monitor)
  *   POST    /20180401/metrics                      Monitoring PostMetricData (telemetry-ingestion)
  *   POST    /20181201/topics/{id}/messages         Notifications PublishMessage
- *   GET     /20180401/alarms/{id}                  Monitoring (the failover alarm, for readiness)
+ *   GET|PUT /20180401/alarms/{id}                  Monitoring GetAlarm, UpdateAlarm (isEnabled: the failback)
  *   GET     /20180401/alarms/status?compartmentId= Monitoring ListAlarmsStatus (alarms with a status, by compartment)
  *   GET     /20180115/zones/{id}                   DNS GetZone (the zone's nameservers)
  *
@@ -123,7 +123,7 @@ export class FakeOci {
             res.end(body === undefined ? "" : JSON.stringify(body));
         };
 
-        const sig = this.verify(req, url, raw);
+        const sig = verifyOciSignature(req, url, raw, this.publicKey, this.expectedKeyId);
         rec.signatureValid = sig.ok;
         rec.keyId = sig.keyId;
         if (!sig.ok) return answer(401, { code: "NotAuthenticated", message: sig.why });
@@ -193,10 +193,18 @@ export class FakeOci {
             return answer(200, { id, name: z.name, zoneType: "PRIMARY", scope: "GLOBAL", lifecycleState: "ACTIVE", nameservers: z.nameservers });
         }
         const alarmMatch = /^\/20180401\/alarms\/([^/]+)$/.exec(url.pathname);
-        if (alarmMatch && req.method === "GET") {
+        if (alarmMatch && (req.method === "GET" || req.method === "PUT")) {
             const id = decodeURIComponent(alarmMatch[1]);
             const a = this.alarms.get(id);
             if (!a) return answer(404, { code: "NotAuthorizedOrNotFound", message: "no such alarm" });
+            if (req.method === "PUT") {
+                // UpdateAlarm changes only the fields given; this fake knows isEnabled.
+                const b = rec.body as { isEnabled?: unknown } | undefined;
+                if (!b || Object.keys(b).some(k => k !== "isEnabled") || typeof b.isEnabled !== "boolean") {
+                    return answer(400, { code: "InvalidParameter", message: `this fake updates isEnabled only, got ${JSON.stringify(b)}` });
+                }
+                a.isEnabled = b.isEnabled;
+            }
             return answer(200, { id, lifecycleState: "ACTIVE", severity: "CRITICAL", ...a });
         }
         const probeMatch = /^\/20180501\/(ping|http)ProbeResults\/([^/]+)$/.exec(url.pathname);
@@ -231,28 +239,32 @@ export class FakeOci {
         }
         return answer(404, { code: "NotFound", message: `${req.method} ${url.pathname}` });
     }
+}
 
-    /** Checks the request the way OCI does: the listed headers, in order, signed with the caller's key. */
-    private verify(req: http.IncomingMessage, url: URL, body: string): { ok: boolean; why?: string; keyId?: string } {
-        const auth = req.headers.authorization;
-        if (!auth) return { ok: false, why: "no Authorization header" };
-        let p: Record<string, string>;
-        try {
-            p = parseSignatureHeader(auth);
-        } catch (e) {
-            return { ok: false, why: (e as Error).message };
-        }
-        if (p.version !== "1" || p.algorithm !== "rsa-sha256") return { ok: false, why: "version/algorithm", keyId: p.keyId };
-        if (p.keyId !== this.expectedKeyId) return { ok: false, why: `unexpected keyId ${p.keyId}`, keyId: p.keyId };
-        const names = p.headers.split(" ");
-        const required = ["date", "(request-target)", "host", ...(["POST", "PUT"].includes(req.method ?? "") ? ["content-length", "content-type", "x-content-sha256"] : [])];
-        if (required.some(r => !names.includes(r))) return { ok: false, why: `signed headers ${p.headers} miss one of ${required.join(" ")}`, keyId: p.keyId };
-        if (names.includes("x-content-sha256")) {
-            const digest = crypto.createHash("sha256").update(body).digest("base64");
-            if (req.headers["x-content-sha256"] !== digest) return { ok: false, why: "x-content-sha256 does not match the body", keyId: p.keyId };
-        }
-        const signing = names.map(n => `${n}: ${n === "(request-target)" ? `${(req.method ?? "").toLowerCase()} ${url.pathname}${url.search}` : req.headers[n]}`).join("\n");
-        const ok = crypto.verify("sha256", Buffer.from(signing), this.publicKey, Buffer.from(p.signature, "base64"));
-        return ok ? { ok, keyId: p.keyId } : { ok, why: "signature does not verify", keyId: p.keyId };
+/**
+ * Checks a request the way OCI does: the listed headers, in order, signed
+ * with the caller's key (the body's headers too for POST and PUT). Shared
+ * by the fakes of each OCI API.
+ */
+export function verifyOciSignature(req: http.IncomingMessage, url: URL, body: string, publicKey: crypto.KeyObject, expectedKeyId: string): { ok: boolean; why?: string; keyId?: string } {
+    const auth = req.headers.authorization;
+    if (!auth) return { ok: false, why: "no Authorization header" };
+    let p: Record<string, string>;
+    try {
+        p = parseSignatureHeader(auth);
+    } catch (e) {
+        return { ok: false, why: (e as Error).message };
     }
+    if (p.version !== "1" || p.algorithm !== "rsa-sha256") return { ok: false, why: "version/algorithm", keyId: p.keyId };
+    if (p.keyId !== expectedKeyId) return { ok: false, why: `unexpected keyId ${p.keyId}`, keyId: p.keyId };
+    const names = p.headers.split(" ");
+    const required = ["date", "(request-target)", "host", ...(["POST", "PUT"].includes(req.method ?? "") ? ["content-length", "content-type", "x-content-sha256"] : [])];
+    if (required.some(r => !names.includes(r))) return { ok: false, why: `signed headers ${p.headers} miss one of ${required.join(" ")}`, keyId: p.keyId };
+    if (names.includes("x-content-sha256")) {
+        const digest = crypto.createHash("sha256").update(body).digest("base64");
+        if (req.headers["x-content-sha256"] !== digest) return { ok: false, why: "x-content-sha256 does not match the body", keyId: p.keyId };
+    }
+    const signing = names.map(n => `${n}: ${n === "(request-target)" ? `${(req.method ?? "").toLowerCase()} ${url.pathname}${url.search}` : req.headers[n]}`).join("\n");
+    const ok = crypto.verify("sha256", Buffer.from(signing), publicKey, Buffer.from(p.signature, "base64"));
+    return ok ? { ok, keyId: p.keyId } : { ok, why: "signature does not verify", keyId: p.keyId };
 }

@@ -1,0 +1,158 @@
+// The live FailbackWorld of an OCI pair. Built from both stacks' outputs:
+// each cluster through its kubeconfig, LogScale on its own hostname, each
+// Object Storage bucket in its region, and from the secondary's outputs the
+// steering policy the failover function locked, its Monitoring alarm and (on
+// its humio-operator Deployment) its record. Every OCI call is signed with the
+// operator's ~/.oci/config profile, as readiness signs.
+
+import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
+import { FailoverRecord } from "../../functions/core/types";
+import { KubeConnection } from "../../functions/k8s/http";
+import { ociBadAnswer, ociError, OciCall, ociRequest, parseJson } from "../../functions/oci/http";
+import { defaultEndpoints } from "../../functions/oci/platform";
+import { OciCredentials } from "../../functions/oci/signer";
+import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/names";
+import { PRIMARY_POOL } from "../../components/oci/steering";
+import { connectionFromKubeconfig } from "../readiness/kube";
+import { OciConfigSource, ociProfileCredentials, readOciProfile } from "../readiness/oci-config";
+import { checkApiEndpoint } from "../readiness/outputs";
+import { OperatorRecordAnnotation } from "./annotation-oci";
+import { KubeSide, OPERATOR } from "./kube-side";
+import { LogScaleApi } from "./logscale";
+import { namespaceFromEndpointBase, OciBucket } from "./object-storage-oci";
+import { BucketObject, FailbackWorld, Side } from "./ports";
+import { StackOutput, StackPort } from "./stack-port";
+import { OciSteering } from "./steering-oci";
+
+export interface OciWorldOptions {
+    /** Test seams: one endpoint for DNS and Monitoring, one for Object Storage (both sides), a static signing identity. */
+    apiEndpoint?: string;
+    objectStorageEndpoint?: string;
+    credentials?: () => OciCredentials;
+    /** Where the signing profile is read from; default OCI_CLI_CONFIG_FILE or ~/.oci/config, profile OCI_CLI_PROFILE or DEFAULT. */
+    config?: OciConfigSource;
+    /** LogScale base URL per side; default https://<hostname output>. */
+    logscaleUrl?: Partial<Record<Side, string>>;
+}
+
+interface SideParts { stack: StackPort; kube: KubeSide; logscale: LogScaleApi; bucket: OciBucket; prefix: string }
+
+const SIDES: readonly Side[] = ["primary", "secondary"];
+const TIMEOUT_MS = 15_000;
+
+function need(outputs: Record<string, StackOutput>, stack: string, key: string, why: string): string {
+    const v = outputs[key]?.value;
+    if (typeof v !== "string" || v === "") throw new Error(`stack "${stack}" has no "${key}" output; the OCI failback needs it for ${why}`);
+    return v;
+}
+
+export class OciWorld implements FailbackWorld {
+    private constructor(
+        private readonly sides: Record<Side, SideParts>,
+        private readonly steering: OciSteering,
+        private readonly record: OperatorRecordAnnotation,
+        private readonly alarm: { id: string; url: string },
+        private readonly credentials: () => OciCredentials,
+    ) {}
+
+    static async create(stacks: Record<Side, StackPort>, o: OciWorldOptions = {}): Promise<OciWorld> {
+        const out = { primary: await stacks.primary.outputs(), secondary: await stacks.secondary.outputs() };
+        for (const side of SIDES) {
+            const cloud = out[side].cloud?.value;
+            if (cloud !== "oci") throw new Error(`stack "${stacks[side].name}" is on ${String(cloud ?? "an unknown cloud")}; the OCI world needs two OCI stacks`);
+        }
+        const s = out.secondary, sName = stacks.secondary.name;
+        // The policy and the alarm are the secondary's: DNS answers in any region, the alarm in the secondary's.
+        const region = need(s, sName, "region", "the Monitoring alarm's region");
+        const policyId = need(s, sName, "steeringPolicyId", "the DNS lock");
+        const alarmId = need(s, sName, "failoverAlarmId", "the failover alarm");
+        const endpoints = defaultEndpoints(region);
+        const dns = checkApiEndpoint(o.apiEndpoint ?? endpoints.dns, "OCI DNS");
+        const telemetry = checkApiEndpoint(o.apiEndpoint ?? endpoints.telemetry, "OCI Monitoring");
+        // Read once, before any call: a broken profile is one error, not one per step.
+        const credentials = o.credentials ?? (() => { const c = ociProfileCredentials(readOciProfile(o.config)); return () => c; })();
+
+        const parts = {} as Record<Side, SideParts>;
+        const conns = {} as Record<Side, KubeConnection>;
+        for (const side of SIDES) {
+            const so = out[side], name = stacks[side].name;
+            const cluster = need(so, name, "logscaleClusterName", "the admin token Secret");
+            const conn = conns[side] = connectionFromKubeconfig(need(so, name, "kubeconfig", "the Kubernetes steps"));
+            const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side);
+            const url = o.logscaleUrl?.[side] ?? `https://${need(so, name, "hostname", "LogScale's GraphQL and status")}`;
+            const endpointBase = need(so, name, "storageEndpointBase", "the bucket's Object Storage namespace");
+            const namespace = namespaceFromEndpointBase(endpointBase);
+            if (!namespace) throw new Error(`stack "${name}" has "storageEndpointBase" output ${endpointBase}, not https://<namespace>.compat.objectstorage.<region>.<realm domain>; the OCI failback reads the bucket's namespace from it`);
+            const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
+            parts[side] = {
+                stack: stacks[side], kube,
+                logscale: new LogScaleApi(url, () => kube.adminToken(), side),
+                bucket: new OciBucket({
+                    namespace, bucket: need(so, name, "storageBucket", "the snapshot steps"), region: need(so, name, "region", "the bucket"),
+                    credentials, endpoint: o.objectStorageEndpoint,
+                }),
+                prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
+            };
+        }
+        return new OciWorld(parts,
+            new OciSteering(policyId, PRIMARY_POOL, dns, credentials),
+            new OperatorRecordAnnotation(conns.secondary, LOGSCALE_NAMESPACE, OPERATOR, "secondary"),
+            { id: alarmId, url: `${telemetry}/20180401/alarms/${encodeURIComponent(alarmId)}` },
+            credentials);
+    }
+
+    primaryHealthy(): Promise<{ ok: boolean; found: string }> { return this.sides.primary.kube.nodesReady(); }
+
+    /** The lock is every answer of the primary pool isDisabled (functions/oci/lock.ts planLock). */
+    dnsLocked(): Promise<boolean> { return this.steering.locked(); }
+    unlockDns(): Promise<void> { return this.steering.unlock(); }
+
+    async lockRecord(): Promise<FailoverRecord | undefined> {
+        const r = parseFailoverRecord(await this.record.read());
+        if (r && "error" in r) throw new Error(`failover record (${this.record.where}) ${r.error}`);
+        return r;
+    }
+
+    async clearLockRecord(): Promise<void> {
+        const r = await this.lockRecord();
+        if (!r || r.lock === "applied") return;
+        await this.record.write(encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }));
+    }
+
+    async alarmEnabled(): Promise<boolean> {
+        const req: OciCall = { call: "oci.monitoring.getAlarm", method: "GET", url: this.alarm.url, timeoutMs: TIMEOUT_MS };
+        const res = await ociRequest(this.credentials, req);
+        if (res.status !== 200) throw ociError(req, res);
+        const a = parseJson(req, res) as { isEnabled?: unknown; lifecycleState?: unknown };
+        if (a?.lifecycleState === "DELETED") throw ociBadAnswer(req, `alarm ${this.alarm.id} is DELETED; the secondary's failoverAlarmId output names an alarm a later up replaced`);
+        if (typeof a?.isEnabled !== "boolean") throw ociBadAnswer(req, `alarm ${this.alarm.id} has no isEnabled flag`);
+        return a.isEnabled;
+    }
+
+    /**
+     * isEnabled, the alarm's own switch: a disabled alarm is not evaluated and
+     * notifies nothing, so the failover function cannot run while the pair is
+     * handed back. Enabled again, it evaluates the primary's monitor afresh.
+     */
+    async setAlarm(enabled: boolean): Promise<void> {
+        const req: OciCall = { call: "oci.monitoring.updateAlarm", method: "PUT", url: this.alarm.url, body: { isEnabled: enabled }, timeoutMs: TIMEOUT_MS };
+        const res = await ociRequest(this.credentials, req);
+        if (res.status !== 200) throw ociError(req, res);
+    }
+
+    flushOnShutdown(side: Side): Promise<boolean> { return this.sides[side].logscale.flushOnShutdown(); }
+    setFlushOnShutdown(side: Side): Promise<void> { return this.sides[side].logscale.setFlushOnShutdown(); }
+    operatorReplicas(side: Side): Promise<number> { return this.sides[side].kube.operatorReplicas(); }
+    scaleOperator(side: Side, replicas: number): Promise<void> { return this.sides[side].kube.scaleOperator(replicas); }
+    logscalePods(side: Side): Promise<number> { return this.sides[side].kube.logscalePods(); }
+    storagePrefix(side: Side): string { return this.sides[side].prefix; }
+    listObjects(side: Side, prefix: string): Promise<BucketObject[]> { return this.sides[side].bucket.list(prefix); }
+    deleteObjects(side: Side, keys: string[]): Promise<void> { return this.sides[side].bucket.delete(keys); }
+    kafkaTopicExists(side: Side): Promise<boolean> { return this.sides[side].kube.kafkaTopicExists(); }
+    deleteKafkaTopic(side: Side): Promise<void> { return this.sides[side].kube.deleteKafkaTopic(); }
+    loaderLines(side: Side): Promise<string[]> { return this.sides[side].kube.loaderLines(); }
+    status(side: Side): Promise<{ code: number; body: string }> { return this.sides[side].logscale.status(); }
+    stackConfig(side: Side, key: string): Promise<string | undefined> { return this.sides[side].stack.config(key); }
+    preview(side: Side, key: string, value: string): Promise<string> { return this.sides[side].stack.preview(key, value); }
+    up(side: Side, key: string, value: string): Promise<void> { return this.sides[side].stack.up(key, value); }
+}
