@@ -17,7 +17,7 @@ import { connectionFromKubeconfig } from "../readiness/kube";
 import { OciConfigSource, ociProfileCredentials, readOciProfile } from "../readiness/oci-config";
 import { checkApiEndpoint } from "../readiness/outputs";
 import { OperatorRecordAnnotation } from "./annotation-oci";
-import { KubeSide, OPERATOR } from "./kube-side";
+import { KubeSide, KubeSideOptions, OPERATOR } from "./kube-side";
 import { LogScaleApi } from "./logscale";
 import { namespaceFromEndpointBase, OciBucket } from "./object-storage-oci";
 import { BucketObject, FailbackWorld, Side } from "./ports";
@@ -33,6 +33,8 @@ export interface OciWorldOptions {
     config?: OciConfigSource;
     /** LogScale base URL per side; default https://<hostname output>. */
     logscaleUrl?: Partial<Record<Side, string>>;
+    /** The Kafka admin Job's clock and cadence (tests pass a virtual clock). */
+    kube?: KubeSideOptions;
 }
 
 interface SideParts { stack: StackPort; kube: KubeSide; logscale: LogScaleApi; bucket: OciBucket; prefix: string }
@@ -78,7 +80,7 @@ export class OciWorld implements FailbackWorld {
             const so = out[side], name = stacks[side].name;
             const cluster = need(so, name, "logscaleClusterName", "the admin token Secret");
             const conn = conns[side] = connectionFromKubeconfig(need(so, name, "kubeconfig", "the Kubernetes steps"));
-            const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side);
+            const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side, o.kube);
             const url = o.logscaleUrl?.[side] ?? `https://${need(so, name, "hostname", "LogScale's GraphQL and status")}`;
             const endpointBase = need(so, name, "storageEndpointBase", "the bucket's Object Storage namespace");
             const namespace = namespaceFromEndpointBase(endpointBase);

@@ -82,6 +82,7 @@ export async function startOciRig(): Promise<OciRig> {
             apiEndpoint: oci.url, objectStorageEndpoint: store.url,
             config: { file: configFile, env: { OCI_CLI_PROFILE: "FAILBACK" } },
             logscaleUrl: { primary: `${f.url}/primary/logscale`, secondary: `${f.url}/secondary/logscale` },
+            kube: { clock: f.clock },
             ...o,
         }),
         async stop() {
