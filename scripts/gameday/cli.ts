@@ -4,6 +4,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
+import { isConfigError } from "../../config/errors";
 import { readProject, readStackConfig } from "../plan/stackfile";
 import { exitCode, renderTable } from "../readiness/checks";
 import { liveReadiness } from "../readiness/live";
@@ -42,7 +43,21 @@ export interface Io {
 }
 
 /** The simulated pair's timings: the AWS seed model (components/dr/rto.ts) with the stack's holdoff. */
-const simTimings = (holdoffS: number) => ({ detectionS: 90, holdoffS, functionS: 8, recoveryS: 210, dnsS: 60 });
+/** The simulated pair follows the stack's own model (components/dr/rto.ts), so --simulate shows what the live run should. */
+function simTimings(config: Record<string, string>, stack: string, project: string): { detectionS: number; holdoffS: number; functionS: number; recoveryS: number; dnsS: number } {
+    // Loaded here so that --help and argument errors do not pay for @pulumi/pulumi.
+    const { loadConfig } = require("../../config/load") as typeof import("../../config/load");
+    const { expectedFailoverSeconds } = require("../../components/dr/rto") as typeof import("../../components/dr/rto");
+    let cfg: ReturnType<typeof loadConfig>;
+    try {
+        cfg = loadConfig(config, stack, project);
+    } catch (e) {
+        if (isConfigError(e)) throw new UsageError(e.message);
+        throw e;
+    }
+    const m = expectedFailoverSeconds({ cloud: cfg.cloud, dnsTtlSeconds: cfg.dnsTtlSeconds, failover: cfg.failover });
+    return { detectionS: m.detectionS, holdoffS: m.holdoffS, functionS: m.functionS, recoveryS: m.recoveryS, dnsS: m.dnsS };
+}
 
 export async function main(argv: readonly string[], io: Io = {}): Promise<number> {
     const out = io.stdout ?? (s => process.stdout.write(s));
@@ -76,14 +91,14 @@ export async function main(argv: readonly string[], io: Io = {}): Promise<number
         const holdoffS = Number(src.config[`${project.name}:preFailoverFailureSeconds`] ?? "180");
         const cloud = src.config[`${project.name}:cloud`];
         if (!a.simulate && !(LIVE_CLOUDS as readonly string[]).includes(cloud ?? "")) {
-            err(`stack "${a.stack}" is on ${cloud ?? "no cloud"}: the live gameday knows ${LIVE_CLOUDS.join(", ")}; --simulate works on every cloud\n`);
+            err(`stack "${a.stack}" is on ${cloud ?? "no cloud"}: the live gameday knows ${LIVE_CLOUDS.join(", ")}; --simulate works on any of them\n`);
             return 2;
         }
         let outage: OutageMethod;
         let observer: PairObserver;
         let clock: Clock;
         let expectedTotalS: number;
-        const t = simTimings(holdoffS);
+        const t = simTimings(src.config, a.stack, project.name);
         const sumS = t.detectionS + t.holdoffS + t.functionS + t.recoveryS + t.dnsS;
         if (a.simulate) {
             const vc = new VirtualClock();
