@@ -72,8 +72,11 @@ export class FakeAws {
         }
         if (target === "GraniteServiceVersion20100801.GetMetricStatistics") {
             this.calls.push({ service: "cloudwatch", operation: "GetMetricStatistics", path, body });
-            const lastFull = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
-            const datapoints = Array.from({ length: this.state.failingMinutes }, (_, i) => ({ Timestamp: (lastFull - i * 60_000) / 1000, Maximum: 0, Unit: "None" }));
+            // The newest minute ends 10 s ago, inside the holdoff's gap allowance (HOLDOFF_GAP_SECONDS), so the
+            // function joins it to its live reading whatever second of the minute the test runs in. Real
+            // minutes sit on the minute grid and publish later; the drill models that (scripts/drill/aws.ts).
+            const newest = Date.now() - 10_000 - 60_000;
+            const datapoints = Array.from({ length: this.state.failingMinutes }, (_, i) => ({ Timestamp: (newest - i * 60_000) / 1000, Maximum: 0, Unit: "None" }));
             json(200, { Label: "HealthCheckStatus", Datapoints: datapoints }, "application/x-amz-json-1.0");
             return;
         }
