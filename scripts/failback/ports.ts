@@ -32,7 +32,12 @@ export interface FailbackWorld {
      */
     clearLockRecord(): Promise<void>;
 
-    alarmEnabled(): Promise<boolean>;
+    /**
+     * Whether the secondary's failover alarm acts; undefined when the secondary's stack
+     * exports none (a promoted secondary: promotion removes the function and its alarm).
+     * Read from the stack's outputs at each call, because step 13's up brings the alarm back.
+     */
+    alarmEnabled(): Promise<boolean | undefined>;
     setAlarm(enabled: boolean): Promise<void>;
 
     /** Current FlushSegmentsAndGlobalOnShutdown through GraphQL; throws on a GraphQL error. */

@@ -112,6 +112,13 @@ export async function runFailback(o: RunOptions): Promise<RunResult> {
             continue;
         }
         try {
+            const skipped = step.skip ? await step.skip(ctx) : undefined;
+            if (skipped) {
+                o.state.done.push(step.id);
+                save();
+                o.log(`[${n}/15] ${step.id}: skipped (${skipped})`);
+                continue;
+            }
             // Already true (a rerun after the action went through): nothing to do.
             const post = await step.post(ctx);
             if (!post.ok) {

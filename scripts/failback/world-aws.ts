@@ -41,9 +41,9 @@ function need(outputs: Record<string, StackOutput>, stack: string, key: string, 
 export class AwsWorld implements FailbackWorld {
     private constructor(
         private readonly sides: Record<Side, SideParts>,
-        private readonly n: { healthCheckId: string; primaryHostname: string; alarm: string; parameter: string },
+        private readonly n: { healthCheckId: string; primaryHostname: string },
         private readonly route53: Route53Client,
-        private readonly cloudwatch: CloudWatchClient,
+        private readonly cloudwatchIn: (region: string) => CloudWatchClient,
         private readonly ssm: SSMClient,
     ) {}
 
@@ -74,13 +74,25 @@ export class AwsWorld implements FailbackWorld {
                 prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
             };
         }
-        const alarmRegion = need(s, sName, "failoverAlarmRegion", "the failover alarm");
         return new AwsWorld(parts, {
-            healthCheckId: need(s, sName, "primaryHealthCheckId", "the DNS lock"),
+            // The primary's own check: the secondary exports it too, but only while it is a standby.
+            healthCheckId: need(out.primary, stacks.primary.name, "healthCheckId", "the DNS lock"),
             primaryHostname: need(out.primary, stacks.primary.name, "hostname", "the DNS unlock"),
-            alarm: need(s, sName, "failoverAlarmName", "the failover alarm"),
-            parameter: need(s, sName, "failoverCooldownParameter", "the failover record"),
-        }, new Route53Client({ ...base, region: "us-east-1" }), new CloudWatchClient({ ...base, region: alarmRegion }), ssm);
+        }, new Route53Client({ ...base, region: "us-east-1" }), (region: string) => new CloudWatchClient({ ...base, region }), ssm);
+    }
+
+    /**
+     * The failover function's alarm and record, from the secondary's outputs as they are now:
+     * a promoted secondary exports neither (promotion removed them) until step 13's up.
+     */
+    private async failover(): Promise<{ alarm: string; alarmRegion: string; parameter?: string } | undefined> {
+        const o = await this.sides.secondary.stack.outputs();
+        const text = (k: string) => (typeof o[k]?.value === "string" && o[k].value !== "" ? o[k].value as string : undefined);
+        const alarm = text("failoverAlarmName");
+        if (!alarm) return undefined;
+        const alarmRegion = text("failoverAlarmRegion");
+        if (!alarmRegion) throw new Error(`stack "${this.sides.secondary.stack.name}" exports failoverAlarmName but no "failoverAlarmRegion"; the AWS failback needs it for the failover alarm`);
+        return { alarm, alarmRegion, parameter: text("failoverCooldownParameter") };
     }
 
     primaryHealthy(): Promise<{ ok: boolean; found: string }> { return this.sides.primary.kube.nodesReady(); }
@@ -96,34 +108,42 @@ export class AwsWorld implements FailbackWorld {
     }
 
     async lockRecord(): Promise<FailoverRecord | undefined> {
+        const parameter = (await this.failover())?.parameter;
+        // No function, no record: what step 11 would mark is gone with it.
+        if (!parameter) return undefined;
         let value: string | undefined;
         try {
-            value = (await this.ssm.send(new GetParameterCommand({ Name: this.n.parameter }))).Parameter?.Value;
+            value = (await this.ssm.send(new GetParameterCommand({ Name: parameter }))).Parameter?.Value;
         } catch (e) {
             if ((e as { name?: string }).name === "ParameterNotFound") return undefined;
             throw e;
         }
         const r = parseFailoverRecord(value);
-        if (r && "error" in r) throw new Error(`failover record ${this.n.parameter} ${r.error}`);
+        if (r && "error" in r) throw new Error(`failover record ${parameter} ${r.error}`);
         return r;
     }
 
     async clearLockRecord(): Promise<void> {
         const r = await this.lockRecord();
         if (!r || r.lock === "applied") return;
-        await this.ssm.send(new PutParameterCommand({ Name: this.n.parameter, Value: encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }), Type: "String", Overwrite: true }));
+        const parameter = (await this.failover())!.parameter!;
+        await this.ssm.send(new PutParameterCommand({ Name: parameter, Value: encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }), Type: "String", Overwrite: true }));
     }
 
-    async alarmEnabled(): Promise<boolean> {
-        const a = (await this.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [this.n.alarm] }))).MetricAlarms?.[0];
-        if (!a) throw new Error(`CloudWatch alarm ${this.n.alarm} not found; allowed: the secondary's failoverAlarmName output in its failoverAlarmRegion`);
+    async alarmEnabled(): Promise<boolean | undefined> {
+        const f = await this.failover();
+        if (!f) return undefined;
+        const a = (await this.cloudwatchIn(f.alarmRegion).send(new DescribeAlarmsCommand({ AlarmNames: [f.alarm] }))).MetricAlarms?.[0];
+        if (!a) throw new Error(`CloudWatch alarm ${f.alarm} not found; allowed: the secondary's failoverAlarmName output in its failoverAlarmRegion`);
         return a.ActionsEnabled === true;
     }
 
     /** Actions, not the alarm: it keeps evaluating, so enabling it again shows the primary's real state at once. */
     async setAlarm(enabled: boolean): Promise<void> {
-        const names = { AlarmNames: [this.n.alarm] };
-        await this.cloudwatch.send(enabled ? new EnableAlarmActionsCommand(names) : new DisableAlarmActionsCommand(names));
+        const f = await this.failover();
+        if (!f) throw new Error(`stack "${this.sides.secondary.stack.name}" exports no failoverAlarmName: it has no failover alarm to ${enabled ? "enable" : "disable"}`);
+        const names = { AlarmNames: [f.alarm] };
+        await this.cloudwatchIn(f.alarmRegion).send(enabled ? new EnableAlarmActionsCommand(names) : new DisableAlarmActionsCommand(names));
     }
 
     flushOnShutdown(side: Side): Promise<boolean> { return this.sides[side].logscale.flushOnShutdown(); }

@@ -53,7 +53,7 @@ export class OciWorld implements FailbackWorld {
         private readonly sides: Record<Side, SideParts>,
         private readonly steering: OciSteering,
         private readonly record: OperatorRecordAnnotation,
-        private readonly alarm: { id: string; url: string },
+        private readonly telemetry: string,
         private readonly credentials: () => OciCredentials,
     ) {}
 
@@ -67,7 +67,6 @@ export class OciWorld implements FailbackWorld {
         // The policy and the alarm are the secondary's: DNS answers in any region, the alarm in the secondary's.
         const region = need(s, sName, "region", "the Monitoring alarm's region");
         const policyId = need(s, sName, "steeringPolicyId", "the DNS lock");
-        const alarmId = need(s, sName, "failoverAlarmId", "the failover alarm");
         const endpoints = defaultEndpoints(region);
         const dns = checkApiEndpoint(o.apiEndpoint ?? endpoints.dns, "OCI DNS");
         const telemetry = checkApiEndpoint(o.apiEndpoint ?? endpoints.telemetry, "OCI Monitoring");
@@ -99,7 +98,7 @@ export class OciWorld implements FailbackWorld {
         return new OciWorld(parts,
             new OciSteering(policyId, PRIMARY_POOL, dns, credentials),
             new OperatorRecordAnnotation(conns.secondary, LOGSCALE_NAMESPACE, OPERATOR, "secondary"),
-            { id: alarmId, url: `${telemetry}/20180401/alarms/${encodeURIComponent(alarmId)}` },
+            telemetry,
             credentials);
     }
 
@@ -121,13 +120,25 @@ export class OciWorld implements FailbackWorld {
         await this.record.write(encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }));
     }
 
-    async alarmEnabled(): Promise<boolean> {
-        const req: OciCall = { call: "oci.monitoring.getAlarm", method: "GET", url: this.alarm.url, timeoutMs: TIMEOUT_MS };
+    /**
+     * The failover alarm from the secondary's outputs as they are now: a promoted
+     * secondary exports none (promotion removed it) until step 13's up.
+     */
+    private async alarm(): Promise<{ id: string; url: string } | undefined> {
+        const v = (await this.sides.secondary.stack.outputs()).failoverAlarmId?.value;
+        if (typeof v !== "string" || v === "") return undefined;
+        return { id: v, url: `${this.telemetry}/20180401/alarms/${encodeURIComponent(v)}` };
+    }
+
+    async alarmEnabled(): Promise<boolean | undefined> {
+        const alarm = await this.alarm();
+        if (!alarm) return undefined;
+        const req: OciCall = { call: "oci.monitoring.getAlarm", method: "GET", url: alarm.url, timeoutMs: TIMEOUT_MS };
         const res = await ociRequest(this.credentials, req);
         if (res.status !== 200) throw ociError(req, res);
         const a = parseJson(req, res) as { isEnabled?: unknown; lifecycleState?: unknown };
-        if (a?.lifecycleState === "DELETED") throw ociBadAnswer(req, `alarm ${this.alarm.id} is DELETED; the secondary's failoverAlarmId output names an alarm a later up replaced`);
-        if (typeof a?.isEnabled !== "boolean") throw ociBadAnswer(req, `alarm ${this.alarm.id} has no isEnabled flag`);
+        if (a?.lifecycleState === "DELETED") throw ociBadAnswer(req, `alarm ${alarm.id} is DELETED; the secondary's failoverAlarmId output names an alarm a later up replaced`);
+        if (typeof a?.isEnabled !== "boolean") throw ociBadAnswer(req, `alarm ${alarm.id} has no isEnabled flag`);
         return a.isEnabled;
     }
 
@@ -137,7 +148,9 @@ export class OciWorld implements FailbackWorld {
      * handed back. Enabled again, it evaluates the primary's monitor afresh.
      */
     async setAlarm(enabled: boolean): Promise<void> {
-        const req: OciCall = { call: "oci.monitoring.updateAlarm", method: "PUT", url: this.alarm.url, body: { isEnabled: enabled }, timeoutMs: TIMEOUT_MS };
+        const alarm = await this.alarm();
+        if (!alarm) throw new Error(`stack "${this.sides.secondary.stack.name}" exports no failoverAlarmId: it has no failover alarm to ${enabled ? "enable" : "disable"}`);
+        const req: OciCall = { call: "oci.monitoring.updateAlarm", method: "PUT", url: alarm.url, body: { isEnabled: enabled }, timeoutMs: TIMEOUT_MS };
         const res = await ociRequest(this.credentials, req);
         if (res.status !== 200) throw ociError(req, res);
     }

@@ -44,11 +44,13 @@ export async function startAwsRig(): Promise<AwsRig> {
     const outputs = (side: Side): Record<string, unknown> => ({
         cloud: "aws", region: REGIONS[side], hostname: HOSTS[side], storageBucket: BUCKETS[side], storageObjectKeyPrefix: side === "primary" ? "logscale" : undefined,
         kubeconfig: kubeconfigFor(f.kube[side].url), logscaleClusterName: "logscale", logscaleAdminPassword: "not-a-token",
-        ...(side === "secondary" ? { primaryHealthCheckId: HC, failoverAlarmName: ALARM, failoverAlarmRegion: "us-east-1", failoverCooldownParameter: PARAMETER } : {}),
+        ...(side === "primary" ? { healthCheckId: HC } : {}),
+        // A promoted secondary exports none of its failover function's outputs.
+        ...(side === "secondary" && f.alarmExists() ? { primaryHealthCheckId: HC, failoverAlarmName: ALARM, failoverAlarmRegion: "us-east-1", failoverCooldownParameter: PARAMETER } : {}),
     });
     const stacks = {
-        primary: new FakeStack("primary", f.sim.primary.config, outputs("primary"), ["kubeconfig", "logscaleAdminPassword"]),
-        secondary: new FakeStack("secondary", f.sim.secondary.config, outputs("secondary"), ["kubeconfig", "logscaleAdminPassword"]),
+        primary: new FakeStack("primary", f.sim.primary.config, () => outputs("primary"), ["kubeconfig", "logscaleAdminPassword"]),
+        secondary: new FakeStack("secondary", f.sim.secondary.config, () => outputs("secondary"), ["kubeconfig", "logscaleAdminPassword"]),
     };
     // The fake admin token Secret is logscale-admin-token: the name the operator gives it for cluster "logscale".
     return {

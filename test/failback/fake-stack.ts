@@ -8,11 +8,18 @@ export class FakeStack implements StackPort {
     /** Set to make the next up fail (the config stays as it was, as AutomationStack leaves it). */
     failUp?: string;
 
-    constructor(readonly name: string, readonly cfg: Record<string, string>, private readonly outs: Record<string, unknown>, private readonly secrets: string[] = []) {}
+    /** outs as a function: outputs that change with an up (a promoted secondary gains its alarm back). */
+    constructor(readonly name: string, readonly cfg: Record<string, string>, private readonly outs: Record<string, unknown> | (() => Record<string, unknown>), private readonly secrets: string[] = []) {}
+
+    /** Test edits on top of the outputs: values to set, and keys to drop. */
+    readonly set: Record<string, unknown> = {};
+    readonly removed = new Set<string>();
 
     async outputs(): Promise<Record<string, StackOutput>> {
         this.calls.push("outputs");
-        return Object.fromEntries(Object.entries(this.outs).map(([k, value]) => [k, { value, secret: this.secrets.includes(k) }]));
+        const outs = { ...(typeof this.outs === "function" ? this.outs() : this.outs), ...this.set };
+        for (const k of this.removed) delete outs[k];
+        return Object.fromEntries(Object.entries(outs).map(([k, value]) => [k, { value, secret: this.secrets.includes(k) }]));
     }
 
     async config(key: string): Promise<string | undefined> {

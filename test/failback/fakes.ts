@@ -77,6 +77,12 @@ export class FailbackFakes {
     alarm: Record<string, unknown>;
     /** The failover function's record on AWS (SSM parameter); Azure and OCI keep it as the secondary operator's annotation. */
     awsRecord = FAILOVER_RECORD;
+    /**
+     * A secondary promoted the real way: promotion removed its failover function and alarm, so none
+     * exists while it is dr: active; step 13's up (dr: standby) declares the alarm again, enabled.
+     */
+    promotedWithoutAlarm = false;
+    private alarmRedeclared = false;
     /** Models a `pulumi up --refresh` on the active primary: it restores the declared operator replicas. */
     upRestoresOperator = false;
     private faults: (Fault & { left: number })[] = [];
@@ -205,7 +211,16 @@ export class FailbackFakes {
     }
 
     /** Moves each side on to what the operator's replicas and the virtual time imply. */
+    /** Whether the secondary has a failover alarm now (see promotedWithoutAlarm). */
+    alarmExists(): boolean {
+        return !this.promotedWithoutAlarm || this.sim.secondary.config.dr !== "active";
+    }
+
     tick(): void {
+        if (this.promotedWithoutAlarm && this.alarmExists() && !this.alarmRedeclared) {
+            this.alarmRedeclared = true;
+            for (const k of Object.keys(this.alarm)) this.alarm[k] = true;
+        }
         const now = this.clock.now();
         for (const side of SIDES) {
             const s = this.sim[side];
@@ -288,6 +303,7 @@ export class FailbackFakes {
             if (method === "PUT") this.awsRecord = String((body as { value?: string }).value);
             return send(200, { value: this.awsRecord });
         }
+        if (route === "alarm" && !this.alarmExists()) return send(404, { error: "no failover alarm: the secondary is promoted" });
         if (route === "dns" || route === "alarm") {
             const doc = route === "dns" ? this.dns : this.alarm;
             if (method === "PUT") Object.assign(doc, body);

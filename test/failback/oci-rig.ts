@@ -70,11 +70,13 @@ export async function startOciRig(): Promise<OciRig> {
         storageEndpointBase: `https://${NAMESPACE}.compat.objectstorage.${REGIONS[side]}.oraclecloud.com`,
         storageObjectKeyPrefix: side === "primary" ? "logscale" : undefined,
         kubeconfig: kubeconfigFor(f.kube[side].url), logscaleClusterName: "logscale", logscaleAdminPassword: "not-a-token",
-        ...(side === "secondary" ? { steeringPolicyId: POLICY, healthMonitorId: "ocid1.httpmonitor.oc1..aaaaprimary", failoverAlarmId: ALARM } : {}),
+        ...(side === "secondary" ? { steeringPolicyId: POLICY, healthMonitorId: "ocid1.httpmonitor.oc1..aaaaprimary" } : {}),
+        // A promoted secondary exports no failover alarm (promotion removed it).
+        ...(side === "secondary" && f.alarmExists() ? { failoverAlarmId: ALARM } : {}),
     });
     const stacks = {
-        primary: new FakeStack("primary", f.sim.primary.config, outputs("primary"), ["kubeconfig", "logscaleAdminPassword"]),
-        secondary: new FakeStack("secondary", f.sim.secondary.config, outputs("secondary"), ["kubeconfig", "logscaleAdminPassword"]),
+        primary: new FakeStack("primary", f.sim.primary.config, () => outputs("primary"), ["kubeconfig", "logscaleAdminPassword"]),
+        secondary: new FakeStack("secondary", f.sim.secondary.config, () => outputs("secondary"), ["kubeconfig", "logscaleAdminPassword"]),
     };
     return {
         f, oci, os: store, stacks, configFile,

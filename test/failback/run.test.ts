@@ -250,6 +250,22 @@ describe("npm run failback: the whole sequence against fakes over HTTP", () => {
     }));
 });
 
+describe("npm run failback: a promoted secondary (dr: active, no failover function or alarm)", () => {
+    after(removeTempDirs);
+    for (const cloud of CLOUDS) {
+        it(`${cloud}: step 1 is skipped with the reason, step 13's up brings the alarm back, step 14 finds it enabled`, () => withFakes(cloud, async f => {
+            f.promotedWithoutAlarm = true;
+            const r = await failback(f, tempDir(), [...PAIR, ...CONFIRM]);
+            assert.equal(r.code, 0, r.err);
+            assert.ok(r.lines.includes("[1/15] disable-alarm: skipped (the secondary is promoted (dr: active), and promotion removed its failover function and alarm)"), r.lines.join("\n"));
+            assert.deepEqual(okLines(r.lines), IDS.slice(1));
+            assert.equal(f.sim.secondary.config.dr, "standby");
+            assert.equal(f.alarmEnabled(), true);
+            assert.equal(f.count("alarm", undefined, "PUT"), 0, "no alarm to disable, and the redeclared one is enabled already");
+        }));
+    }
+});
+
 function readStateOrEmpty(dir: string): string[] {
     try {
         return readState(dir).done;
@@ -257,4 +273,3 @@ function readStateOrEmpty(dir: string): string[] {
         return [];
     }
 }
-

@@ -184,8 +184,12 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
     }));
 
     it("a stack without an output the world needs: one line naming the stack and the output", () => withAwsRig(async r => {
-        delete (r.stacks.secondary as unknown as { outs: Record<string, unknown> }).outs.failoverCooldownParameter;
-        await assert.rejects(r.world(), /^Error: stack "secondary" has no "failoverCooldownParameter" output; the AWS failback needs it for the failover record$/);
+        r.stacks.primary.removed.add("healthCheckId");
+        await assert.rejects(r.world(), /^Error: stack "primary" has no "healthCheckId" output; the AWS failback needs it for the DNS lock$/);
+        r.stacks.primary.removed.clear();
+        // The failover outputs are read when used: an alarm without its region is an error then.
+        r.stacks.secondary.removed.add("failoverAlarmRegion");
+        await assert.rejects((await r.world()).alarmEnabled(), /^Error: stack "secondary" exports failoverAlarmName but no "failoverAlarmRegion"; the AWS failback needs it for the failover alarm$/);
     }));
 
     it("the whole failback through the CLI over the live AWS world: plan from the stacks' outputs, 15 steps, pair failed back", () => withAwsRig(async r => {
@@ -246,8 +250,27 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
         assert.equal(err.join(""), "--set cloud=azure applies to the offline plans only; drop --set, or add --dry-run --offline\n");
     });
 
+    it("a promoted secondary: its outputs name no alarm or record, step 1 is skipped, and after step 13's up the alarm is found again", () => withAwsRig(async r => {
+        r.f.promotedWithoutAlarm = true;
+        const { code, lines } = await runCli(r, tempDir(), [...PAIR, ...CONFIRM]);
+        assert.equal(code, 0, lines.join("\n"));
+        assert.ok(lines.includes("[1/15] disable-alarm: skipped (the secondary is promoted (dr: active), and promotion removed its failover function and alarm)"), lines.join("\n"));
+        assert.ok(!r.aws.calls.includes("DisableAlarmActions"));
+        assert.ok(!r.aws.calls.includes("GetParameter") || r.aws.calls.indexOf("GetParameter") > r.aws.calls.indexOf("UpdateHealthCheck"), "no record is read before the up declares it");
+        assert.ok(r.aws.calls.includes("DescribeAlarms"), "step 14 reads the redeclared alarm");
+        assert.equal(r.f.sim.secondary.config.dr, "standby");
+    }));
+
+    it("a standby secondary whose outputs name no alarm stops at step 1, naming what is wrong", () => withAwsRig(async r => {
+        r.f.sim.secondary.config.dr = "standby";
+        r.stacks.secondary.removed.add("failoverAlarmName");
+        const { code, lines } = await runCli(r, tempDir(), [...PAIR, ...CONFIRM]);
+        assert.equal(code, 1);
+        assert.match(lines[lines.length - 1], /^failback stopped at step 1 disable-alarm: error: the secondary stack exports no failover alarm, yet it is dr: standby; run pulumi up on it, or pass --from-step past the alarm/);
+    }));
+
     it("the live plan refuses a pair whose stacks are on different clouds", () => withAwsRig(async r => {
-        (r.stacks.primary as unknown as { outs: Record<string, unknown> }).outs.cloud = "oci";
+        r.stacks.primary.set.cloud = "oci";
         const res = await runCli(r, tempDir(), [...PAIR, "--dry-run"]);
         assert.equal(res.code, 2);
         assert.deepEqual(res.lines, ["--pair primary,secondary does not match: primary is on oci, secondary on aws"]);

@@ -127,7 +127,7 @@ describe("failback: the live OCI world against fakes over HTTP", () => {
         r.oci.fault({ method: "PUT", path: "/steeringPolicies/", status: 403 });
         await assert.rejects(w.unlockDns(), /^RemoteError: oci\.dns\.updateSteeringPolicy PUT \/20180115\/steeringPolicies\/\S+: HTTP 403 Fault: injected 403/);
         assert.equal(await w.dnsLocked(), true, "a refused unlock leaves the lock");
-        (r.stacks.secondary as unknown as { outs: Record<string, unknown> }).outs.storageBucket = "no-such-bucket";
+        r.stacks.secondary.set.storageBucket = "no-such-bucket";
         const wrong = await r.world();
         await assert.rejects(wrong.listObjects("secondary", ""), /^Error: Object Storage ListObjects on bucket no-such-bucket \(namespace axaxnpcrorw5\): oci\.objectstorage\.listObjects GET \/n\/axaxnpcrorw5\/b\/no-such-bucket\/o: HTTP 404 BucketNotFound: Either the bucket named 'no-such-bucket' does not exist/);
     }));
@@ -184,14 +184,12 @@ describe("failback: the live OCI world against fakes over HTTP", () => {
     });
 
     it("a stack without an output the world needs: one line naming the stack, the output and what it is for", () => withOciRig(async r => {
-        const outs = (r.stacks.secondary as unknown as { outs: Record<string, unknown> }).outs;
-        const alarm = outs.failoverAlarmId;
-        delete outs.failoverAlarmId;
-        await assert.rejects(r.world(), /^Error: stack "secondary" has no "failoverAlarmId" output; the OCI failback needs it for the failover alarm$/);
-        outs.failoverAlarmId = alarm;
-        delete (r.stacks.primary as unknown as { outs: Record<string, unknown> }).outs.storageEndpointBase;
+        r.stacks.secondary.removed.add("steeringPolicyId");
+        await assert.rejects(r.world(), /^Error: stack "secondary" has no "steeringPolicyId" output; the OCI failback needs it for the DNS lock$/);
+        r.stacks.secondary.removed.clear();
+        r.stacks.primary.removed.add("storageEndpointBase");
         await assert.rejects(r.world(), /^Error: stack "primary" has no "storageEndpointBase" output; the OCI failback needs it for the bucket's Object Storage namespace$/);
-        (r.stacks.primary as unknown as { outs: Record<string, unknown> }).outs.cloud = "aws";
+        r.stacks.primary.set.cloud = "aws";
         await assert.rejects(r.world(), /^Error: stack "primary" is on aws; the OCI world needs two OCI stacks$/);
     }));
 

@@ -76,7 +76,9 @@ export class HttpWorld implements FailbackWorld {
 
     private alarmField(): string { return this.cloud === "aws" ? "actionsEnabled" : this.cloud === "azure" ? "enabled" : "isEnabled"; }
 
-    async alarmEnabled(): Promise<boolean> {
+    async alarmEnabled(): Promise<boolean | undefined> {
+        // As the live worlds see it: a promoted secondary's outputs name no alarm.
+        if (!this.f.alarmExists()) return undefined;
         return (await json<Record<string, unknown>>("GET", `${this.f.url}/alarm`))[this.alarmField()] === true;
     }
 
