@@ -8,6 +8,7 @@ import { buildPlan, FailbackPlan, SideInfo } from "./plan";
 import { FailbackWorld } from "./ports";
 import { AutomationStack, StackOutput, StackPort } from "./stack-port";
 import { AwsWorld } from "./world-aws";
+import { AzureWorld } from "./world-azure";
 
 export type StackFactory = (name: string) => StackPort;
 
@@ -28,6 +29,7 @@ export async function livePlan(args: FailbackArgs, stacks: StackFactory): Promis
 }
 
 export async function liveWorld(plan: FailbackPlan, stacks: StackFactory): Promise<FailbackWorld> {
+    if (plan.cloud === "azure") return AzureWorld.create({ primary: stacks(plan.primary.stack), secondary: stacks(plan.secondary.stack) });
     if (plan.cloud !== "aws") {
         throw new PlanInputError(`only aws has a live failback world in this build; ${plan.cloud} runs by hand (docs/runbook.md section 5), or see the plan with --dry-run`);
     }
