@@ -143,6 +143,8 @@ export async function deployAzure(cfg: StackConfig, peers: Peers): Promise<Stack
         globalHostname: cfg.globalHostname,
         resourceGroupName: rg,
         aksClusterName: aks.clusterName,
+        // The HumioCluster's name: the gameday observer and the failback find its admin token Secret by it, as on AWS and OCI.
+        logscaleClusterName: c,
         kubeconfig: aks.kubeconfig,
         logscaleAdminPassword: logscale.adminPassword,
     };

@@ -1,6 +1,5 @@
 // The live wiring of `npm run failback`: the plan from both stacks' outputs
-// (Automation API), and the world a real run acts on. AWS and OCI have a live
-// world in this build; Azure plans print, its runs stop.
+// (Automation API), and the world a real run acts on: one per cloud.
 
 import { PlanInputError } from "../plan/stackfile";
 import type { FailbackArgs } from "./cli";
@@ -8,6 +7,7 @@ import { buildPlan, FailbackPlan, SideInfo } from "./plan";
 import { FailbackWorld } from "./ports";
 import { AutomationStack, StackOutput, StackPort } from "./stack-port";
 import { AwsWorld } from "./world-aws";
+import { AzureWorld } from "./world-azure";
 import { OciWorld } from "./world-oci";
 
 export type StackFactory = (name: string) => StackPort;
@@ -29,9 +29,10 @@ export async function livePlan(args: FailbackArgs, stacks: StackFactory): Promis
 }
 
 export async function liveWorld(plan: FailbackPlan, stacks: StackFactory): Promise<FailbackWorld> {
+    if (plan.cloud === "azure") return AzureWorld.create({ primary: stacks(plan.primary.stack), secondary: stacks(plan.secondary.stack) });
     if (plan.cloud === "oci") return OciWorld.create({ primary: stacks(plan.primary.stack), secondary: stacks(plan.secondary.stack) });
     if (plan.cloud !== "aws") {
-        throw new PlanInputError(`only aws and oci have a live failback world in this build; ${plan.cloud} runs by hand (docs/runbook.md section 5), or see the plan with --dry-run`);
+        throw new PlanInputError(`no live failback world for cloud ${JSON.stringify(plan.cloud)}; allowed: aws, azure, oci`);
     }
     return AwsWorld.create({ primary: stacks(plan.primary.stack), secondary: stacks(plan.secondary.stack) });
 }

@@ -4,21 +4,23 @@
 import { execFile } from "child_process";
 
 export const ARM_RESOURCE = "https://management.azure.com/";
+/** Blob Storage's Azure AD resource: the failback deletes snapshots with the signed-in person's data role, not an account key. */
+export const STORAGE_RESOURCE = "https://storage.azure.com/";
 
 export type RunCommand = (cmd: string, args: string[]) => Promise<string>;
 
 /**
- * `az account get-access-token --resource <ARM>` as a token source; the
+ * `az account get-access-token --resource <ARM, or another resource>` as a token source; the
  * answer is kept until five minutes before it expires (a run makes a handful
  * of calls, and `az` takes a second or two to start).
  */
-export function azCliToken(run: RunCommand = runAz, now: () => number = Date.now): () => Promise<string> {
+export function azCliToken(run: RunCommand = runAz, now: () => number = Date.now, resource: string = ARM_RESOURCE): () => Promise<string> {
     let cached: { token: string; expiresMs: number } | undefined;
     return async () => {
         if (cached && now() < cached.expiresMs - 300_000) return cached.token;
         let text: string;
         try {
-            text = await run("az", ["account", "get-access-token", "--resource", ARM_RESOURCE, "--output", "json"]);
+            text = await run("az", ["account", "get-access-token", "--resource", resource, "--output", "json"]);
         } catch (e) {
             const detail = ((e as { stderr?: string }).stderr || (e as Error).message || String(e)).trim().split("\n").pop();
             throw new Error(`az account get-access-token failed (is the Azure CLI installed and logged in? az login): ${detail}`);

@@ -14,6 +14,7 @@
  *   GET  /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Insights/
  *        metricAlerts/{name}?api-version=2018-03-01
  *        ARM "Metric Alerts - Get" for alerts put with putMetricAlert (same token rule).
+ *   PATCH (same path) ARM "Metric Alerts - Update": merges properties.enabled, answers the alert.
  *   GET  /subscriptions/{s}/providers/Microsoft.AlertsManagement/alerts?api-version=2019-05-05-preview
  *        &alertRule=R&monitorCondition=C
  *        Azure Monitor "Alerts - Get All" over fake.alerts, with those two filters (same token rule).
@@ -257,7 +258,7 @@ export class FakeAzure {
     }
 
     private metricAlertGet(r: AzureRequest, answer: (s: number, p: unknown) => void): void {
-        if (r.method !== "GET") {
+        if (r.method !== "GET" && r.method !== "PATCH") {
             answer(405, { error: { code: "MethodNotAllowed", message: r.method } });
             return;
         }
@@ -269,6 +270,14 @@ export class FakeAzure {
         if (!alert) {
             answer(404, { error: { code: "ResourceNotFound", message: `metric alert ${r.path} not found` } });
             return;
+        }
+        if (r.method === "PATCH") {
+            const enabled = (r.body as { properties?: { enabled?: unknown } } | undefined)?.properties?.enabled;
+            if (enabled !== undefined && typeof enabled !== "boolean") {
+                answer(400, { error: { code: "BadRequest", message: `enabled ${String(enabled)}` } });
+                return;
+            }
+            if (enabled !== undefined) alert.enabled = enabled;
         }
         answer(200, {
             id: r.path,

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { main } from "../../scripts/failback/cli";
 import { KubeSide } from "../../scripts/failback/kube-side";
-import { livePlan } from "../../scripts/failback/live";
+import { livePlan, liveWorld } from "../../scripts/failback/live";
 import { LogScaleApi } from "../../scripts/failback/logscale";
 import { buildPlan } from "../../scripts/failback/plan";
 import { S3Bucket } from "../../scripts/failback/s3";
@@ -276,14 +276,9 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
         assert.deepEqual(res.lines, ["--pair primary,secondary does not match: primary is on oci, secondary on aws"]);
     }));
 
-    it("azure: a real run stops with exit 2 and one line saying only aws and oci have a live world", async () => {
-        const err: string[] = [];
-        const code = await main([...PAIR, ...CONFIRM], {
-            dir: tempDir(), stdout: () => undefined, stderr: s => err.push(s),
-            livePlan: async () => buildPlan("azure", { stack: "primary" }, { stack: "secondary" }),
-        });
-        assert.equal(code, 2);
-        assert.equal(err.join(""), "only aws and oci have a live failback world in this build; azure runs by hand (docs/runbook.md section 5), or see the plan with --dry-run\n");
+    it("a plan for a cloud with no world is refused with the clouds there are", async () => {
+        const plan = { ...buildPlan("aws", { stack: "primary" }, { stack: "secondary" }), cloud: "gcp" };
+        await assert.rejects(liveWorld(plan, () => { throw new Error("no stack should be read"); }), /^PlanInputError: no live failback world for cloud "gcp"; allowed: aws, azure, oci$/);
     });
 });
 

@@ -1,0 +1,169 @@
+// The live FailbackWorld of an Azure pair. Built from both stacks' outputs:
+// each cluster through its kubeconfig, LogScale on its own hostname, each
+// Blob container with an Azure AD token, and from the secondary's outputs the
+// Traffic Manager endpoint the failover function disabled, its metric alert
+// and the record it keeps on the secondary's humio-operator Deployment.
+
+import { TRAFFIC_MANAGER_API_VERSION, trafficManagerApi, TrafficManagerApi } from "../../functions/azure/arm";
+import { httpCall, HttpCall, parseJsonObject, statusError } from "../../functions/azure/http";
+import { LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
+import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
+import { FailoverRecord } from "../../functions/core/types";
+import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/names";
+import { METRIC_ALERTS_API_VERSION } from "../readiness/azure";
+import { azCliToken, STORAGE_RESOURCE } from "../readiness/az-token";
+import { connectionFromKubeconfig } from "../readiness/kube";
+import { BlobContainer } from "./blob";
+import { checkedEndpoint } from "./endpoint";
+import { DeploymentAnnotation } from "./kube-annotations";
+import { KubeSide, OPERATOR } from "./kube-side";
+import { LogScaleApi } from "./logscale";
+import { BucketObject, FailbackWorld, Side } from "./ports";
+import { StackOutput, StackPort } from "./stack-port";
+
+export interface AzureWorldOptions {
+    /** Test seams: the ARM endpoint (default https://management.azure.com), a Blob endpoint serving /<account>/<container> path-style, static tokens. */
+    armEndpoint?: string;
+    blobEndpoint?: string;
+    armToken?: () => Promise<string>;
+    storageToken?: () => Promise<string>;
+    /** LogScale base URL per side; default https://<hostname output>. */
+    logscaleUrl?: Partial<Record<Side, string>>;
+}
+
+interface SideParts { stack: StackPort; kube: KubeSide; logscale: LogScaleApi; container: BlobContainer; prefix: string }
+
+const SIDES: readonly Side[] = ["primary", "secondary"];
+const TIMEOUT_MS = 15_000;
+const PROFILE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/trafficManagerProfiles\/[^/]+$/i;
+
+function need(outputs: Record<string, StackOutput>, stack: string, key: string, why: string): string {
+    const v = outputs[key]?.value;
+    if (typeof v !== "string" || v === "") throw new Error(`stack "${stack}" has no "${key}" output; the Azure failback needs it for ${why}`);
+    return v;
+}
+
+export class AzureWorld implements FailbackWorld {
+    private readonly tm: TrafficManagerApi;
+
+    private constructor(
+        private readonly sides: Record<Side, SideParts>,
+        private readonly n: { endpointId: string; alertId: string; alertName: string },
+        private readonly record: DeploymentAnnotation,
+        private readonly arm: string,
+        private readonly armToken: () => Promise<string>,
+    ) {
+        this.tm = trafficManagerApi({ armEndpoint: arm, token: armToken, timeoutMs: TIMEOUT_MS });
+    }
+
+    static async create(stacks: Record<Side, StackPort>, o: AzureWorldOptions = {}): Promise<AzureWorld> {
+        const out = { primary: await stacks.primary.outputs(), secondary: await stacks.secondary.outputs() };
+        for (const side of SIDES) {
+            const cloud = out[side].cloud?.value;
+            if (cloud !== "azure") throw new Error(`stack "${stacks[side].name}" is on ${String(cloud ?? "an unknown cloud")}; the Azure world needs two Azure stacks`);
+        }
+        const s = out.secondary, sName = stacks.secondary.name;
+        const profileId = need(s, sName, "trafficManagerProfileId", "the DNS lock");
+        const subscription = PROFILE_ID.exec(profileId)?.[1];
+        if (!subscription) throw new Error(`stack "${sName}" has a "trafficManagerProfileId" output ${JSON.stringify(profileId)} that is not a Traffic Manager profile id; the Azure failback needs it for the DNS lock`);
+        const endpointId = `${profileId}/externalEndpoints/${need(s, sName, "trafficManagerPrimaryEndpointName", "the DNS lock")}`;
+        const alertName = need(s, sName, "failoverAlertName", "the failover alert");
+        const alertGroup = need(s, sName, "failoverAlertResourceGroup", "the failover alert");
+        const alertId = `/subscriptions/${subscription}/resourceGroups/${alertGroup}/providers/Microsoft.Insights/metricAlerts/${encodeURIComponent(alertName)}`;
+
+        const storageToken = o.storageToken ?? azCliToken(undefined, undefined, STORAGE_RESOURCE);
+        const parts = {} as Record<Side, SideParts>;
+        let record: DeploymentAnnotation | undefined;
+        for (const side of SIDES) {
+            const so = out[side], name = stacks[side].name;
+            const cluster = need(so, name, "logscaleClusterName", "the admin token Secret");
+            const conn = connectionFromKubeconfig(need(so, name, "kubeconfig", "the Kubernetes steps"));
+            const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side);
+            if (side === "secondary") record = new DeploymentAnnotation(conn, LOGSCALE_NAMESPACE, OPERATOR, LAST_FAILOVER_ANNOTATION, side);
+            const url = o.logscaleUrl?.[side] ?? `https://${need(so, name, "hostname", "LogScale's GraphQL and status")}`;
+            const account = need(so, name, "storageAccountName", "the snapshot steps");
+            const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
+            parts[side] = {
+                stack: stacks[side], kube,
+                logscale: new LogScaleApi(url, () => kube.adminToken(), side),
+                container: new BlobContainer({
+                    account, container: need(so, name, "storageBucket", "the snapshot steps"), token: storageToken,
+                    endpoint: o.blobEndpoint ? `${o.blobEndpoint.replace(/\/+$/, "")}/${account}` : need(so, name, "storageEndpointBase", "the snapshot steps"),
+                }),
+                prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
+            };
+        }
+        const arm = checkedEndpoint(o.armEndpoint ?? "https://management.azure.com", "the ARM endpoint").href.replace(/\/+$/, "");
+        return new AzureWorld(parts, { endpointId, alertId, alertName }, record!, arm, o.armToken ?? azCliToken());
+    }
+
+    private async armCall(c: Omit<HttpCall, "timeoutMs">): Promise<Record<string, unknown>> {
+        const call: HttpCall = { ...c, timeoutMs: TIMEOUT_MS };
+        const res = await httpCall({ ...call, headers: { authorization: `Bearer ${await this.armToken()}` } });
+        if (res.status !== 200) throw statusError(call, res);
+        return parseJsonObject(call, res);
+    }
+
+    primaryHealthy(): Promise<{ ok: boolean; found: string }> { return this.sides.primary.kube.nodesReady(); }
+
+    /** The lock is the primary's Traffic Manager endpoint set Disabled (functions/azure/platform.ts lockDns). */
+    async dnsLocked(): Promise<boolean> {
+        return (await this.tm.getEndpoint(this.n.endpointId)).endpointStatus.toLowerCase() === "disabled";
+    }
+
+    async unlockDns(): Promise<void> {
+        const body = await this.armCall({
+            call: "arm.enableEndpoint", method: "PATCH", body: { properties: { endpointStatus: "Enabled" } },
+            url: `${this.arm}${this.n.endpointId}?api-version=${TRAFFIC_MANAGER_API_VERSION}`,
+        });
+        const status = (body.properties as { endpointStatus?: unknown } | undefined)?.endpointStatus;
+        if (typeof status !== "string" || status.toLowerCase() !== "enabled") {
+            throw new Error(`arm.enableEndpoint PATCH ${this.n.endpointId}: endpointStatus is ${JSON.stringify(status)} after the update, expected Enabled`);
+        }
+    }
+
+    async lockRecord(): Promise<FailoverRecord | undefined> {
+        const r = parseFailoverRecord(await this.record.read());
+        if (r && "error" in r) throw new Error(`failover record ${this.record.key} on ${this.record.namespace}/${this.record.deployment} ${r.error}`);
+        return r;
+    }
+
+    async clearLockRecord(): Promise<void> {
+        const r = await this.lockRecord();
+        if (!r || r.lock === "applied") return;
+        await this.record.write(encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }));
+    }
+
+    private alertUrl(): string { return `${this.arm}${this.n.alertId}?api-version=${METRIC_ALERTS_API_VERSION}`; }
+
+    async alarmEnabled(): Promise<boolean> {
+        const body = await this.armCall({ call: "arm.getMetricAlert", method: "GET", url: this.alertUrl() });
+        const enabled = (body.properties as { enabled?: unknown } | undefined)?.enabled;
+        if (typeof enabled !== "boolean") throw new Error(`arm.getMetricAlert GET ${this.n.alertId}: properties.enabled is ${JSON.stringify(enabled)}`);
+        return enabled;
+    }
+
+    /** The rule itself: Azure Monitor has no "actions off" switch, and a disabled rule fires nothing until enabled again. */
+    async setAlarm(enabled: boolean): Promise<void> {
+        const body = await this.armCall({ call: "arm.updateMetricAlert", method: "PATCH", url: this.alertUrl(), body: { properties: { enabled } } });
+        if ((body.properties as { enabled?: unknown } | undefined)?.enabled !== enabled) {
+            throw new Error(`arm.updateMetricAlert PATCH ${this.n.alertId}: properties.enabled is not ${enabled} after the update`);
+        }
+    }
+
+    flushOnShutdown(side: Side): Promise<boolean> { return this.sides[side].logscale.flushOnShutdown(); }
+    setFlushOnShutdown(side: Side): Promise<void> { return this.sides[side].logscale.setFlushOnShutdown(); }
+    operatorReplicas(side: Side): Promise<number> { return this.sides[side].kube.operatorReplicas(); }
+    scaleOperator(side: Side, replicas: number): Promise<void> { return this.sides[side].kube.scaleOperator(replicas); }
+    logscalePods(side: Side): Promise<number> { return this.sides[side].kube.logscalePods(); }
+    storagePrefix(side: Side): string { return this.sides[side].prefix; }
+    listObjects(side: Side, prefix: string): Promise<BucketObject[]> { return this.sides[side].container.list(prefix); }
+    deleteObjects(side: Side, keys: string[]): Promise<void> { return this.sides[side].container.delete(keys); }
+    kafkaTopicExists(side: Side): Promise<boolean> { return this.sides[side].kube.kafkaTopicExists(); }
+    deleteKafkaTopic(side: Side): Promise<void> { return this.sides[side].kube.deleteKafkaTopic(); }
+    loaderLines(side: Side): Promise<string[]> { return this.sides[side].kube.loaderLines(); }
+    status(side: Side): Promise<{ code: number; body: string }> { return this.sides[side].logscale.status(); }
+    stackConfig(side: Side, key: string): Promise<string | undefined> { return this.sides[side].stack.config(key); }
+    preview(side: Side, key: string, value: string): Promise<string> { return this.sides[side].stack.preview(key, value); }
+    up(side: Side, key: string, value: string): Promise<void> { return this.sides[side].stack.up(key, value); }
+}

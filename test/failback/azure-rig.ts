@@ -1,0 +1,75 @@
+// The live Azure world (scripts/failback/world-azure.ts) over fakes on 127.0.0.1:
+// FailbackFakes' simulation behind each side's FakeKubernetes and LogScale
+// (the failover record on the secondary's humio-operator Deployment),
+// FakeBlob over the simulated containers, FakeAzure for the Traffic Manager
+// endpoint and the metric alert, and FakeStacks over the simulated stack config.
+import { Side } from "../../scripts/failback/ports";
+import { AzureWorld } from "../../scripts/failback/world-azure";
+import { FakeAzure } from "../azure/fake-azure";
+import { FailbackFakes } from "./fakes";
+import { BLOB_TOKEN, FakeBlob, FakeContainer } from "./fake-blob";
+import { FakeStack, kubeconfigFor } from "./fake-stack";
+
+export const PROFILE = "/subscriptions/sub-1/resourceGroups/logscale-westus2/providers/Microsoft.Network/trafficManagerProfiles/logscale-tm";
+export const PRIMARY_ENDPOINT = `${PROFILE}/externalEndpoints/primary`;
+export const ALERT_NAME = "logscale-primary-endpoint-down";
+export const ALERT = `/subscriptions/sub-1/resourceGroups/logscale-eastus2/providers/Microsoft.Insights/metricAlerts/${ALERT_NAME}`;
+export const HOSTS: Record<Side, string> = { primary: "logscale-westus2.example.com", secondary: "logscale-eastus2.example.com" };
+export const ACCOUNTS: Record<Side, string> = { primary: "logscalewestus2data1a2b", secondary: "logscaleeastus2data3c4d" };
+export const CONTAINER = "logscale";
+
+export interface AzureRig {
+    f: FailbackFakes;
+    blob: FakeBlob;
+    arm: FakeAzure;
+    stacks: Record<Side, FakeStack>;
+    world(): Promise<AzureWorld>;
+    stop(): Promise<void>;
+}
+
+export async function startAzureRig(): Promise<AzureRig> {
+    const f = await FailbackFakes.start("azure");
+    f.serveLiveKube();
+    const container = (side: Side): FakeContainer => ({
+        get objects() { return f.sim[side].objects; },
+        set objects(v) { f.sim[side].objects = v; },
+        deleted: f.sim[side].deleted,
+    });
+    const sides: Side[] = ["primary", "secondary"];
+    const blob = await FakeBlob.start((account, name) => (name === CONTAINER ? sides.filter(s => ACCOUNTS[s] === account).map(container)[0] : undefined), () => f.tick());
+    const arm = await FakeAzure.start();
+    // What the failover left: the primary's endpoint switched off, the alert still on.
+    arm.putEndpoint(PRIMARY_ENDPOINT, { endpointStatus: "Disabled", endpointMonitorStatus: "Disabled" });
+    arm.putMetricAlert(ALERT, { enabled: true });
+    const outputs = (side: Side): Record<string, unknown> => ({
+        cloud: "azure", region: side === "primary" ? "westus2" : "eastus2", hostname: HOSTS[side],
+        storageBucket: CONTAINER, storageAccountName: ACCOUNTS[side], storageEndpointBase: `https://${ACCOUNTS[side]}.blob.core.windows.net`,
+        storageObjectKeyPrefix: side === "primary" ? "logscale" : undefined,
+        kubeconfig: kubeconfigFor(f.kube[side].url), logscaleClusterName: "logscale", logscaleAdminPassword: "not-a-token",
+        trafficManagerProfileId: PROFILE, trafficManagerPrimaryEndpointName: "primary", trafficManagerSecondaryEndpointName: "secondary",
+        ...(side === "secondary" ? { failoverAlertName: ALERT_NAME, failoverAlertResourceGroup: "logscale-eastus2" } : {}),
+    });
+    const secrets = ["kubeconfig", "logscaleAdminPassword"];
+    const stacks = {
+        primary: new FakeStack("primary", f.sim.primary.config, outputs("primary"), secrets),
+        secondary: new FakeStack("secondary", f.sim.secondary.config, outputs("secondary"), secrets),
+    };
+    return {
+        f, blob, arm, stacks,
+        world: () => AzureWorld.create(stacks, {
+            armEndpoint: arm.url, blobEndpoint: blob.url,
+            armToken: async () => `token-for-${arm.armResource}`, storageToken: async () => BLOB_TOKEN,
+            logscaleUrl: { primary: `${f.url}/primary/logscale`, secondary: `${f.url}/secondary/logscale` },
+        }),
+        async stop() { await Promise.all([f.stop(), blob.stop(), arm.stop()]); },
+    };
+}
+
+export async function withAzureRig<T>(fn: (r: AzureRig) => Promise<T>): Promise<T> {
+    const r = await startAzureRig();
+    try {
+        return await fn(r);
+    } finally {
+        await r.stop();
+    }
+}
