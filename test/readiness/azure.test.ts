@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { azCliToken } from "../../scripts/readiness/az-token";
+import { azCliToken, STORAGE_RESOURCE } from "../../scripts/readiness/az-token";
 import { cloudPort } from "../../scripts/readiness/clouds";
 import { HttpCluster } from "../../scripts/readiness/kube";
 import { FakeAzure } from "../azure/fake-azure";
@@ -188,6 +188,16 @@ describe("azCliToken: the Azure CLI as the operator's token source", () => {
         assert.deepStrictEqual(calls, [["az", "account", "get-access-token", "--resource", "https://management.azure.com/", "--output", "json"]]);
         now += 56 * 60 * S;
         assert.strictEqual(await token(), "tok-2");
+    });
+
+    it("asks for another resource when given one (the failback's Blob calls: https://storage.azure.com/)", async () => {
+        const calls: string[][] = [];
+        const token = azCliToken(async (cmd, args) => {
+            calls.push([cmd, ...args]);
+            return JSON.stringify({ accessToken: "blob-tok", expires_on: Math.floor(Date.now() / 1000) + 3600 });
+        }, undefined, STORAGE_RESOURCE);
+        assert.strictEqual(await token(), "blob-tok");
+        assert.deepStrictEqual(calls, [["az", "account", "get-access-token", "--resource", "https://storage.azure.com/", "--output", "json"]]);
     });
 
     it("says what to do when az is missing or not logged in", async () => {
