@@ -60,8 +60,10 @@ export interface AzureFailoverFunctionArgs {
     /** This cluster's ingress address: the secondary gate probes it. */
     secondaryAddress: pulumi.Input<string>;
     settings: StackFailoverSettings;
-    /** Seconds between holdoff re-checks: the probe interval (nothing changes faster). */
+    /** Seconds between holdoff re-checks: inside the gap allowance, at most the probe interval (functions/azure/health.ts azureHoldoffCadence). */
     recheckIntervalSeconds: number;
+    /** The holdoff's gap allowance (LOGSCALE_DR_HOLDOFF_GAP_SECONDS). */
+    holdoffGapSeconds: number;
     /** Minutes between readiness runs; 0: no readiness function and no read role for it. */
     readinessIntervalMinutes: number;
     recoveryDeadlineMinutes: number;
@@ -252,6 +254,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
                 clusterName: args.clusterName,
                 recoveryDeadlineMinutes: args.recoveryDeadlineMinutes,
                 expectedFailoverSeconds: args.expectedFailoverSeconds,
+                holdoffGapSeconds: args.holdoffGapSeconds,
                 ...(notifyWebhookUrl === undefined ? {} : { notifyWebhookUrl }),
             }));
         const packageUrl = blob.url;

@@ -3,12 +3,13 @@ import * as net from "net";
 import type { AddressInfo } from "net";
 import type { FailoverResult } from "../../functions/core/types";
 import { trafficManagerApi } from "../../functions/azure/arm";
+import { endpointStateMetricApi } from "../../functions/azure/metrics";
 import { expiresAtMs } from "../../functions/azure/identity";
 import { KubeClient } from "../../functions/k8s/client";
 import {
     alertMessage, AzureRunResult, FailoverMessage, FunctionsContext, functionsEntry, parseFailoverMessage, RecheckResult, runAzureFailover, runRecheckTimer, WorkerMemory,
 } from "../../functions/azure/handler";
-import { azurePlatform, classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
+import { azurePlatform, classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILING_ANNOTATION, LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
 import {
     AKS_AAD_SERVER_APP_ID, APP_SETTING, appSettingsFor, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES, parseAppSettings, QUEUE_BINDING, WAIT_BUDGET_SECONDS,
 } from "../../functions/azure/settings";
@@ -21,6 +22,8 @@ const CLUSTER = "logscale";
 const CLIENT_ID = "0a1b2c3d-1111-4222-8333-444455556666";
 const ENDPOINT_ID = "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/logscale-westus2/providers/Microsoft.Network/trafficManagerProfiles/logscale-global/externalEndpoints/primary";
 const T0 = Date.parse("2025-03-01T12:00:00Z");
+const PROFILE_ID = ENDPOINT_ID.replace(/\/externalEndpoints\/[^/]+$/, "");
+const METRICS_PATH = `${PROFILE_ID}/providers/Microsoft.Insights/metrics`;
 
 /** Sleeps advance time instantly: holdoffs of minutes run in milliseconds. */
 function fakeClock(startMs = T0) {
@@ -84,6 +87,8 @@ async function world(opts: { holdoff?: number; cooldown?: number; gate?: boolean
         aksCaPem: kube.caPem,
         identityClientId: CLIENT_ID,
         armEndpoint: azure.url,
+        // 30 s probes, 3 tolerated failures (functions/azure/health.ts trafficManagerMaxGapSeconds(30, 3)): the 30 s rechecks join up.
+        holdoffGapSeconds: 75,
     };
     const env = { IDENTITY_ENDPOINT: `${azure.url}/msi/token`, IDENTITY_HEADER: azure.identityHeader, ...appSettingsFor(config) };
     const clock = fakeClock();
@@ -143,7 +148,12 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         assert.equal(annotationsOf(w)[DEGRADED_SINCE_ANNOTATION], String(T0 / 1000), "tracked from the first failing reading");
         assert.ok(w.clock.now() - T0 <= WAIT_BUDGET_SECONDS * 1000, "the run stays inside its wait budget");
 
+        const lastFailing = Number(annotationsOf(w)[LAST_FAILING_ANNOTATION]);
+        assert.ok(lastFailing <= w.clock.now() / 1000 && lastFailing >= w.clock.now() / 1000 - 30, "the run's last reading goes with the recheck");
+
         w.clock.advance(150);
+        // The minutes between the two runs failed throughout: they vouch for the silence between them.
+        w.azure.putEndpointStateMinutes(ENDPOINT_ID, Array.from({ length: 12 }, (_, k) => ({ startMs: T0 + k * 60000, maximum: 0 })));
         const recheck = await w.timer();
         assert.equal(recheck.decision, "enqueued", recheck.reason);
         assert.equal(recheck.message!.trigger, "recheck");
@@ -343,21 +353,28 @@ describe("azure primaryHealth: one round trip (fake ARM and fake Kubernetes over
         primaryEndpointId: ENDPOINT_ID,
         now: () => nowMs,
         log: () => undefined,
+        metrics: endpointStateMetricApi({ armEndpoint: azure.url, token: async () => `token-for-${azure.armResource}`, timeoutMs: 2000 }),
+        holdoffGapSeconds: 25,
+        preFailoverFailureSeconds: 180,
     });
 
-    it("reads the endpoint and the degraded-since annotation together, not one after the other", async () => {
+    it("reads the endpoint, the recorded run and the endpoint-state minutes together, not one after the other", async () => {
         azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
-        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600) } });
-        // ARM answers only once the annotation read has reached the API server:
-        // a sequential read would wait for ARM first, time out and throw.
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600), [LAST_FAILING_ANNOTATION]: String(T0 / 1000 - 10) } });
+        // ARM answers the endpoint only once the annotation read has reached the API server and the
+        // metric query has reached ARM: a sequential read would wait for the endpoint first, time out and throw.
         let annotationRequested!: () => void;
         const requested = new Promise<void>(resolve => { annotationRequested = resolve; });
+        const metricRequested = new Promise<void>(resolve => {
+            const t = setInterval(() => { if (azure.count("GET", METRICS_PATH) > 0) { clearInterval(t); resolve(); } }, 2);
+        });
         kube.fault({ method: "GET", path: `/deployments/${OPERATOR}`, before: () => annotationRequested() });
-        azure.fault({ method: "GET", path: "/externalEndpoints/", until: requested });
+        azure.fault({ method: "GET", path: "/externalEndpoints/", until: Promise.all([requested, metricRequested]) });
         const health = await platformAt(T0).primaryHealth();
         assert.deepEqual({ healthy: health.healthy, failingForSeconds: health.failingForSeconds }, { healthy: false, failingForSeconds: 600 });
         assert.equal(azure.count("GET", "/externalEndpoints/"), 1);
-        assert.equal(kube.count("GET", `/deployments/${OPERATOR}`), 1);
+        assert.equal(azure.count("GET", METRICS_PATH), 1);
+        assert.equal(kube.count("GET", `/deployments/${OPERATOR}`), 1, "both annotations from one GET");
         assert.equal(kube.count("PATCH", `/deployments/${OPERATOR}`), 0, "a holdoff already tracked is not written again");
     });
 
