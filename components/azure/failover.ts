@@ -174,6 +174,14 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             description: "Failover function: disable the primary endpoint",
         }, child);
 
+        const metricsAssignment = new authorization.RoleAssignment(`${name}-tm-metrics`, {
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: roleId(BUILT_IN_ROLES.monitoringReader),
+            scope: args.profileId,
+            description: "Failover function: read the primary endpoint's state minutes for the holdoff",
+        }, child);
+
         const aksGroup = pulumi.output(args.aksClusterId).apply(resourceGroupIdOf);
         const aksRole = new authorization.RoleDefinition(`${name}-aks-role`, {
             scope: aksGroup,
@@ -293,7 +301,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             // The app starts by fetching its package and its host storage with
             // this identity and listens on the queue at once, then acts with
             // the other two roles.
-            dependsOn: [storageRole, queue, queueRole, lockAssignment, aksAssignment, ...readinessAssignments],
+            dependsOn: [storageRole, queue, queueRole, lockAssignment, metricsAssignment, aksAssignment, ...readinessAssignments],
             transformations: [withoutNetFrameworkVersion],
         });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from "net";
 import type { FailoverResult } from "../../functions/core/types";
 import { trafficManagerApi } from "../../functions/azure/arm";
 import { endpointStateMetricApi } from "../../functions/azure/metrics";
+import { azureHoldoffCadence, trafficManagerMaxGapSeconds } from "../../functions/azure/health";
 import { expiresAtMs } from "../../functions/azure/identity";
 import { KubeClient } from "../../functions/k8s/client";
 import {
@@ -378,6 +379,93 @@ describe("azure primaryHealth: one round trip (fake ARM and fake Kubernetes over
         assert.equal(kube.count("PATCH", `/deployments/${OPERATOR}`), 0, "a holdoff already tracked is not written again");
     });
 
+    // Minutes before T0 (on the minute grid): k = 1 is the minute that ended at T0.
+    const minutesBefore = (states: (number | undefined)[]) => states.map((maximum, i) => ({ startMs: T0 - (i + 1) * 60000, maximum }));
+    const failingNow = () => {
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0 });
+    };
+    const annotations = () => kube.deployment(NS, OPERATOR)!.metadata.annotations as Record<string, string>;
+
+    it("the minutes reach back before the invocation: the run starts at the first whole failing minute, and that is recorded", async () => {
+        failingNow();
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore([0, 0, 0, 0, 1]));
+        const health = await platformAt(T0).primaryHealth();
+        // Strictly after the mixed minute's end (it may have been Online at its last moment), rounded up to the second.
+        assert.equal(health.failingForSeconds, 239);
+        assert.deepEqual([annotations()[DEGRADED_SINCE_ANNOTATION], annotations()[LAST_FAILING_ANNOTATION]], [String(T0 / 1000 - 239), String(T0 / 1000)]);
+        // The query, exactly: the profile's metric, one endpoint, whole minutes back over the holdoff plus ten.
+        const q = azure.requests.find(r => r.path === METRICS_PATH)!;
+        assert.deepEqual(q.query, {
+            "api-version": "2023-10-01",
+            metricnames: "ProbeAgentCurrentEndpointStateByProfileResourceId",
+            interval: "PT1M",
+            aggregation: "Maximum",
+            timespan: `${new Date(T0 - 13 * 60000).toISOString()}/${new Date(T0).toISOString()}`,
+            $filter: "EndpointName eq 'primary'",
+        });
+    });
+
+    it("a mixed minute stops the run (it may have been Online at its very end); a healthy blip anywhere cuts there", async () => {
+        for (const k of [1, 2, 3, 5]) {
+            failingNow();
+            const states = [0, 0, 0, 0, 0, 0];
+            states[k - 1] = 1;
+            azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore(states));
+            const health = await platformAt(T0).primaryHealth();
+            // Strictly after the mixed minute's end: (k - 1) whole minutes, less the millisecond after it.
+            assert.equal(health.failingForSeconds, Math.max(0, (k - 1) * 60 - 1), `blip ${k} minutes back`);
+            assert.ok(Number(annotations()[DEGRADED_SINCE_ANNOTATION]) > T0 / 1000 - (k - 1) * 60, "never recorded from before the blip");
+        }
+    });
+
+    it("a gap in the minutes (or a minute without data) ends the run: missing data never counts as failure", async () => {
+        for (const gap of ["absent", "no data"] as const) {
+            failingNow();
+            const minutes = minutesBefore([0, 0, undefined, 0, 0]);
+            azure.putEndpointStateMinutes(ENDPOINT_ID, gap === "absent" ? minutes.filter(m => m.maximum !== undefined) : minutes);
+            const health = await platformAt(T0).primaryHealth();
+            assert.equal(health.failingForSeconds, 120, gap);
+        }
+    });
+
+    it("a late datapoint (the last minute not published yet) starts the run later, and joins once it is", async () => {
+        failingNow();
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore([undefined, 0, 0, 0]).filter(m => m.maximum !== undefined));
+        const platform = platformAt(T0 + 5000);
+        const first = await platform.primaryHealth();
+        assert.equal(first.failingForSeconds, 0, "60 s of silence could hide an Online spell");
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore([0, 0, 0, 0]));
+        const later = await platformAt(T0 + 5000).primaryHealth();
+        assert.equal(later.failingForSeconds, 245);
+    });
+
+    it("the metric call failing while the endpoint fails: falls back to the recorded run, warns, never an error", async () => {
+        const lines: unknown[] = [];
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600), [LAST_FAILING_ANNOTATION]: String(T0 / 1000 - 10) } });
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore([1]));
+        azure.fault({ method: "GET", path: "/providers/Microsoft.Insights/metrics", status: 503, times: 10 });
+        const platform = azurePlatform({
+            tm: trafficManagerApi({ armEndpoint: azure.url, token: async () => `token-for-${azure.armResource}`, timeoutMs: 2000 }),
+            k8s: client, namespace: NS, operatorDeployment: OPERATOR, primaryEndpointId: ENDPOINT_ID, now: () => T0,
+            log: (level, event, fields) => { lines.push({ level, event, ...fields }); },
+            metrics: endpointStateMetricApi({ armEndpoint: azure.url, token: async () => `token-for-${azure.armResource}`, timeoutMs: 2000 }),
+            holdoffGapSeconds: 25, preFailoverFailureSeconds: 180,
+        });
+        const health = await platform.primaryHealth();
+        assert.deepEqual({ healthy: health.healthy, failingForSeconds: health.failingForSeconds }, { healthy: false, failingForSeconds: 600 });
+        assert.ok(lines.some(l => (l as { level: string; event: string }).level === "warn" && (l as { event: string }).event === "azure.endpoint-state-metric-unavailable"), JSON.stringify(lines));
+    });
+
+    it("an old annotation (degraded-since alone) vouches only for its own moment: without the minutes the run starts now", async () => {
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600) } });
+        assert.equal((await platformAt(T0).primaryHealth()).failingForSeconds, 0);
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore(Array(10).fill(0)));
+        assert.equal((await platformAt(T0).primaryHealth()).failingForSeconds, 600, "the minutes vouch for the silence since");
+    });
+
     it("first failing reading: writes degraded-since after both reads", async () => {
         azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "CheckingEndpoint" });
         kube.putDeployment(NS, OPERATOR, { replicas: 0 });
@@ -563,5 +651,38 @@ describe("azure functions entry: HTTP enqueues and answers 202, the queue trigge
 
     it("an unknown function name is refused, not taken for the HTTP function", async () => {
         await assert.rejects(functionsEntry(contextFor("other"), {}), /no function "other" in this package/);
+    });
+});
+
+describe("azure holdoff gap allowance (functions/azure/health.ts, LOGSCALE_DR_HOLDOFF_GAP_SECONDS)", () => {
+    it("from the probes: an Online spell lasts at least max(1, tolerated) intervals; half an interval less, rechecks inside it", () => {
+        assert.equal(trafficManagerMaxGapSeconds(10, 3), 25);
+        assert.equal(trafficManagerMaxGapSeconds(30, 3), 75);
+        assert.equal(trafficManagerMaxGapSeconds(10, 1), 5);
+        assert.deepEqual(azureHoldoffCadence(10, 3), { holdoffGapSeconds: 25, recheckIntervalSeconds: 10 });
+        assert.deepEqual(azureHoldoffCadence(30, 3), { holdoffGapSeconds: 75, recheckIntervalSeconds: 30 });
+        assert.deepEqual(azureHoldoffCadence(10, 1), { holdoffGapSeconds: 5, recheckIntervalSeconds: 3 });
+        assert.throws(() => trafficManagerMaxGapSeconds(0, 3), /interval must be > 0/);
+    });
+
+    it("the setting round-trips, and a bad value or one the rechecks cannot fit in is refused by name and range", () => {
+        const config: AzureFunctionConfig = {
+            failover: { namespace: NS, operatorDeployment: OPERATOR, humioClusterName: CLUSTER, preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: false, recheckIntervalSeconds: 10 },
+            primaryEndpointId: ENDPOINT_ID,
+            secondaryPort: 443,
+            aksServer: "https://aks.hcp.eastus2.azmk8s.io:443",
+            identityClientId: CLIENT_ID,
+            armEndpoint: "https://management.azure.com",
+            holdoffGapSeconds: 25,
+        };
+        const env = appSettingsFor(config);
+        assert.equal(env.LOGSCALE_DR_HOLDOFF_GAP_SECONDS, "25");
+        assert.equal(parseAppSettings(env).holdoffGapSeconds, 25);
+        for (const bad of ["0", "1201", "2.5", "soon"]) {
+            assert.throws(() => parseAppSettings({ ...env, LOGSCALE_DR_HOLDOFF_GAP_SECONDS: bad }),
+                /LOGSCALE_DR_HOLDOFF_GAP_SECONDS must be a whole number of seconds from 1 to 1200/);
+        }
+        assert.throws(() => parseAppSettings({ ...env, LOGSCALE_DR_HOLDOFF_GAP_SECONDS: "10" }),
+            /LOGSCALE_DR_RECHECK_SECONDS \(10\) must be less than LOGSCALE_DR_HOLDOFF_GAP_SECONDS \(10\)/);
     });
 });
