@@ -60,8 +60,10 @@ export interface AzureFailoverFunctionArgs {
     /** This cluster's ingress address: the secondary gate probes it. */
     secondaryAddress: pulumi.Input<string>;
     settings: StackFailoverSettings;
-    /** Seconds between holdoff re-checks: the probe interval (nothing changes faster). */
+    /** Seconds between holdoff re-checks: inside the gap allowance, at most the probe interval (functions/azure/health.ts azureHoldoffCadence). */
     recheckIntervalSeconds: number;
+    /** The holdoff's gap allowance (LOGSCALE_DR_HOLDOFF_GAP_SECONDS). */
+    holdoffGapSeconds: number;
     /** Minutes between readiness runs; 0: no readiness function and no read role for it. */
     readinessIntervalMinutes: number;
     recoveryDeadlineMinutes: number;
@@ -172,6 +174,14 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             description: "Failover function: disable the primary endpoint",
         }, child);
 
+        const metricsAssignment = new authorization.RoleAssignment(`${name}-tm-metrics`, {
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: roleId(BUILT_IN_ROLES.monitoringReader),
+            scope: args.profileId,
+            description: "Failover function: read the primary endpoint's state minutes for the holdoff",
+        }, child);
+
         const aksGroup = pulumi.output(args.aksClusterId).apply(resourceGroupIdOf);
         const aksRole = new authorization.RoleDefinition(`${name}-aks-role`, {
             scope: aksGroup,
@@ -252,6 +262,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
                 clusterName: args.clusterName,
                 recoveryDeadlineMinutes: args.recoveryDeadlineMinutes,
                 expectedFailoverSeconds: args.expectedFailoverSeconds,
+                holdoffGapSeconds: args.holdoffGapSeconds,
                 ...(notifyWebhookUrl === undefined ? {} : { notifyWebhookUrl }),
             }));
         const packageUrl = blob.url;
@@ -290,7 +301,7 @@ export class AzureFailoverFunction extends pulumi.ComponentResource {
             // The app starts by fetching its package and its host storage with
             // this identity and listens on the queue at once, then acts with
             // the other two roles.
-            dependsOn: [storageRole, queue, queueRole, lockAssignment, aksAssignment, ...readinessAssignments],
+            dependsOn: [storageRole, queue, queueRole, lockAssignment, metricsAssignment, aksAssignment, ...readinessAssignments],
             transformations: [withoutNetFrameworkVersion],
         });
 

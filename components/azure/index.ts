@@ -1,3 +1,4 @@
+import { azureHoldoffCadence } from "../../functions/azure/health";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
@@ -169,7 +170,7 @@ export async function deployAzure(cfg: StackConfig, peers: Peers): Promise<Stack
             aksEndpoint: aks.endpoint,
             secondaryAddress: net.publicIpAddress,
             settings: stackFailoverSettings(cfg),
-            recheckIntervalSeconds: cfg.failover.healthCheckIntervalSeconds,
+            ...azureHoldoffCadence(cfg.failover.healthCheckIntervalSeconds, cfg.failover.healthCheckFailureThreshold),
             readinessIntervalMinutes: cfg.readinessIntervalMinutes,
             notifyWebhookUrl: cfg.notify.webhookUrl,
             ...recoveryFollowUpSettings(cfg),

@@ -11,6 +11,12 @@ export const BUILT_IN_ROLES = {
     storageBlobDataOwner: "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
     /** The failover queue (and the host's poison queue) in the function's own account. */
     storageQueueDataContributor: "974c5e8b-45b9-4653-ba55-5f855dd0fb88",
+    /**
+     * The failover function, on the Traffic Manager profile only: the holdoff reads the profile's
+     * endpoint-state metric (Microsoft.Insights/metrics/read), which the lock's custom role does not
+     * grant; Monitoring Reader is the narrowest built-in role that does, and at that scope reads nothing else.
+     */
+    monitoringReader: "43d0d8ad-25c7-4714-9337-8ba259a9fe05",
     /** The deploying principal, on this cluster only: Pulumi installs CRDs and cluster-wide charts. */
     aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 } as const;

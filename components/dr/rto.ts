@@ -121,9 +121,11 @@ export interface ExpectedFailoverSeconds {
  * - Azure: Traffic Manager marks the endpoint Degraded after interval x
  *   tolerated failures; the one-minute alert on the minute's Maximum needs a
  *   whole minute without an Online probe, so it takes half a period longer
- *   than the AWS alarm on the Minimum. The holdoff starts when
- *   the function first sees the endpoint failing (the degraded-since
- *   annotation), so it adds in full, checked every probe interval.
+ *   than the AWS alarm on the Minimum. The function's holdoff
+ *   (functions/core/holdoff.ts, functions/azure/health.ts) runs from the
+ *   first minute of the endpoint-state metric with Maximum 0, half a period
+ *   after the mark on average, as on AWS, so the detection overlaps it and
+ *   the phase is what is left of it when the alert has called.
  * - OCI: the alarm breaches on the first whole minute in which every probe
  *   fails (one metric period); its pending duration, the holdoff rounded up to
  *   whole minutes and at least one, runs before it notifies. The function
@@ -148,7 +150,7 @@ export function expectedFailoverSeconds(cfg: FailoverTimingConfig): ExpectedFail
             // The alert takes the minute's Maximum: it needs a whole minute
             // without an Online probe, one metric period more than AWS's Minimum.
             detectionS = interval * threshold + ALERT_EVALUATION_S + METRIC_PERIOD_S / 2;
-            holdoffS = interval > 0 ? Math.ceil(holdoff / interval) * interval : holdoff;
+            holdoffS = Math.max(0, interval * threshold + METRIC_PERIOD_S / 2 + holdoff - detectionS);
             break;
         case "oci":
             detectionS = Math.max(METRIC_PERIOD_S, interval) + METRIC_PUBLISH_DELAY_S.oci;

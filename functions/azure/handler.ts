@@ -8,11 +8,12 @@ import { DEFAULT_RETRY, errorMessage, withRetry } from "../core/retry";
 import { Clock, FailoverResult, Logger } from "../core/types";
 import { KubeClient } from "../k8s/client";
 import { trafficManagerApi } from "./arm";
+import { endpointStateMetricApi } from "./metrics";
 import { parseConnectionString, trackMetric } from "./appinsights";
 import { identityEndpointFromEnv, managedIdentityTokens } from "./identity";
 import { azurePlatform, DEGRADED_SINCE_ANNOTATION } from "./platform";
 import {
-    AKS_AAD_SERVER_APP_ID, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES, parseAppSettings, QUEUE_BINDING, WAIT_BUDGET_SECONDS,
+    AKS_AAD_SERVER_APP_ID, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES, holdoffGapOf, parseAppSettings, QUEUE_BINDING, WAIT_BUDGET_SECONDS,
 } from "./settings";
 import { peopleNotifier } from "./notify";
 import { ReadinessMemory, runAzureReadiness } from "./readiness";
@@ -216,6 +217,9 @@ export async function runAzureFailover(deps: InvocationDeps, message?: FailoverM
                 : () => reachable(secondaryAddress, secondaryPort, SECONDARY_PROBE_TIMEOUT_MS),
             now: deps.clock.now,
             log,
+            metrics: endpointStateMetricApi({ armEndpoint, token: () => tokens(`${armEndpoint}/`) }),
+            holdoffGapSeconds: holdoffGapOf(config),
+            preFailoverFailureSeconds: config.failover.preFailoverFailureSeconds,
         });
         const failover = await runFailover(platform, k8s, { ...config.failover, waitBudgetSeconds: WAIT_BUDGET_SECONDS }, deps.clock, log,
             { random: deps.random });

@@ -1,6 +1,10 @@
 import { encodeFailoverRecord, parseFailoverRecord } from "../core/record";
+import { errorMessage } from "../core/retry";
 import { FailoverPlatform, FailoverRecord, KubernetesApi, LockMark, Logger, PrimaryHealth } from "../core/types";
 import { EndpointState, TrafficManagerApi } from "./arm";
+import type { RecordedFailure } from "../core/holdoff";
+import { annotationsOfRun, azureFailingRun, recordedFromAnnotations } from "./health";
+import { ENDPOINT_STATE_PERIOD_SECONDS, EndpointStateMetricApi, EndpointStateMinute } from "./metrics";
 
 /**
  * Holdoff tracking: epoch seconds at which this function first saw the primary
@@ -9,6 +13,13 @@ import { EndpointState, TrafficManagerApi } from "./arm";
  * runbook clears it with `kubectl annotate ... logscale.dr/degraded-since-epoch-`.
  */
 export const DEGRADED_SINCE_ANNOTATION = "logscale.dr/degraded-since-epoch";
+/**
+ * Epoch seconds of the newest failing reading of that run, so a later
+ * invocation joins it only across a silence the gap allowance (or the
+ * endpoint-state minutes) can vouch for. Without it the run is vouched for
+ * only at its start.
+ */
+export const LAST_FAILING_ANNOTATION = "logscale.dr/last-failing-epoch";
 /** Cooldown: epoch seconds of the last failover. */
 export const LAST_FAILOVER_ANNOTATION = "logscale.dr/last-failover-epoch";
 
@@ -57,6 +68,12 @@ export interface AzurePlatformOptions {
     /** Milliseconds since the epoch. */
     now: () => number;
     log: Logger;
+    /** The endpoint-state minutes; undefined: the holdoff rests on the function's own readings. */
+    metrics?: EndpointStateMetricApi;
+    /** The longest silence between failing readings that still counts as one run (functions/azure/health.ts trafficManagerMaxGapSeconds). */
+    holdoffGapSeconds: number;
+    /** The holdoff: how far back the minutes are worth reading (plus ten minutes). */
+    preFailoverFailureSeconds: number;
 }
 
 export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
@@ -66,6 +83,29 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
     // The class of the most recent reading: clearDegraded only forgets the
     // holdoff when that reading proved the primary is not failing.
     let lastClass: EndpointClass | undefined;
+
+    // This invocation's own failing run, carried from one observation round
+    // to the next (functions/core/holdoff.ts) and, by scheduleRecheck, to the next invocation.
+    let ownRun: RecordedFailure | undefined;
+
+    const recordedMarks = async (): Promise<{ since: string | undefined; lastFailing: string | undefined }> => {
+        const keys = [DEGRADED_SINCE_ANNOTATION, LAST_FAILING_ANNOTATION] as const;
+        const values = o.k8s.getDeploymentAnnotations
+            ? await o.k8s.getDeploymentAnnotations(o.namespace, o.operatorDeployment, keys)
+            : Object.fromEntries(await Promise.all(keys.map(async k => [k, await annotation(k)] as const)));
+        return { since: values[DEGRADED_SINCE_ANNOTATION], lastFailing: values[LAST_FAILING_ANNOTATION] };
+    };
+
+    const endpointStateMinutes = async (endMs: number): Promise<EndpointStateMinute[]> => {
+        if (!o.metrics) {
+            return [];
+        }
+        // Whole minutes only: a minute still in progress may not hold all its samples.
+        const periodMs = ENDPOINT_STATE_PERIOD_SECONDS * 1000;
+        const end = Math.floor(endMs / periodMs) * periodMs;
+        const start = end - (Math.ceil(o.preFailoverFailureSeconds / ENDPOINT_STATE_PERIOD_SECONDS) + 10) * periodMs;
+        return o.metrics.endpointStateMinutes(o.primaryEndpointId, start, end);
+    };
 
     const epochOf = (key: string, raw: string | undefined): number | undefined => {
         if (raw === undefined) {
@@ -82,14 +122,17 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
         cloud: "azure",
 
         async primaryHealth(): Promise<PrimaryHealth> {
-            // The endpoint and the degraded-since annotation are read together:
-            // one round trip instead of two on the failover's critical path. The
-            // annotation only counts when the endpoint is failing, so its read
-            // failing does not turn a healthy (or disabled, or unknown) reading
-            // into an error; allSettled waits for both, so no read outlives the call.
-            const [endpointRead, sinceRead] = await Promise.allSettled([
+            // The endpoint, the recorded run and the endpoint-state minutes are
+            // read together: one round trip on the failover's critical path.
+            // The others only count when the endpoint is failing, so their
+            // reads failing do not turn a healthy (or disabled, or unknown)
+            // reading into an error; allSettled waits for all, so no read
+            // outlives the call.
+            const startedMs = o.now();
+            const [endpointRead, runRead, minutesRead] = await Promise.allSettled([
                 o.tm.getEndpoint(o.primaryEndpointId),
-                annotation(DEGRADED_SINCE_ANNOTATION),
+                recordedMarks(),
+                endpointStateMinutes(startedMs),
             ]);
             if (endpointRead.status === "rejected") {
                 throw endpointRead.reason;
@@ -99,24 +142,47 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             lastClass = cls;
             const detail = `Traffic Manager endpoint ${state.endpointStatus}/${state.endpointMonitorStatus}`;
             if (cls === "online") {
+                ownRun = undefined;
                 return { healthy: true, failingForSeconds: 0, detail };
             }
             if (cls === "disabled") {
+                ownRun = undefined;
                 return { healthy: true, failingForSeconds: 0, detail: `${detail}: switched off by an earlier failover or an operator, not a probe failure; nothing to do` };
             }
             if (cls === "unknown") {
                 return { healthy: true, failingForSeconds: 0, detail: `${detail}: unknown monitor status, not acted on` };
             }
-            if (sinceRead.status === "rejected") {
-                throw sinceRead.reason;
+            if (runRead.status === "rejected") {
+                throw runRead.reason;
             }
-            const now = nowSeconds();
-            const since = epochOf(DEGRADED_SINCE_ANNOTATION, sinceRead.value);
-            if (since === undefined || since > now) {
-                await annotate({ [DEGRADED_SINCE_ANNOTATION]: String(now) });
-                return { healthy: false, failingForSeconds: 0, detail: `${detail}: first seen failing now (${now})` };
+            const nowMs = o.now();
+            const now = Math.floor(nowMs / 1000);
+            const since = epochOf(DEGRADED_SINCE_ANNOTATION, runRead.value.since);
+            const recordedSince = since !== undefined && since <= now ? since : undefined;
+            const last = epochOf(LAST_FAILING_ANNOTATION, runRead.value.lastFailing);
+            let minutes: EndpointStateMinute[] = [];
+            if (minutesRead.status === "fulfilled") {
+                minutes = minutesRead.value;
+            } else {
+                // Still safe without them: the function's own readings can only
+                // start the run later, never earlier.
+                o.log("warn", "azure.endpoint-state-metric-unavailable", { error: errorMessage(minutesRead.reason), fallback: "the function's own readings and the recorded run" });
             }
-            return { healthy: false, failingForSeconds: now - since, detail: `${detail}: failing since ${since}` };
+            // The runbook clearing the annotation resets the holdoff, this invocation's own run too.
+            const recorded = recordedSince === undefined ? undefined : ownRun ?? recordedFromAnnotations(recordedSince, last);
+            const run = azureFailingRun(minutes, nowMs, o.holdoffGapSeconds, recorded);
+            ownRun = run.sinceMs !== undefined && run.lastFailingMs !== undefined ? { sinceMs: run.sinceMs, lastFailingMs: run.lastFailingMs } : undefined;
+            if (recordedSince === undefined) {
+                // The patch the first failing reading always made, now with the run's real start. A
+                // reading at the very moment a minute may have ended healthy starts no run yet, but
+                // the minute timer must still come back: tracked from just after it.
+                const marks = ownRun ? annotationsOfRun(ownRun) : undefined;
+                await annotate(marks
+                    ? { [DEGRADED_SINCE_ANNOTATION]: String(marks.sinceS), [LAST_FAILING_ANNOTATION]: String(marks.lastFailingS) }
+                    : { [DEGRADED_SINCE_ANNOTATION]: String(now + 1), [LAST_FAILING_ANNOTATION]: null });
+            }
+            const source = recordedSince === undefined ? "first seen failing now" : `recorded since ${recordedSince}`;
+            return { healthy: false, failingForSeconds: run.failingForSeconds, detail: `${detail}: ${source}; ${run.detail}` };
         },
 
         async secondaryHealthy(): Promise<boolean> {
@@ -146,7 +212,10 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             // Once locked, the holdoff this failover ended is over: forgetting it
             // stops the minute timer. With the lock pending it stays, so the
             // timer runs the next attempt at the lock.
-            const values: Record<string, string | null> = { [LAST_FAILOVER_ANNOTATION]: encodeFailoverRecord({ epochSeconds, lock }) };
+            // The run that met the holdoff is spent either way: a pending lock's
+            // next attempt needs no holdoff, and a new outage starts a new run.
+            const values: Record<string, string | null> = { [LAST_FAILOVER_ANNOTATION]: encodeFailoverRecord({ epochSeconds, lock }), [LAST_FAILING_ANNOTATION]: null };
+            ownRun = undefined;
             if (lock === "applied") {
                 values[DEGRADED_SINCE_ANNOTATION] = null;
             } else {
@@ -164,13 +233,20 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             if (lastClass !== "online" && lastClass !== "disabled") {
                 return;
             }
-            await annotate({ [DEGRADED_SINCE_ANNOTATION]: null });
+            ownRun = undefined;
+            await annotate({ [DEGRADED_SINCE_ANNOTATION]: null, [LAST_FAILING_ANNOTATION]: null });
         },
 
         async scheduleRecheck(afterSeconds: number): Promise<void> {
             // The minute timer re-runs the check while the annotation is set;
-            // primaryHealth set it, so make sure it is still there.
-            if ((await annotation(DEGRADED_SINCE_ANNOTATION)) === undefined) {
+            // primaryHealth set it, so make sure it is still there. The run
+            // this invocation saw goes with it, so the next one joins its own
+            // readings to it (only evidence of failure: a healthy minute since
+            // still cuts it). After the wait, off the critical path.
+            if (ownRun) {
+                const marks = annotationsOfRun(ownRun);
+                await annotate({ [DEGRADED_SINCE_ANNOTATION]: String(marks.sinceS), [LAST_FAILING_ANNOTATION]: String(marks.lastFailingS) });
+            } else if ((await annotation(DEGRADED_SINCE_ANNOTATION)) === undefined) {
                 await annotate({ [DEGRADED_SINCE_ANNOTATION]: String(nowSeconds()) });
             }
             o.log("info", "azure.recheck-scheduled", { afterSeconds, by: "the timer function enqueues a recheck every minute while the degraded-since annotation is set" });

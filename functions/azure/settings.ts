@@ -71,7 +71,13 @@ export const APP_SETTING = {
     recoveryDeadlineMinutes: "LOGSCALE_DR_RECOVERY_DEADLINE_MINUTES",
     /** The model's failover total, compared with the measured one. */
     expectedFailoverSeconds: "LOGSCALE_DR_EXPECTED_FAILOVER_SECONDS",
+    /** The holdoff's gap allowance (functions/azure/health.ts trafficManagerMaxGapSeconds of the profile's probes). */
+    holdoffGapSeconds: "LOGSCALE_DR_HOLDOFF_GAP_SECONDS",
 } as const;
+
+/** Traffic Manager's default probing, 10 s with 3 tolerated failures: trafficManagerMaxGapSeconds(10, 3). */
+export const DEFAULT_HOLDOFF_GAP_SECONDS = 25;
+export const HOLDOFF_GAP_RANGE_SECONDS = { min: 1, max: 1200 } as const;
 
 export interface AzureFunctionConfig {
     /** Everything but the wait budget, which depends on the trigger. */
@@ -93,6 +99,17 @@ export interface AzureFunctionConfig {
     notifyWebhookUrl?: string;
     recoveryDeadlineMinutes?: number;
     expectedFailoverSeconds?: number;
+    /**
+     * The longest silence between two failing readings that still counts as
+     * one failing run; unset: DEFAULT_HOLDOFF_GAP_SECONDS. Longer than the
+     * recheck interval, so the function's own readings while it waits join up.
+     */
+    holdoffGapSeconds?: number;
+}
+
+/** The gap allowance a config runs with. */
+export function holdoffGapOf(config: AzureFunctionConfig): number {
+    return config.holdoffGapSeconds ?? DEFAULT_HOLDOFF_GAP_SECONDS;
 }
 
 const ENDPOINT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/trafficManagerProfiles\/[^/]+\/externalEndpoints\/[^/]+$/i;
@@ -126,6 +143,9 @@ export function appSettingsFor(config: AzureFunctionConfig): Record<string, stri
     }
     if (config.expectedFailoverSeconds !== undefined) {
         settings[APP_SETTING.expectedFailoverSeconds] = String(config.expectedFailoverSeconds);
+    }
+    if (config.holdoffGapSeconds !== undefined) {
+        settings[APP_SETTING.holdoffGapSeconds] = String(config.holdoffGapSeconds);
     }
     if (config.secondaryAddress !== undefined) {
         settings[APP_SETTING.secondaryAddress] = config.secondaryAddress;
@@ -255,6 +275,20 @@ export function parseAppSettings(env: Record<string, string | undefined>): Azure
         if (v === undefined) continue;
         if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) problems.push(`${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(v)})`);
         else config[field] = Number(v);
+    }
+    const gapText = text(APP_SETTING.holdoffGapSeconds, false);
+    if (gapText !== undefined) {
+        const { min, max } = HOLDOFF_GAP_RANGE_SECONDS;
+        if (!/^\d+$/.test(gapText) || Number(gapText) < min || Number(gapText) > max) {
+            problems.push(`${APP_SETTING.holdoffGapSeconds} must be a whole number of seconds from ${min} to ${max} (got ${JSON.stringify(gapText)})`);
+        } else if (config.failover.recheckIntervalSeconds >= Number(gapText)) {
+            // The waiting function's own readings would be too far apart to join
+            // into one run, so a holdoff could only ever be met by the metric.
+            problems.push(`${APP_SETTING.recheckIntervalSeconds} (${config.failover.recheckIntervalSeconds}) must be less than ${APP_SETTING.holdoffGapSeconds} (${gapText}), `
+                + "so the function's readings while it waits join into one failing run");
+        } else {
+            config.holdoffGapSeconds = Number(gapText);
+        }
     }
     if (problems.length > 0) {
         throw new Error(`invalid function app settings: ${problems.join("; ")}`);

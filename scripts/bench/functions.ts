@@ -149,7 +149,8 @@ export async function benchAzure(latencyMs: number): Promise<FunctionTiming> {
     const { FakeKubernetes } = await import("../../test/support/fake-k8s");
     const { trafficManagerApi } = await import("../../functions/azure/arm");
     const { managedIdentityTokens } = await import("../../functions/azure/identity");
-    const { azurePlatform, DEGRADED_SINCE_ANNOTATION } = await import("../../functions/azure/platform");
+    const { azurePlatform, DEGRADED_SINCE_ANNOTATION, LAST_FAILING_ANNOTATION } = await import("../../functions/azure/platform");
+    const { endpointStateMetricApi } = await import("../../functions/azure/metrics");
     const { AKS_AAD_SERVER_APP_ID } = await import("../../functions/azure/settings");
     const { tcpReachable } = await import("../../functions/azure/tcp");
 
@@ -158,11 +159,14 @@ export async function benchAzure(latencyMs: number): Promise<FunctionTiming> {
     const azure = await FakeAzure.start();
     const kube = await FakeKubernetes.start({ authorize: h => h === `Bearer token-for-${AKS_AAD_SERVER_APP_ID}` });
     azure.putEndpoint(endpointId, { endpointMonitorStatus: "Degraded" });
-    // The alert fired ten minutes ago: the holdoff is met.
-    kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(Math.floor(Date.now() / 1000) - 600) } });
+    // The alert fired ten minutes ago and every minute since failed throughout: the holdoff is met.
+    const nowS = Math.floor(Date.now() / 1000);
+    kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(nowS - 600), [LAST_FAILING_ANNOTATION]: String(nowS) } });
+    const minuteMs = Math.floor(Date.now() / 60000) * 60000;
+    azure.putEndpointStateMinutes(endpointId, Array.from({ length: 12 }, (_, k) => ({ startMs: minuteMs - (k + 1) * 60000, maximum: 0 })));
     kube.putSecret(NS, TLS, { creationTimestamp: "2024-06-01T00:00:00Z" });
     // IDENTITY_ENDPOINT is a loopback sidecar on the App Service host: not a remote call.
-    const arm = await LatencyProxy.start(azure.url, latencyMs, rec, (m) => `arm.${m === "GET" ? "getEndpoint" : "disableEndpoint"}`, (_m, p) => p === "/msi/token");
+    const arm = await LatencyProxy.start(azure.url, latencyMs, rec, (m, p) => p.includes("/providers/Microsoft.Insights/metrics") ? "arm.endpointStateMetric" : `arm.${m === "GET" ? "getEndpoint" : "disableEndpoint"}`, (_m, p) => p === "/msi/token");
     const k8sProxy = await LatencyProxy.start(kube.url, latencyMs, rec, (m, p) => `k8s ${m} ${p.split("/").slice(-2).join("/")}`);
     const ingress = net.createServer(s => s.destroy());
     await new Promise<void>(resolve => ingress.listen(0, "127.0.0.1", resolve));
@@ -187,6 +191,9 @@ export async function benchAzure(latencyMs: number): Promise<FunctionTiming> {
             },
             now: Date.now,
             log: quiet,
+            metrics: endpointStateMetricApi({ armEndpoint: arm.url, token: () => tokens(azure.armResource) }),
+            holdoffGapSeconds: 25,
+            preFailoverFailureSeconds: 180,
         });
         const settings = { namespace: NS, operatorDeployment: OPERATOR, humioClusterName: TLS, preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: true, recheckIntervalSeconds: 30, waitBudgetSeconds: 60 };
         return await timed(rec, () => runFailover(platform, client, settings, systemClock(), quiet));

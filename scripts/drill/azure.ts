@@ -4,15 +4,19 @@
 // the function on Fired and on Resolved, both of which only enqueue: the HTTP
 // call and the minute timer (while the degraded-since annotation is set) put
 // a message on the one queue, which one worker drains one message at a time. The adapter is the real
-// one (functions/azure/platform.ts azurePlatform) over an in-memory Traffic
-// Manager API and the simulated Kubernetes API, with the app settings
-// contract and wait budgets of functions/azure/settings.ts.
+// one (functions/azure/platform.ts azurePlatform, whose holdoff reads the
+// published minutes, its own readings and the recorded run) over an in-memory
+// Traffic Manager API, the published metric minutes and the simulated
+// Kubernetes API, with the app settings contract and wait budgets of
+// functions/azure/settings.ts.
 
 import { METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S } from "../../components/dr/rto";
 import { EndpointState, TrafficManagerApi } from "../../functions/azure/arm";
+import { azureHoldoffCadence } from "../../functions/azure/health";
+import { EndpointStateMetricApi, EndpointStateMinute } from "../../functions/azure/metrics";
 import { azurePlatform, DEGRADED_SINCE_ANNOTATION } from "../../functions/azure/platform";
 import { coveredByEarlierRun, FailoverMessage, WorkerMemory } from "../../functions/azure/handler";
-import { appSettingsFor, ARM_PUBLIC_ENDPOINT, AzureFunctionConfig, parseAppSettings, WAIT_BUDGET_SECONDS } from "../../functions/azure/settings";
+import { appSettingsFor, ARM_PUBLIC_ENDPOINT, AzureFunctionConfig, holdoffGapOf, parseAppSettings, WAIT_BUDGET_SECONDS } from "../../functions/azure/settings";
 import { QUEUE_HOST_SETTINGS } from "../../components/azure/failover-package";
 import { runFailover } from "../../functions/core/failover";
 import { DEFAULT_RETRY, withRetry } from "../../functions/core/retry";
@@ -32,6 +36,8 @@ export class AzureSim extends CloudSimBase {
     private monitor: "Online" | "Degraded" | "Disabled" = "Online";
     private failures = 0;
     private samples: { atMs: number; value: number }[] = [];
+    /** What Azure Monitor has published so far, one entry a minute. */
+    private readonly minutes: EndpointStateMinute[] = [];
     private alert: "Resolved" | "Fired" = "Resolved";
     private timerRunning = false;
     private readonly queue: { message: FailoverMessage; label: string }[] = [];
@@ -42,12 +48,14 @@ export class AzureSim extends CloudSimBase {
     constructor(...args: ConstructorParameters<typeof CloudSimBase>) {
         super(...args);
         // The Function App's settings as the component writes them, read back as the handler does.
+        const cadence = azureHoldoffCadence(this.settings.healthCheckIntervalSeconds, this.settings.healthCheckFailureThreshold);
         this.config = parseAppSettings(appSettingsFor({
             failover: {
                 ...drillStackSettings(this.settings),
-                // components/azure/index.ts: the probe interval (nothing changes faster).
-                recheckIntervalSeconds: this.settings.healthCheckIntervalSeconds,
+                // components/azure/index.ts: inside the gap allowance, at most the probe interval.
+                recheckIntervalSeconds: cadence.recheckIntervalSeconds,
             },
+            holdoffGapSeconds: cadence.holdoffGapSeconds,
             primaryEndpointId: ENDPOINT_ID,
             secondaryAddress: "20.1.2.4",
             secondaryPort: 443,
@@ -114,6 +122,7 @@ export class AzureSim extends CloudSimBase {
         const values = this.samples.filter(s => s.atMs >= start && s.atMs < end).map(s => s.value);
         this.samples = this.samples.filter(s => s.atMs >= end);
         const maximum = values.length > 0 ? Math.max(...values) : (this.monitor === "Online" ? 1 : 0);
+        this.minutes.push({ startMs: start, maximum });
         const next = maximum < 1 ? "Fired" : "Resolved";
         if (next === this.alert) {
             return;
@@ -192,6 +201,9 @@ export class AzureSim extends CloudSimBase {
                 },
                 now: () => this.clock.now(),
                 log,
+                metrics: this.endpointStateMetric(),
+                holdoffGapSeconds: holdoffGapOf(this.config),
+                preFailoverFailureSeconds: this.config.failover.preFailoverFailureSeconds,
             });
             return runFailover(this.recordChecks(platform, record), k8s, { ...this.config.failover, waitBudgetSeconds: WAIT_BUDGET_SECONDS },
                 this.clock, log, { random: this.random });
@@ -202,6 +214,16 @@ export class AzureSim extends CloudSimBase {
             this.workerBusy = false;
             this.drain();
         });
+    }
+
+    /** Read in the same round as the endpoint, so its latency overlaps the endpoint read's. */
+    private endpointStateMetric(): EndpointStateMetricApi {
+        return {
+            endpointStateMinutes: async (_endpointId, startMs, endMs) => {
+                await this.call(this.lat.cloudRead);
+                return this.minutes.filter(m => m.startMs >= startMs && m.startMs + METRIC_PERIOD_S * 1000 <= endMs);
+            },
+        };
     }
 
     private trafficManager(): TrafficManagerApi {

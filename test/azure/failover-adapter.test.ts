@@ -3,12 +3,14 @@ import * as net from "net";
 import type { AddressInfo } from "net";
 import type { FailoverResult } from "../../functions/core/types";
 import { trafficManagerApi } from "../../functions/azure/arm";
+import { endpointStateMetricApi } from "../../functions/azure/metrics";
+import { azureHoldoffCadence, trafficManagerMaxGapSeconds } from "../../functions/azure/health";
 import { expiresAtMs } from "../../functions/azure/identity";
 import { KubeClient } from "../../functions/k8s/client";
 import {
     alertMessage, AzureRunResult, FailoverMessage, FunctionsContext, functionsEntry, parseFailoverMessage, RecheckResult, runAzureFailover, runRecheckTimer, WorkerMemory,
 } from "../../functions/azure/handler";
-import { azurePlatform, classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
+import { azurePlatform, classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILING_ANNOTATION, LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
 import {
     AKS_AAD_SERVER_APP_ID, APP_SETTING, appSettingsFor, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES, parseAppSettings, QUEUE_BINDING, WAIT_BUDGET_SECONDS,
 } from "../../functions/azure/settings";
@@ -21,6 +23,8 @@ const CLUSTER = "logscale";
 const CLIENT_ID = "0a1b2c3d-1111-4222-8333-444455556666";
 const ENDPOINT_ID = "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/logscale-westus2/providers/Microsoft.Network/trafficManagerProfiles/logscale-global/externalEndpoints/primary";
 const T0 = Date.parse("2025-03-01T12:00:00Z");
+const PROFILE_ID = ENDPOINT_ID.replace(/\/externalEndpoints\/[^/]+$/, "");
+const METRICS_PATH = `${PROFILE_ID}/providers/Microsoft.Insights/metrics`;
 
 /** Sleeps advance time instantly: holdoffs of minutes run in milliseconds. */
 function fakeClock(startMs = T0) {
@@ -84,6 +88,8 @@ async function world(opts: { holdoff?: number; cooldown?: number; gate?: boolean
         aksCaPem: kube.caPem,
         identityClientId: CLIENT_ID,
         armEndpoint: azure.url,
+        // 30 s probes, 3 tolerated failures (functions/azure/health.ts trafficManagerMaxGapSeconds(30, 3)): the 30 s rechecks join up.
+        holdoffGapSeconds: 75,
     };
     const env = { IDENTITY_ENDPOINT: `${azure.url}/msi/token`, IDENTITY_HEADER: azure.identityHeader, ...appSettingsFor(config) };
     const clock = fakeClock();
@@ -143,7 +149,12 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         assert.equal(annotationsOf(w)[DEGRADED_SINCE_ANNOTATION], String(T0 / 1000), "tracked from the first failing reading");
         assert.ok(w.clock.now() - T0 <= WAIT_BUDGET_SECONDS * 1000, "the run stays inside its wait budget");
 
+        const lastFailing = Number(annotationsOf(w)[LAST_FAILING_ANNOTATION]);
+        assert.ok(lastFailing <= w.clock.now() / 1000 && lastFailing >= w.clock.now() / 1000 - 30, "the run's last reading goes with the recheck");
+
         w.clock.advance(150);
+        // The minutes between the two runs failed throughout: they vouch for the silence between them.
+        w.azure.putEndpointStateMinutes(ENDPOINT_ID, Array.from({ length: 12 }, (_, k) => ({ startMs: T0 + k * 60000, maximum: 0 })));
         const recheck = await w.timer();
         assert.equal(recheck.decision, "enqueued", recheck.reason);
         assert.equal(recheck.message!.trigger, "recheck");
@@ -343,22 +354,116 @@ describe("azure primaryHealth: one round trip (fake ARM and fake Kubernetes over
         primaryEndpointId: ENDPOINT_ID,
         now: () => nowMs,
         log: () => undefined,
+        metrics: endpointStateMetricApi({ armEndpoint: azure.url, token: async () => `token-for-${azure.armResource}`, timeoutMs: 2000 }),
+        holdoffGapSeconds: 25,
+        preFailoverFailureSeconds: 180,
     });
 
-    it("reads the endpoint and the degraded-since annotation together, not one after the other", async () => {
+    it("reads the endpoint, the recorded run and the endpoint-state minutes together, not one after the other", async () => {
         azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
-        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600) } });
-        // ARM answers only once the annotation read has reached the API server:
-        // a sequential read would wait for ARM first, time out and throw.
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600), [LAST_FAILING_ANNOTATION]: String(T0 / 1000 - 10) } });
+        // ARM answers the endpoint only once the annotation read has reached the API server and the
+        // metric query has reached ARM: a sequential read would wait for the endpoint first, time out and throw.
         let annotationRequested!: () => void;
         const requested = new Promise<void>(resolve => { annotationRequested = resolve; });
+        const metricRequested = new Promise<void>(resolve => {
+            const t = setInterval(() => { if (azure.count("GET", METRICS_PATH) > 0) { clearInterval(t); resolve(); } }, 2);
+        });
         kube.fault({ method: "GET", path: `/deployments/${OPERATOR}`, before: () => annotationRequested() });
-        azure.fault({ method: "GET", path: "/externalEndpoints/", until: requested });
+        azure.fault({ method: "GET", path: "/externalEndpoints/", until: Promise.all([requested, metricRequested]) });
         const health = await platformAt(T0).primaryHealth();
         assert.deepEqual({ healthy: health.healthy, failingForSeconds: health.failingForSeconds }, { healthy: false, failingForSeconds: 600 });
         assert.equal(azure.count("GET", "/externalEndpoints/"), 1);
-        assert.equal(kube.count("GET", `/deployments/${OPERATOR}`), 1);
+        assert.equal(azure.count("GET", METRICS_PATH), 1);
+        assert.equal(kube.count("GET", `/deployments/${OPERATOR}`), 1, "both annotations from one GET");
         assert.equal(kube.count("PATCH", `/deployments/${OPERATOR}`), 0, "a holdoff already tracked is not written again");
+    });
+
+    // Minutes before T0 (on the minute grid): k = 1 is the minute that ended at T0.
+    const minutesBefore = (states: (number | undefined)[]) => states.map((maximum, i) => ({ startMs: T0 - (i + 1) * 60000, maximum }));
+    const failingNow = () => {
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0 });
+    };
+    const annotations = () => kube.deployment(NS, OPERATOR)!.metadata.annotations as Record<string, string>;
+
+    it("the minutes reach back before the invocation: the run starts at the first whole failing minute, and that is recorded", async () => {
+        failingNow();
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore([0, 0, 0, 0, 1]));
+        const health = await platformAt(T0).primaryHealth();
+        // Strictly after the mixed minute's end (it may have been Online at its last moment), rounded up to the second.
+        assert.equal(health.failingForSeconds, 239);
+        assert.deepEqual([annotations()[DEGRADED_SINCE_ANNOTATION], annotations()[LAST_FAILING_ANNOTATION]], [String(T0 / 1000 - 239), String(T0 / 1000)]);
+        // The query, exactly: the profile's metric, one endpoint, whole minutes back over the holdoff plus ten.
+        const q = azure.requests.find(r => r.path === METRICS_PATH)!;
+        assert.deepEqual(q.query, {
+            "api-version": "2023-10-01",
+            metricnames: "ProbeAgentCurrentEndpointStateByProfileResourceId",
+            interval: "PT1M",
+            aggregation: "Maximum",
+            timespan: `${new Date(T0 - 13 * 60000).toISOString()}/${new Date(T0).toISOString()}`,
+            $filter: "EndpointName eq 'primary'",
+        });
+    });
+
+    it("a mixed minute stops the run (it may have been Online at its very end); a healthy blip anywhere cuts there", async () => {
+        for (const k of [1, 2, 3, 5]) {
+            failingNow();
+            const states = [0, 0, 0, 0, 0, 0];
+            states[k - 1] = 1;
+            azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore(states));
+            const health = await platformAt(T0).primaryHealth();
+            // Strictly after the mixed minute's end: (k - 1) whole minutes, less the millisecond after it.
+            assert.equal(health.failingForSeconds, Math.max(0, (k - 1) * 60 - 1), `blip ${k} minutes back`);
+            assert.ok(Number(annotations()[DEGRADED_SINCE_ANNOTATION]) > T0 / 1000 - (k - 1) * 60, "never recorded from before the blip");
+        }
+    });
+
+    it("a gap in the minutes (or a minute without data) ends the run: missing data never counts as failure", async () => {
+        for (const gap of ["absent", "no data"] as const) {
+            failingNow();
+            const minutes = minutesBefore([0, 0, undefined, 0, 0]);
+            azure.putEndpointStateMinutes(ENDPOINT_ID, gap === "absent" ? minutes.filter(m => m.maximum !== undefined) : minutes);
+            const health = await platformAt(T0).primaryHealth();
+            assert.equal(health.failingForSeconds, 120, gap);
+        }
+    });
+
+    it("a late datapoint (the last minute not published yet) starts the run later, and joins once it is", async () => {
+        failingNow();
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore([undefined, 0, 0, 0]).filter(m => m.maximum !== undefined));
+        const platform = platformAt(T0 + 5000);
+        const first = await platform.primaryHealth();
+        assert.equal(first.failingForSeconds, 0, "60 s of silence could hide an Online spell");
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore([0, 0, 0, 0]));
+        const later = await platformAt(T0 + 5000).primaryHealth();
+        assert.equal(later.failingForSeconds, 245);
+    });
+
+    it("the metric call failing while the endpoint fails: falls back to the recorded run, warns, never an error", async () => {
+        const lines: unknown[] = [];
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600), [LAST_FAILING_ANNOTATION]: String(T0 / 1000 - 10) } });
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore([1]));
+        azure.fault({ method: "GET", path: "/providers/Microsoft.Insights/metrics", status: 503, times: 10 });
+        const platform = azurePlatform({
+            tm: trafficManagerApi({ armEndpoint: azure.url, token: async () => `token-for-${azure.armResource}`, timeoutMs: 2000 }),
+            k8s: client, namespace: NS, operatorDeployment: OPERATOR, primaryEndpointId: ENDPOINT_ID, now: () => T0,
+            log: (level, event, fields) => { lines.push({ level, event, ...fields }); },
+            metrics: endpointStateMetricApi({ armEndpoint: azure.url, token: async () => `token-for-${azure.armResource}`, timeoutMs: 2000 }),
+            holdoffGapSeconds: 25, preFailoverFailureSeconds: 180,
+        });
+        const health = await platform.primaryHealth();
+        assert.deepEqual({ healthy: health.healthy, failingForSeconds: health.failingForSeconds }, { healthy: false, failingForSeconds: 600 });
+        assert.ok(lines.some(l => (l as { level: string; event: string }).level === "warn" && (l as { event: string }).event === "azure.endpoint-state-metric-unavailable"), JSON.stringify(lines));
+    });
+
+    it("an old annotation (degraded-since alone) vouches only for its own moment: without the minutes the run starts now", async () => {
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [DEGRADED_SINCE_ANNOTATION]: String(T0 / 1000 - 600) } });
+        assert.equal((await platformAt(T0).primaryHealth()).failingForSeconds, 0);
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore(Array(10).fill(0)));
+        assert.equal((await platformAt(T0).primaryHealth()).failingForSeconds, 600, "the minutes vouch for the silence since");
     });
 
     it("first failing reading: writes degraded-since after both reads", async () => {
@@ -546,5 +651,38 @@ describe("azure functions entry: HTTP enqueues and answers 202, the queue trigge
 
     it("an unknown function name is refused, not taken for the HTTP function", async () => {
         await assert.rejects(functionsEntry(contextFor("other"), {}), /no function "other" in this package/);
+    });
+});
+
+describe("azure holdoff gap allowance (functions/azure/health.ts, LOGSCALE_DR_HOLDOFF_GAP_SECONDS)", () => {
+    it("from the probes: an Online spell lasts at least max(1, tolerated) intervals; half an interval less, rechecks inside it", () => {
+        assert.equal(trafficManagerMaxGapSeconds(10, 3), 25);
+        assert.equal(trafficManagerMaxGapSeconds(30, 3), 75);
+        assert.equal(trafficManagerMaxGapSeconds(10, 1), 5);
+        assert.deepEqual(azureHoldoffCadence(10, 3), { holdoffGapSeconds: 25, recheckIntervalSeconds: 10 });
+        assert.deepEqual(azureHoldoffCadence(30, 3), { holdoffGapSeconds: 75, recheckIntervalSeconds: 30 });
+        assert.deepEqual(azureHoldoffCadence(10, 1), { holdoffGapSeconds: 5, recheckIntervalSeconds: 3 });
+        assert.throws(() => trafficManagerMaxGapSeconds(0, 3), /interval must be > 0/);
+    });
+
+    it("the setting round-trips, and a bad value or one the rechecks cannot fit in is refused by name and range", () => {
+        const config: AzureFunctionConfig = {
+            failover: { namespace: NS, operatorDeployment: OPERATOR, humioClusterName: CLUSTER, preFailoverFailureSeconds: 180, cooldownSeconds: 300, requireHealthySecondary: false, recheckIntervalSeconds: 10 },
+            primaryEndpointId: ENDPOINT_ID,
+            secondaryPort: 443,
+            aksServer: "https://aks.hcp.eastus2.azmk8s.io:443",
+            identityClientId: CLIENT_ID,
+            armEndpoint: "https://management.azure.com",
+            holdoffGapSeconds: 25,
+        };
+        const env = appSettingsFor(config);
+        assert.equal(env.LOGSCALE_DR_HOLDOFF_GAP_SECONDS, "25");
+        assert.equal(parseAppSettings(env).holdoffGapSeconds, 25);
+        for (const bad of ["0", "1201", "2.5", "soon"]) {
+            assert.throws(() => parseAppSettings({ ...env, LOGSCALE_DR_HOLDOFF_GAP_SECONDS: bad }),
+                /LOGSCALE_DR_HOLDOFF_GAP_SECONDS must be a whole number of seconds from 1 to 1200/);
+        }
+        assert.throws(() => parseAppSettings({ ...env, LOGSCALE_DR_HOLDOFF_GAP_SECONDS: "10" }),
+            /LOGSCALE_DR_RECHECK_SECONDS \(10\) must be less than LOGSCALE_DR_HOLDOFF_GAP_SECONDS \(10\)/);
     });
 });

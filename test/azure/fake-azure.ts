@@ -15,6 +15,12 @@
  *        metricAlerts/{name}?api-version=2018-03-01
  *        ARM "Metric Alerts - Get" for alerts put with putMetricAlert (same token rule).
  *   PATCH (same path) ARM "Metric Alerts - Update": merges properties.enabled, answers the alert.
+ *   GET  /subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.Network/
+ *        trafficmanagerprofiles/{p}/providers/Microsoft.Insights/metrics?api-version=2023-10-01
+ *        &metricnames=ProbeAgentCurrentEndpointStateByProfileResourceId&interval=PT1M
+ *        &aggregation=Maximum&timespan=<start>/<end>&$filter=EndpointName eq '<e>'
+ *        Azure Monitor "Metrics - List" over the minutes put with putEndpointStateMinutes;
+ *        400 for any other api-version, metric, grain, aggregation or filter shape.
  *   GET  /subscriptions/{s}/providers/Microsoft.AlertsManagement/alerts?api-version=2019-05-05-preview
  *        &alertRule=R&monitorCondition=C
  *        Azure Monitor "Alerts - Get All" over fake.alerts, with those two filters (same token rule).
@@ -55,6 +61,13 @@ export interface EndpointRecord {
 export const FAKE_ARM_API_VERSION = "2022-04-01";
 export const FAKE_METRIC_ALERTS_API_VERSION = "2018-03-01";
 export const FAKE_ALERTS_API_VERSION = "2019-05-05-preview";
+export const FAKE_METRICS_API_VERSION = "2023-10-01";
+
+/** One minute of the endpoint-state metric; maximum undefined: a minute Azure Monitor lists without data. */
+export interface EndpointStateMinuteRecord {
+    startMs: number;
+    maximum?: number;
+}
 
 /** One Azure Monitor alert: what the fired metric alert rule leaves in the alert list. */
 export interface AlertRecord {
@@ -72,6 +85,8 @@ export class FakeAzure {
     /** The alert list "Alerts - Get All" answers from; a test adds and resolves alerts here. */
     readonly alerts: AlertRecord[] = [];
     private readonly faults: (AzureFault & { left: number })[] = [];
+    /** By profile id (lower case), then endpoint name. */
+    private readonly stateMinutes = new Map<string, Map<string, EndpointStateMinuteRecord[]>>();
     private server!: LocalServer;
 
     static async start(): Promise<FakeAzure> {
@@ -106,6 +121,15 @@ export class FakeAzure {
 
     metricAlert(id: string): { enabled: boolean } | undefined {
         return this.metricAlerts.get(id.toLowerCase());
+    }
+
+    /** The endpoint-state minutes of one endpoint (its profile and name from the endpoint's id). */
+    putEndpointStateMinutes(endpointId: string, minutes: EndpointStateMinuteRecord[]): void {
+        const m = /^(.*)\/externalEndpoints\/([^/]+)$/i.exec(endpointId);
+        if (!m) throw new Error(`not an endpoint id: ${endpointId}`);
+        const byName = this.stateMinutes.get(m[1].toLowerCase()) ?? new Map<string, EndpointStateMinuteRecord[]>();
+        byName.set(m[2], minutes);
+        this.stateMinutes.set(m[1].toLowerCase(), byName);
     }
 
     deleteEndpoint(id: string): void {
@@ -197,6 +221,10 @@ export class FakeAzure {
             this.alertList(r, answer);
             return;
         }
+        if (/\/providers\/Microsoft\.Network\/trafficmanagerprofiles\/[^/]+\/providers\/Microsoft\.Insights\/metrics$/i.test(r.path)) {
+            this.metricsList(r, answer);
+            return;
+        }
         if (/\/providers\/Microsoft\.Insights\/metricAlerts\/[^/]+$/i.test(r.path)) {
             this.metricAlertGet(r, answer);
             return;
@@ -255,6 +283,47 @@ export class FakeAzure {
                 properties: { essentials: { ...a, severity: "Sev1", alertState: "New", signalType: "Metric", monitorService: "Platform" } },
             }));
         answer(200, { value });
+    }
+
+    private metricsList(r: AzureRequest, answer: (s: number, p: unknown) => void): void {
+        if (r.method !== "GET") {
+            answer(405, { error: { code: "MethodNotAllowed", message: r.method } });
+            return;
+        }
+        const q = r.query;
+        const wrong = [
+            q["api-version"] !== FAKE_METRICS_API_VERSION && `api-version ${q["api-version"]}`,
+            q.metricnames !== "ProbeAgentCurrentEndpointStateByProfileResourceId" && `metricnames ${q.metricnames}`,
+            q.interval !== "PT1M" && `interval ${q.interval}`,
+            q.aggregation !== "Maximum" && `aggregation ${q.aggregation}`,
+        ].filter(Boolean);
+        const filter = /^EndpointName eq '([^']+)'$/.exec(q.$filter ?? "");
+        const span = /^([^/]+)\/([^/]+)$/.exec(q.timespan ?? "");
+        const startMs = span ? Date.parse(span[1]) : NaN;
+        const endMs = span ? Date.parse(span[2]) : NaN;
+        if (!filter) wrong.push(`$filter ${q.$filter}`);
+        if (!Number.isFinite(startMs) || !Number.isFinite(endMs) || startMs >= endMs) wrong.push(`timespan ${q.timespan}`);
+        if (wrong.length > 0) {
+            answer(400, { error: { code: "BadRequest", message: wrong.join("; ") } });
+            return;
+        }
+        const profile = r.path.replace(/\/providers\/Microsoft\.Insights\/metrics$/i, "").toLowerCase();
+        const minutes = (this.stateMinutes.get(profile)?.get(filter![1]) ?? []).filter(m => m.startMs >= startMs && m.startMs < endMs);
+        answer(200, {
+            cost: 0,
+            timespan: q.timespan,
+            interval: "PT1M",
+            value: [{
+                id: `${r.path}/ProbeAgentCurrentEndpointStateByProfileResourceId`,
+                type: "Microsoft.Insights/metrics",
+                name: { value: "ProbeAgentCurrentEndpointStateByProfileResourceId", localizedValue: "Endpoint Status by Endpoint" },
+                unit: "Count",
+                timeseries: minutes.length === 0 ? [] : [{
+                    metadatavalues: [{ name: { value: "endpointname", localizedValue: "endpointname" }, value: filter![1] }],
+                    data: minutes.map(m => ({ timeStamp: new Date(m.startMs).toISOString(), ...(m.maximum === undefined ? {} : { maximum: m.maximum }) })),
+                }],
+            }],
+        });
     }
 
     private metricAlertGet(r: AzureRequest, answer: (s: number, p: unknown) => void): void {

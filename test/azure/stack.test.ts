@@ -233,9 +233,13 @@ describe("azure stacks under the mock engine", function () {
     it("the function's identity: custom roles scoped to the profile and to the logging namespace, nothing broader", () => {
         const principal = findResource(standby, "azure-native:managedidentity:UserAssignedIdentity", "logscale-failover-identity");
         const mine = ofType(standby, "azure-native:authorization:RoleAssignment").filter(a => a.name.startsWith("logscale-failover-"));
-        assert.deepEqual(mine.map(a => a.name).sort(), ["logscale-failover-aks", "logscale-failover-aks-read", "logscale-failover-storage-owner", "logscale-failover-storage-queue", "logscale-failover-tm-lock"]);
+        assert.deepEqual(mine.map(a => a.name).sort(), ["logscale-failover-aks", "logscale-failover-aks-read", "logscale-failover-storage-owner", "logscale-failover-storage-queue", "logscale-failover-tm-lock", "logscale-failover-tm-metrics"]);
         const lock = findResource(standby, "azure-native:authorization:RoleAssignment", "logscale-failover-tm-lock");
         assert.equal(lock.rawInputs.scope, primary.outputs.trafficManagerProfileId);
+        // The holdoff's metric read: Monitoring Reader (built-in) on the profile alone, not its group.
+        const metrics = findResource(standby, "azure-native:authorization:RoleAssignment", "logscale-failover-tm-metrics");
+        assert.equal(metrics.rawInputs.scope, primary.outputs.trafficManagerProfileId);
+        assert.match(String(metrics.rawInputs.roleDefinitionId), /\/roleDefinitions\/43d0d8ad-25c7-4714-9337-8ba259a9fe05$/);
         assert.equal(lock.rawInputs.roleDefinitionId, findResource(standby, "azure-native:authorization:RoleDefinition", "logscale-failover-tm-lock-role").id);
         const aks = findResource(standby, "azure-native:authorization:RoleAssignment", "logscale-failover-aks");
         assert.equal(aks.rawInputs.scope, `${findResource(standby, "azure-native:containerservice:ManagedCluster").id}/namespaces/logging`);

@@ -34,6 +34,10 @@ describe("RTO model (components/dr/rto)", () => {
         assert.ok(inRange(production.totalS, SEED_TOTAL_RANGES_S.azure.production), `production ${production.totalS}s`);
         assert.ok(inRange(testing.totalS, SEED_TOTAL_RANGES_S.azure.testing), `testing ${testing.totalS}s`);
         assert.ok(production.functionS >= 10 && production.functionS <= 20, "Azure Function 10-20 s");
+        // The holdoff no longer adds in full after the alert (30 s x 3 + 60 s + 30 s): measured from the first
+        // whole failing minute, only 90 + 30 + 180 - 180 = 120 s of it remain, so production is 60 s under the old 630 s.
+        assert.deepStrictEqual({ detectionS: production.detectionS, holdoffS: production.holdoffS }, { detectionS: 180, holdoffS: 120 });
+        assert.strictEqual(testing.holdoffS, 0);
     });
 
     it("uses the seed's function times, the middle of its recovery ranges, and the low end of pod start (image pre-pulled)", () => {
@@ -70,7 +74,9 @@ describe("RTO model (components/dr/rto)", () => {
 
     it("takes a stack config as it is, and rejects nonsense with the field named", () => {
         const cfg = { cloud: "azure" as const, dnsTtlSeconds: 60, stack: "secondary", failover: { preFailoverFailureSeconds: 180, cooldownSeconds: 300, healthCheckIntervalSeconds: 30, healthCheckFailureThreshold: 3, requireHealthySecondary: true } };
-        assert.strictEqual(expectedFailoverSeconds(cfg).holdoffS, 180);
+        // Azure measures the holdoff from the first whole failing minute of the endpoint-state metric, like AWS:
+        // the decision is i x t + 30 + H = 300 s after the outage, 180 s of which the alert's detection covers.
+        assert.strictEqual(expectedFailoverSeconds(cfg).holdoffS, 120);
         assert.throws(() => expectedFailoverSeconds({ ...cfg, dnsTtlSeconds: -1 }), /dnsTtlSeconds must be a number of seconds >= 0, got -1/);
         assert.throws(() => expectedFailoverSeconds({ ...cfg, cloud: "gcp" as "aws" }), /unknown cloud gcp; allowed: aws, azure, oci/);
     });

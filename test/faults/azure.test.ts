@@ -87,6 +87,8 @@ describe("fault matrix: Azure adapter (fault proxy in front of the fake ARM/iden
             secondaryReachable: () => tcpReachable("127.0.0.1", ingressPort, CLIENT_TIMEOUT_MS),
             now: clock.now,
             log,
+            holdoffGapSeconds: 25,
+            preFailoverFailureSeconds: 0,
         });
         return runFailover(platform, k8s, settings({ preFailoverFailureSeconds: 0, waitBudgetSeconds: 0 }), clock, log, { random: () => 0.5 });
     }

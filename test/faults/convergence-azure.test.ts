@@ -64,6 +64,8 @@ async function startAzurePair(): Promise<AzurePair> {
                 secondaryReachable: () => tcpReachable("127.0.0.1", ingressPort, CLIENT_TIMEOUT_MS),
                 now: clock.now,
                 log,
+                holdoffGapSeconds: 25,
+                preFailoverFailureSeconds: 0,
             });
             // The holdoff starts at the first failing reading (the degraded-since annotation), so 0 is "met".
             return runFailover(platform, k8s, settings({ preFailoverFailureSeconds: options.holdoffSeconds ?? 0, waitBudgetSeconds: 0 }),
