@@ -48,7 +48,7 @@ export class AzureWorld implements FailbackWorld {
 
     private constructor(
         private readonly sides: Record<Side, SideParts>,
-        private readonly n: { endpointId: string; alertId: string; alertName: string },
+        private readonly n: { endpointId: string; subscription: string },
         private readonly record: DeploymentAnnotation,
         private readonly arm: string,
         private readonly armToken: () => Promise<string>,
@@ -67,9 +67,6 @@ export class AzureWorld implements FailbackWorld {
         const subscription = PROFILE_ID.exec(profileId)?.[1];
         if (!subscription) throw new Error(`stack "${sName}" has a "trafficManagerProfileId" output ${JSON.stringify(profileId)} that is not a Traffic Manager profile id; the Azure failback needs it for the DNS lock`);
         const endpointId = `${profileId}/externalEndpoints/${need(s, sName, "trafficManagerPrimaryEndpointName", "the DNS lock")}`;
-        const alertName = need(s, sName, "failoverAlertName", "the failover alert");
-        const alertGroup = need(s, sName, "failoverAlertResourceGroup", "the failover alert");
-        const alertId = `/subscriptions/${subscription}/resourceGroups/${alertGroup}/providers/Microsoft.Insights/metricAlerts/${encodeURIComponent(alertName)}`;
 
         const storageToken = o.storageToken ?? azCliToken(undefined, undefined, STORAGE_RESOURCE);
         const parts = {} as Record<Side, SideParts>;
@@ -94,7 +91,7 @@ export class AzureWorld implements FailbackWorld {
             };
         }
         const arm = checkedEndpoint(o.armEndpoint ?? "https://management.azure.com", "the ARM endpoint").href.replace(/\/+$/, "");
-        return new AzureWorld(parts, { endpointId, alertId, alertName }, record!, arm, o.armToken ?? azCliToken());
+        return new AzureWorld(parts, { endpointId, subscription }, record!, arm, o.armToken ?? azCliToken());
     }
 
     private async armCall(c: Omit<HttpCall, "timeoutMs">): Promise<Record<string, unknown>> {
@@ -134,20 +131,37 @@ export class AzureWorld implements FailbackWorld {
         await this.record.write(encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }));
     }
 
-    private alertUrl(): string { return `${this.arm}${this.n.alertId}?api-version=${METRIC_ALERTS_API_VERSION}`; }
+    /**
+     * The failover alert from the secondary's outputs as they are now: a promoted
+     * secondary exports none (promotion removed it) until step 13's up.
+     */
+    private async alert(): Promise<{ id: string; url: string } | undefined> {
+        const o = await this.sides.secondary.stack.outputs();
+        const text = (k: string) => (typeof o[k]?.value === "string" && o[k].value !== "" ? o[k].value as string : undefined);
+        const name = text("failoverAlertName");
+        if (!name) return undefined;
+        const group = text("failoverAlertResourceGroup");
+        if (!group) throw new Error(`stack "${this.sides.secondary.stack.name}" exports failoverAlertName but no "failoverAlertResourceGroup"; the Azure failback needs it for the failover alert`);
+        const id = `/subscriptions/${this.n.subscription}/resourceGroups/${group}/providers/Microsoft.Insights/metricAlerts/${encodeURIComponent(name)}`;
+        return { id, url: `${this.arm}${id}?api-version=${METRIC_ALERTS_API_VERSION}` };
+    }
 
-    async alarmEnabled(): Promise<boolean> {
-        const body = await this.armCall({ call: "arm.getMetricAlert", method: "GET", url: this.alertUrl() });
+    async alarmEnabled(): Promise<boolean | undefined> {
+        const alert = await this.alert();
+        if (!alert) return undefined;
+        const body = await this.armCall({ call: "arm.getMetricAlert", method: "GET", url: alert.url });
         const enabled = (body.properties as { enabled?: unknown } | undefined)?.enabled;
-        if (typeof enabled !== "boolean") throw new Error(`arm.getMetricAlert GET ${this.n.alertId}: properties.enabled is ${JSON.stringify(enabled)}`);
+        if (typeof enabled !== "boolean") throw new Error(`arm.getMetricAlert GET ${alert.id}: properties.enabled is ${JSON.stringify(enabled)}`);
         return enabled;
     }
 
     /** The rule itself: Azure Monitor has no "actions off" switch, and a disabled rule fires nothing until enabled again. */
     async setAlarm(enabled: boolean): Promise<void> {
-        const body = await this.armCall({ call: "arm.updateMetricAlert", method: "PATCH", url: this.alertUrl(), body: { properties: { enabled } } });
+        const alert = await this.alert();
+        if (!alert) throw new Error(`stack "${this.sides.secondary.stack.name}" exports no failoverAlertName: it has no failover alert to ${enabled ? "enable" : "disable"}`);
+        const body = await this.armCall({ call: "arm.updateMetricAlert", method: "PATCH", url: alert.url, body: { properties: { enabled } } });
         if ((body.properties as { enabled?: unknown } | undefined)?.enabled !== enabled) {
-            throw new Error(`arm.updateMetricAlert PATCH ${this.n.alertId}: properties.enabled is not ${enabled} after the update`);
+            throw new Error(`arm.updateMetricAlert PATCH ${alert.id}: properties.enabled is not ${enabled} after the update`);
         }
     }
 

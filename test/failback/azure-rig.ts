@@ -47,12 +47,13 @@ export async function startAzureRig(): Promise<AzureRig> {
         storageObjectKeyPrefix: side === "primary" ? "logscale" : undefined,
         kubeconfig: kubeconfigFor(f.kube[side].url), logscaleClusterName: "logscale", logscaleAdminPassword: "not-a-token",
         trafficManagerProfileId: PROFILE, trafficManagerPrimaryEndpointName: "primary", trafficManagerSecondaryEndpointName: "secondary",
-        ...(side === "secondary" ? { failoverAlertName: ALERT_NAME, failoverAlertResourceGroup: "logscale-eastus2" } : {}),
+        // A promoted secondary exports no failover alert (promotion removed it).
+        ...(side === "secondary" && f.alarmExists() ? { failoverAlertName: ALERT_NAME, failoverAlertResourceGroup: "logscale-eastus2" } : {}),
     });
     const secrets = ["kubeconfig", "logscaleAdminPassword"];
     const stacks = {
-        primary: new FakeStack("primary", f.sim.primary.config, outputs("primary"), secrets),
-        secondary: new FakeStack("secondary", f.sim.secondary.config, outputs("secondary"), secrets),
+        primary: new FakeStack("primary", f.sim.primary.config, () => outputs("primary"), secrets),
+        secondary: new FakeStack("secondary", f.sim.secondary.config, () => outputs("secondary"), secrets),
     };
     return {
         f, blob, arm, stacks,
