@@ -102,6 +102,7 @@ const SPECS: Record<Cloud, CloudSpec> = {
                 ["azure-native:authorization:RoleDefinition", "logscale-failover-tm-lock-role"],
                 ["azure-native:authorization:RoleDefinition", "logscale-failover-aks-role"],
                 ["azure-native:authorization:RoleAssignment", "logscale-failover-tm-lock"],
+                ["azure-native:authorization:RoleAssignment", "logscale-failover-tm-metrics"],
                 ["azure-native:authorization:RoleAssignment", "logscale-failover-aks"],
                 ["azure-native:authorization:RoleAssignment", "logscale-failover-storage-owner"],
                 ["azure-native:authorization:RoleAssignment", "logscale-failover-storage-queue"],
