@@ -13,9 +13,10 @@ import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/
 import { connectionFromKubeconfig } from "../readiness/kube";
 import { KubeSide, KubeSideOptions } from "./kube-side";
 import { LogScaleApi } from "./logscale";
-import { BucketObject, FailbackWorld, Side } from "./ports";
+import { FailbackWorld, Side } from "./ports";
 import { S3Bucket } from "./s3";
-import { StackOutput, StackPort } from "./stack-port";
+import { StackPort } from "./stack-port";
+import { needOutput, PairWorld, SideParts, SIDES } from "./world-base";
 
 export interface AwsWorldOptions {
     /** Test seams: one endpoint for Route 53, CloudWatch and SSM, one for S3 (path-style), static credentials. */
@@ -28,24 +29,17 @@ export interface AwsWorldOptions {
     kube?: KubeSideOptions;
 }
 
-interface SideParts { stack: StackPort; kube: KubeSide; logscale: LogScaleApi; bucket: S3Bucket; prefix: string }
 
-const SIDES: readonly Side[] = ["primary", "secondary"];
-
-function need(outputs: Record<string, StackOutput>, stack: string, key: string, why: string): string {
-    const v = outputs[key]?.value;
-    if (typeof v !== "string" || v === "") throw new Error(`stack "${stack}" has no "${key}" output; the AWS failback needs it for ${why}`);
-    return v;
-}
-
-export class AwsWorld implements FailbackWorld {
+export class AwsWorld extends PairWorld implements FailbackWorld {
     private constructor(
-        private readonly sides: Record<Side, SideParts>,
+        sides: Record<Side, SideParts>,
         private readonly n: { healthCheckId: string; primaryHostname: string },
         private readonly route53: Route53Client,
         private readonly cloudwatchIn: (region: string) => CloudWatchClient,
         private readonly ssm: SSMClient,
-    ) {}
+    ) {
+        super(sides);
+    }
 
     static async create(stacks: Record<Side, StackPort>, o: AwsWorldOptions = {}): Promise<AwsWorld> {
         const out = { primary: await stacks.primary.outputs(), secondary: await stacks.secondary.outputs() };
@@ -55,29 +49,29 @@ export class AwsWorld implements FailbackWorld {
         }
         const s = out.secondary, sName = stacks.secondary.name;
         const base = { maxAttempts: 2, ...(o.awsEndpoint ? { endpoint: o.awsEndpoint } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) };
-        const secondaryRegion = need(s, sName, "region", "the SSM failover record");
+        const secondaryRegion = needOutput("AWS", s, sName, "region", "the SSM failover record");
         const ssm = new SSMClient({ ...base, region: secondaryRegion });
         // The default credential chain (as for `pulumi up`), resolved once by an SDK client and shared with the S3 signer.
         const credentials = o.credentials ? async () => o.credentials! : () => ssm.config.credentials();
         const parts = {} as Record<Side, SideParts>;
         for (const side of SIDES) {
             const so = out[side], name = stacks[side].name;
-            const cluster = need(so, name, "logscaleClusterName", "the admin token Secret");
-            const kube = new KubeSide(connectionFromKubeconfig(need(so, name, "kubeconfig", "the Kubernetes steps")),
+            const cluster = needOutput("AWS", so, name, "logscaleClusterName", "the admin token Secret");
+            const kube = new KubeSide(connectionFromKubeconfig(needOutput("AWS", so, name, "kubeconfig", "the Kubernetes steps")),
                 { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side, o.kube);
-            const url = o.logscaleUrl?.[side] ?? `https://${need(so, name, "hostname", "LogScale's GraphQL and status")}`;
+            const url = o.logscaleUrl?.[side] ?? `https://${needOutput("AWS", so, name, "hostname", "LogScale's GraphQL and status")}`;
             const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
             parts[side] = {
                 stack: stacks[side], kube,
                 logscale: new LogScaleApi(url, () => kube.adminToken(), side),
-                bucket: new S3Bucket({ bucket: need(so, name, "storageBucket", "the snapshot steps"), region: need(so, name, "region", "the bucket"), credentials, endpoint: o.s3Endpoint }),
+                bucket: new S3Bucket({ bucket: needOutput("AWS", so, name, "storageBucket", "the snapshot steps"), region: needOutput("AWS", so, name, "region", "the bucket"), credentials, endpoint: o.s3Endpoint }),
                 prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
             };
         }
         return new AwsWorld(parts, {
             // The primary's own check: the secondary exports it too, but only while it is a standby.
-            healthCheckId: need(out.primary, stacks.primary.name, "healthCheckId", "the DNS lock"),
-            primaryHostname: need(out.primary, stacks.primary.name, "hostname", "the DNS unlock"),
+            healthCheckId: needOutput("AWS", out.primary, stacks.primary.name, "healthCheckId", "the DNS lock"),
+            primaryHostname: needOutput("AWS", out.primary, stacks.primary.name, "hostname", "the DNS unlock"),
         }, new Route53Client({ ...base, region: "us-east-1" }), (region: string) => new CloudWatchClient({ ...base, region }), ssm);
     }
 
@@ -94,8 +88,6 @@ export class AwsWorld implements FailbackWorld {
         if (!alarmRegion) throw new Error(`stack "${this.sides.secondary.stack.name}" exports failoverAlarmName but no "failoverAlarmRegion"; the AWS failback needs it for the failover alarm`);
         return { alarm, alarmRegion, parameter: text("failoverCooldownParameter") };
     }
-
-    primaryHealthy(): Promise<{ ok: boolean; found: string }> { return this.sides.primary.kube.nodesReady(); }
 
     /** The lock is the primary's health check probing a name that never resolves (functions/aws/platform.ts lockDns). */
     async dnsLocked(): Promise<boolean> {
@@ -145,20 +137,4 @@ export class AwsWorld implements FailbackWorld {
         const names = { AlarmNames: [f.alarm] };
         await this.cloudwatchIn(f.alarmRegion).send(enabled ? new EnableAlarmActionsCommand(names) : new DisableAlarmActionsCommand(names));
     }
-
-    flushOnShutdown(side: Side): Promise<boolean> { return this.sides[side].logscale.flushOnShutdown(); }
-    setFlushOnShutdown(side: Side): Promise<void> { return this.sides[side].logscale.setFlushOnShutdown(); }
-    operatorReplicas(side: Side): Promise<number> { return this.sides[side].kube.operatorReplicas(); }
-    scaleOperator(side: Side, replicas: number): Promise<void> { return this.sides[side].kube.scaleOperator(replicas); }
-    logscalePods(side: Side): Promise<number> { return this.sides[side].kube.logscalePods(); }
-    storagePrefix(side: Side): string { return this.sides[side].prefix; }
-    listObjects(side: Side, prefix: string): Promise<BucketObject[]> { return this.sides[side].bucket.list(prefix); }
-    deleteObjects(side: Side, keys: string[]): Promise<void> { return this.sides[side].bucket.delete(keys); }
-    kafkaTopicExists(side: Side): Promise<boolean> { return this.sides[side].kube.kafkaTopicExists(); }
-    deleteKafkaTopic(side: Side): Promise<void> { return this.sides[side].kube.deleteKafkaTopic(); }
-    loaderLines(side: Side): Promise<string[]> { return this.sides[side].kube.loaderLines(); }
-    status(side: Side): Promise<{ code: number; body: string }> { return this.sides[side].logscale.status(); }
-    stackConfig(side: Side, key: string): Promise<string | undefined> { return this.sides[side].stack.config(key); }
-    preview(side: Side, key: string, value: string): Promise<string> { return this.sides[side].stack.preview(key, value); }
-    up(side: Side, key: string, value: string): Promise<void> { return this.sides[side].stack.up(key, value); }
 }

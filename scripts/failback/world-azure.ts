@@ -18,8 +18,9 @@ import { checkedEndpoint } from "./endpoint";
 import { DeploymentAnnotation } from "./kube-annotations";
 import { KubeSide, OPERATOR } from "./kube-side";
 import { LogScaleApi } from "./logscale";
-import { BucketObject, FailbackWorld, Side } from "./ports";
-import { StackOutput, StackPort } from "./stack-port";
+import { FailbackWorld, Side } from "./ports";
+import { StackPort } from "./stack-port";
+import { needOutput, PairWorld, SideParts, SIDES } from "./world-base";
 
 export interface AzureWorldOptions {
     /** Test seams: the ARM endpoint (default https://management.azure.com), a Blob endpoint serving /<account>/<container> path-style, static tokens. */
@@ -31,28 +32,20 @@ export interface AzureWorldOptions {
     logscaleUrl?: Partial<Record<Side, string>>;
 }
 
-interface SideParts { stack: StackPort; kube: KubeSide; logscale: LogScaleApi; container: BlobContainer; prefix: string }
-
-const SIDES: readonly Side[] = ["primary", "secondary"];
 const TIMEOUT_MS = 15_000;
 const PROFILE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/trafficManagerProfiles\/[^/]+$/i;
 
-function need(outputs: Record<string, StackOutput>, stack: string, key: string, why: string): string {
-    const v = outputs[key]?.value;
-    if (typeof v !== "string" || v === "") throw new Error(`stack "${stack}" has no "${key}" output; the Azure failback needs it for ${why}`);
-    return v;
-}
-
-export class AzureWorld implements FailbackWorld {
+export class AzureWorld extends PairWorld implements FailbackWorld {
     private readonly tm: TrafficManagerApi;
 
     private constructor(
-        private readonly sides: Record<Side, SideParts>,
+        sides: Record<Side, SideParts>,
         private readonly n: { endpointId: string; subscription: string },
         private readonly record: DeploymentAnnotation,
         private readonly arm: string,
         private readonly armToken: () => Promise<string>,
     ) {
+        super(sides);
         this.tm = trafficManagerApi({ armEndpoint: arm, token: armToken, timeoutMs: TIMEOUT_MS });
     }
 
@@ -63,29 +56,29 @@ export class AzureWorld implements FailbackWorld {
             if (cloud !== "azure") throw new Error(`stack "${stacks[side].name}" is on ${String(cloud ?? "an unknown cloud")}; the Azure world needs two Azure stacks`);
         }
         const s = out.secondary, sName = stacks.secondary.name;
-        const profileId = need(s, sName, "trafficManagerProfileId", "the DNS lock");
+        const profileId = needOutput("Azure", s, sName, "trafficManagerProfileId", "the DNS lock");
         const subscription = PROFILE_ID.exec(profileId)?.[1];
         if (!subscription) throw new Error(`stack "${sName}" has a "trafficManagerProfileId" output ${JSON.stringify(profileId)} that is not a Traffic Manager profile id; the Azure failback needs it for the DNS lock`);
-        const endpointId = `${profileId}/externalEndpoints/${need(s, sName, "trafficManagerPrimaryEndpointName", "the DNS lock")}`;
+        const endpointId = `${profileId}/externalEndpoints/${needOutput("Azure", s, sName, "trafficManagerPrimaryEndpointName", "the DNS lock")}`;
 
         const storageToken = o.storageToken ?? azCliToken(undefined, undefined, STORAGE_RESOURCE);
         const parts = {} as Record<Side, SideParts>;
         let record: DeploymentAnnotation | undefined;
         for (const side of SIDES) {
             const so = out[side], name = stacks[side].name;
-            const cluster = need(so, name, "logscaleClusterName", "the admin token Secret");
-            const conn = connectionFromKubeconfig(need(so, name, "kubeconfig", "the Kubernetes steps"));
+            const cluster = needOutput("Azure", so, name, "logscaleClusterName", "the admin token Secret");
+            const conn = connectionFromKubeconfig(needOutput("Azure", so, name, "kubeconfig", "the Kubernetes steps"));
             const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side);
             if (side === "secondary") record = new DeploymentAnnotation(conn, LOGSCALE_NAMESPACE, OPERATOR, LAST_FAILOVER_ANNOTATION, side);
-            const url = o.logscaleUrl?.[side] ?? `https://${need(so, name, "hostname", "LogScale's GraphQL and status")}`;
-            const account = need(so, name, "storageAccountName", "the snapshot steps");
+            const url = o.logscaleUrl?.[side] ?? `https://${needOutput("Azure", so, name, "hostname", "LogScale's GraphQL and status")}`;
+            const account = needOutput("Azure", so, name, "storageAccountName", "the snapshot steps");
             const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
             parts[side] = {
                 stack: stacks[side], kube,
                 logscale: new LogScaleApi(url, () => kube.adminToken(), side),
-                container: new BlobContainer({
-                    account, container: need(so, name, "storageBucket", "the snapshot steps"), token: storageToken,
-                    endpoint: o.blobEndpoint ? `${o.blobEndpoint.replace(/\/+$/, "")}/${account}` : need(so, name, "storageEndpointBase", "the snapshot steps"),
+                bucket: new BlobContainer({
+                    account, container: needOutput("Azure", so, name, "storageBucket", "the snapshot steps"), token: storageToken,
+                    endpoint: o.blobEndpoint ? `${o.blobEndpoint.replace(/\/+$/, "")}/${account}` : needOutput("Azure", so, name, "storageEndpointBase", "the snapshot steps"),
                 }),
                 prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
             };
@@ -100,8 +93,6 @@ export class AzureWorld implements FailbackWorld {
         if (res.status !== 200) throw statusError(call, res);
         return parseJsonObject(call, res);
     }
-
-    primaryHealthy(): Promise<{ ok: boolean; found: string }> { return this.sides.primary.kube.nodesReady(); }
 
     /** The lock is the primary's Traffic Manager endpoint set Disabled (functions/azure/platform.ts lockDns). */
     async dnsLocked(): Promise<boolean> {
@@ -164,20 +155,4 @@ export class AzureWorld implements FailbackWorld {
             throw new Error(`arm.updateMetricAlert PATCH ${alert.id}: properties.enabled is not ${enabled} after the update`);
         }
     }
-
-    flushOnShutdown(side: Side): Promise<boolean> { return this.sides[side].logscale.flushOnShutdown(); }
-    setFlushOnShutdown(side: Side): Promise<void> { return this.sides[side].logscale.setFlushOnShutdown(); }
-    operatorReplicas(side: Side): Promise<number> { return this.sides[side].kube.operatorReplicas(); }
-    scaleOperator(side: Side, replicas: number): Promise<void> { return this.sides[side].kube.scaleOperator(replicas); }
-    logscalePods(side: Side): Promise<number> { return this.sides[side].kube.logscalePods(); }
-    storagePrefix(side: Side): string { return this.sides[side].prefix; }
-    listObjects(side: Side, prefix: string): Promise<BucketObject[]> { return this.sides[side].container.list(prefix); }
-    deleteObjects(side: Side, keys: string[]): Promise<void> { return this.sides[side].container.delete(keys); }
-    kafkaTopicExists(side: Side): Promise<boolean> { return this.sides[side].kube.kafkaTopicExists(); }
-    deleteKafkaTopic(side: Side): Promise<void> { return this.sides[side].kube.deleteKafkaTopic(); }
-    loaderLines(side: Side): Promise<string[]> { return this.sides[side].kube.loaderLines(); }
-    status(side: Side): Promise<{ code: number; body: string }> { return this.sides[side].logscale.status(); }
-    stackConfig(side: Side, key: string): Promise<string | undefined> { return this.sides[side].stack.config(key); }
-    preview(side: Side, key: string, value: string): Promise<string> { return this.sides[side].stack.preview(key, value); }
-    up(side: Side, key: string, value: string): Promise<void> { return this.sides[side].stack.up(key, value); }
 }

@@ -20,8 +20,9 @@ import { OperatorRecordAnnotation } from "./annotation-oci";
 import { KubeSide, KubeSideOptions, OPERATOR } from "./kube-side";
 import { LogScaleApi } from "./logscale";
 import { namespaceFromEndpointBase, OciBucket } from "./object-storage-oci";
-import { BucketObject, FailbackWorld, Side } from "./ports";
-import { StackOutput, StackPort } from "./stack-port";
+import { FailbackWorld, Side } from "./ports";
+import { StackPort } from "./stack-port";
+import { needOutput, PairWorld, SideParts, SIDES } from "./world-base";
 import { OciSteering } from "./steering-oci";
 
 export interface OciWorldOptions {
@@ -37,25 +38,18 @@ export interface OciWorldOptions {
     kube?: KubeSideOptions;
 }
 
-interface SideParts { stack: StackPort; kube: KubeSide; logscale: LogScaleApi; bucket: OciBucket; prefix: string }
-
-const SIDES: readonly Side[] = ["primary", "secondary"];
 const TIMEOUT_MS = 15_000;
 
-function need(outputs: Record<string, StackOutput>, stack: string, key: string, why: string): string {
-    const v = outputs[key]?.value;
-    if (typeof v !== "string" || v === "") throw new Error(`stack "${stack}" has no "${key}" output; the OCI failback needs it for ${why}`);
-    return v;
-}
-
-export class OciWorld implements FailbackWorld {
+export class OciWorld extends PairWorld implements FailbackWorld {
     private constructor(
-        private readonly sides: Record<Side, SideParts>,
+        sides: Record<Side, SideParts>,
         private readonly steering: OciSteering,
         private readonly record: OperatorRecordAnnotation,
         private readonly telemetry: string,
         private readonly credentials: () => OciCredentials,
-    ) {}
+    ) {
+        super(sides);
+    }
 
     static async create(stacks: Record<Side, StackPort>, o: OciWorldOptions = {}): Promise<OciWorld> {
         const out = { primary: await stacks.primary.outputs(), secondary: await stacks.secondary.outputs() };
@@ -65,8 +59,8 @@ export class OciWorld implements FailbackWorld {
         }
         const s = out.secondary, sName = stacks.secondary.name;
         // The policy and the alarm are the secondary's: DNS answers in any region, the alarm in the secondary's.
-        const region = need(s, sName, "region", "the Monitoring alarm's region");
-        const policyId = need(s, sName, "steeringPolicyId", "the DNS lock");
+        const region = needOutput("OCI", s, sName, "region", "the Monitoring alarm's region");
+        const policyId = needOutput("OCI", s, sName, "steeringPolicyId", "the DNS lock");
         const endpoints = defaultEndpoints(region);
         const dns = checkApiEndpoint(o.apiEndpoint ?? endpoints.dns, "OCI DNS");
         const telemetry = checkApiEndpoint(o.apiEndpoint ?? endpoints.telemetry, "OCI Monitoring");
@@ -77,11 +71,11 @@ export class OciWorld implements FailbackWorld {
         const conns = {} as Record<Side, KubeConnection>;
         for (const side of SIDES) {
             const so = out[side], name = stacks[side].name;
-            const cluster = need(so, name, "logscaleClusterName", "the admin token Secret");
-            const conn = conns[side] = connectionFromKubeconfig(need(so, name, "kubeconfig", "the Kubernetes steps"));
+            const cluster = needOutput("OCI", so, name, "logscaleClusterName", "the admin token Secret");
+            const conn = conns[side] = connectionFromKubeconfig(needOutput("OCI", so, name, "kubeconfig", "the Kubernetes steps"));
             const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side, o.kube);
-            const url = o.logscaleUrl?.[side] ?? `https://${need(so, name, "hostname", "LogScale's GraphQL and status")}`;
-            const endpointBase = need(so, name, "storageEndpointBase", "the bucket's Object Storage namespace");
+            const url = o.logscaleUrl?.[side] ?? `https://${needOutput("OCI", so, name, "hostname", "LogScale's GraphQL and status")}`;
+            const endpointBase = needOutput("OCI", so, name, "storageEndpointBase", "the bucket's Object Storage namespace");
             const namespace = namespaceFromEndpointBase(endpointBase);
             if (!namespace) throw new Error(`stack "${name}" has "storageEndpointBase" output ${endpointBase}, not https://<namespace>.compat.objectstorage.<region>.<realm domain>; the OCI failback reads the bucket's namespace from it`);
             const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
@@ -89,7 +83,7 @@ export class OciWorld implements FailbackWorld {
                 stack: stacks[side], kube,
                 logscale: new LogScaleApi(url, () => kube.adminToken(), side),
                 bucket: new OciBucket({
-                    namespace, bucket: need(so, name, "storageBucket", "the snapshot steps"), region: need(so, name, "region", "the bucket"),
+                    namespace, bucket: needOutput("OCI", so, name, "storageBucket", "the snapshot steps"), region: needOutput("OCI", so, name, "region", "the bucket"),
                     credentials, endpoint: o.objectStorageEndpoint,
                 }),
                 prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
@@ -101,8 +95,6 @@ export class OciWorld implements FailbackWorld {
             telemetry,
             credentials);
     }
-
-    primaryHealthy(): Promise<{ ok: boolean; found: string }> { return this.sides.primary.kube.nodesReady(); }
 
     /** The lock is every answer of the primary pool isDisabled (functions/oci/lock.ts planLock). */
     dnsLocked(): Promise<boolean> { return this.steering.locked(); }
@@ -154,20 +146,4 @@ export class OciWorld implements FailbackWorld {
         const res = await ociRequest(this.credentials, req);
         if (res.status !== 200) throw ociError(req, res);
     }
-
-    flushOnShutdown(side: Side): Promise<boolean> { return this.sides[side].logscale.flushOnShutdown(); }
-    setFlushOnShutdown(side: Side): Promise<void> { return this.sides[side].logscale.setFlushOnShutdown(); }
-    operatorReplicas(side: Side): Promise<number> { return this.sides[side].kube.operatorReplicas(); }
-    scaleOperator(side: Side, replicas: number): Promise<void> { return this.sides[side].kube.scaleOperator(replicas); }
-    logscalePods(side: Side): Promise<number> { return this.sides[side].kube.logscalePods(); }
-    storagePrefix(side: Side): string { return this.sides[side].prefix; }
-    listObjects(side: Side, prefix: string): Promise<BucketObject[]> { return this.sides[side].bucket.list(prefix); }
-    deleteObjects(side: Side, keys: string[]): Promise<void> { return this.sides[side].bucket.delete(keys); }
-    kafkaTopicExists(side: Side): Promise<boolean> { return this.sides[side].kube.kafkaTopicExists(); }
-    deleteKafkaTopic(side: Side): Promise<void> { return this.sides[side].kube.deleteKafkaTopic(); }
-    loaderLines(side: Side): Promise<string[]> { return this.sides[side].kube.loaderLines(); }
-    status(side: Side): Promise<{ code: number; body: string }> { return this.sides[side].logscale.status(); }
-    stackConfig(side: Side, key: string): Promise<string | undefined> { return this.sides[side].stack.config(key); }
-    preview(side: Side, key: string, value: string): Promise<string> { return this.sides[side].stack.preview(key, value); }
-    up(side: Side, key: string, value: string): Promise<void> { return this.sides[side].stack.up(key, value); }
 }

@@ -1,0 +1,52 @@
+// What every cloud's live FailbackWorld shares: each side's stack, cluster,
+// LogScale API and bucket, and the methods that only pass a step's call on
+// to one of them. A cloud's world adds its DNS lock, alarm and record.
+
+import { KubeSide } from "./kube-side";
+import { LogScaleApi } from "./logscale";
+import { BucketObject, Side } from "./ports";
+import { StackOutput, StackPort } from "./stack-port";
+
+/** A side's object store, whichever cloud's API is behind it. */
+export interface SnapshotBucket {
+    list(prefix: string): Promise<BucketObject[]>;
+    delete(keys: string[]): Promise<void>;
+}
+
+export interface SideParts { stack: StackPort; kube: KubeSide; logscale: LogScaleApi; bucket: SnapshotBucket; prefix: string }
+
+export const SIDES: readonly Side[] = ["primary", "secondary"];
+
+/** A string output the world cannot do without; the error names the stack, the output and what it is for. */
+export function needOutput(cloud: string, outputs: Record<string, StackOutput>, stack: string, key: string, why: string): string {
+    const v = outputs[key]?.value;
+    if (typeof v !== "string" || v === "") throw new Error(`stack "${stack}" has no "${key}" output; the ${cloud} failback needs it for ${why}`);
+    return v;
+}
+
+/** "<prefix>/" or "": the object key prefix output as the snapshot paths use it. */
+export function storagePrefixOf(outputs: Record<string, StackOutput>): string {
+    const p = typeof outputs.storageObjectKeyPrefix?.value === "string" ? outputs.storageObjectKeyPrefix.value : "";
+    return p && !p.endsWith("/") ? `${p}/` : p;
+}
+
+export abstract class PairWorld {
+    protected constructor(protected readonly sides: Record<Side, SideParts>) {}
+
+    primaryHealthy(): Promise<{ ok: boolean; found: string }> { return this.sides.primary.kube.nodesReady(); }
+    flushOnShutdown(side: Side): Promise<boolean> { return this.sides[side].logscale.flushOnShutdown(); }
+    setFlushOnShutdown(side: Side): Promise<void> { return this.sides[side].logscale.setFlushOnShutdown(); }
+    operatorReplicas(side: Side): Promise<number> { return this.sides[side].kube.operatorReplicas(); }
+    scaleOperator(side: Side, replicas: number): Promise<void> { return this.sides[side].kube.scaleOperator(replicas); }
+    logscalePods(side: Side): Promise<number> { return this.sides[side].kube.logscalePods(); }
+    storagePrefix(side: Side): string { return this.sides[side].prefix; }
+    listObjects(side: Side, prefix: string): Promise<BucketObject[]> { return this.sides[side].bucket.list(prefix); }
+    deleteObjects(side: Side, keys: string[]): Promise<void> { return this.sides[side].bucket.delete(keys); }
+    kafkaTopicExists(side: Side): Promise<boolean> { return this.sides[side].kube.kafkaTopicExists(); }
+    deleteKafkaTopic(side: Side): Promise<void> { return this.sides[side].kube.deleteKafkaTopic(); }
+    loaderLines(side: Side): Promise<string[]> { return this.sides[side].kube.loaderLines(); }
+    status(side: Side): Promise<{ code: number; body: string }> { return this.sides[side].logscale.status(); }
+    stackConfig(side: Side, key: string): Promise<string | undefined> { return this.sides[side].stack.config(key); }
+    preview(side: Side, key: string, value: string): Promise<string> { return this.sides[side].stack.preview(key, value); }
+    up(side: Side, key: string, value: string): Promise<void> { return this.sides[side].stack.up(key, value); }
+}
