@@ -48,7 +48,7 @@ export const CONFIG_KEYS = {
     dnsZoneName: { type: "string", description: "DNS zone holding globalHostname (e.g. example.com)." },
     dnsZoneId: { type: "string", description: "Existing zone id (Route 53 hosted zone id, OCI zone OCID). Unset: created by the stack with manageGlobalDns, or read from the primary's outputs." },
     manageGlobalDns: { type: "boolean", default: false, description: "This stack creates the DNS zone for the pair. Exactly one stack of a pair may set it." },
-    dnsTtlSeconds: { type: "integer", default: 60, min: 5, max: 3600, description: "TTL of the global record." },
+    dnsTtlSeconds: { type: "integer", default: 60, min: 5, max: 3600, description: "TTL of the global answer (Azure, OCI). On AWS the record is an alias of the load balancer, whose TTL Route 53 fixes at 60: leave it unset or 60." },
     preFailoverFailureSeconds: { type: "integer", default: 180, min: 0, max: 3600, description: "Holdoff: the primary must fail continuously this long before failover (0 for tests only)." },
     failoverCooldownSeconds: { type: "integer", default: 300, min: 0, max: 86400, description: "No second failover within this many seconds of the last one." },
     healthCheckIntervalSeconds: { type: "integer", default: 10, min: 10, max: 300, description: "Primary health probe interval (AWS: 10 or 30; Azure: 10 or 30; OCI: 10, 30 or 60)." },

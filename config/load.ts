@@ -6,6 +6,7 @@ import { ConfigError } from "./errors";
 import { nearest } from "./suggest";
 import { kubernetesVersionProblem } from "./support";
 import { validateDnsName, validateRegion } from "./validate";
+import { ELB_ALIAS_TTL_S } from "../components/dr/rto";
 
 export type Cloud = typeof CLOUDS[number];
 export type DrMode = typeof DR_MODES[number];
@@ -245,6 +246,12 @@ export function loadConfig(raw: Record<string, string>, stack: string, project =
     }
     if (!manageGlobalDns && !dnsZoneId && !primaryStack && !raw[full("primaryDnsZoneId")]) {
         fail(full("dnsZoneId"), undefined, "required unless manageGlobalDns is true or the zone comes from the primary (primaryStack or primaryDnsZoneId)");
+    }
+
+    // The AWS global record is an alias of the NLB: Route 53 gives it the load
+    // balancer's fixed TTL, so another value would be a setting that does nothing.
+    if (cloud === "aws" && raw[full("dnsTtlSeconds")] !== undefined && int("dnsTtlSeconds") !== ELB_ALIAS_TTL_S) {
+        fail(full("dnsTtlSeconds"), int("dnsTtlSeconds"), `on aws the global record is an alias of the ingress load balancer, which Route 53 answers with its fixed ${ELB_ALIAS_TTL_S} s TTL; leave it unset or ${ELB_ALIAS_TTL_S}`);
     }
 
     const interval = int("healthCheckIntervalSeconds");

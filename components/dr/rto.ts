@@ -83,6 +83,20 @@ export const SEED_SETTINGS: Record<Cloud, { healthCheckIntervalSeconds: number; 
     oci: { healthCheckIntervalSeconds: 60, healthCheckFailureThreshold: 1, production: 180, testing: 0, dnsTtlSeconds: 60 },
 };
 
+/**
+ * Route 53 answers an alias of an ELB load balancer with the load balancer's
+ * own TTL, fixed at 60 s; an alias record takes none (Route 53 FAQ, "DNS
+ * failover": ELB aliases have a fixed 60 s TTL). The AWS global record is such
+ * an alias (components/aws/dns.ts), so `dnsTtlSeconds` does not apply there
+ * and the loader refuses any other value on AWS.
+ */
+export const ELB_ALIAS_TTL_S = 60;
+
+/** How long resolvers cache the global answer: the alias's fixed TTL on AWS, the stack's dnsTtlSeconds elsewhere. */
+export function globalAnswerTtlSeconds(cloud: Cloud, dnsTtlSeconds: number): number {
+    return cloud === "aws" ? ELB_ALIAS_TTL_S : dnsTtlSeconds;
+}
+
 /** What the model reads: a stack config (config/load.ts StackConfig) fits as it is. */
 export interface FailoverTimingConfig {
     cloud: Cloud;
@@ -104,7 +118,12 @@ export interface ExpectedFailoverSeconds {
     functionS: number;
     /** Operator 0 -> 1 until LogScale serves: pod start, snapshot fetch and patch, Kafka and LogScale ready. */
     recoveryS: number;
-    /** Clients' cached answers expire (the record's TTL). */
+    /**
+     * After LogScale is ready on the standby, until the last client's cached
+     * answer of the primary expires: the moment the global answer turns to the
+     * standby plus the answer's TTL, minus what of it has already passed.
+     * Zero when DNS moved at least a TTL before the standby was ready.
+     */
     dnsS: number;
     totalS: number;
 }
@@ -130,6 +149,23 @@ export interface ExpectedFailoverSeconds {
  *   fails (one metric period); its pending duration, the holdoff rounded up to
  *   whole minutes and at least one, runs before it notifies. The function
  *   finds the holdoff met on arrival.
+ *
+ * DNS runs beside the other phases, not after them. The global answer turns
+ * to the standby when the DNS service stops answering with the primary, and
+ * clients follow one TTL later (globalAnswerTtlSeconds):
+ * - AWS: at Route 53's mark (interval x threshold). Failover routing answers
+ *   with the secondary as soon as the primary's check fails and the
+ *   secondary's passes, and a standby passes its own: a TCP check of its NLB,
+ *   whose targets are the ingress proxy's node ports (components/aws/
+ *   healthchecks.ts, loadbalancer.ts). Clients then reach the standby's proxy,
+ *   which has nothing to serve until the failover; the primary is down anyway.
+ * - Azure: at the lock, the function's last round. Until then both endpoints
+ *   are Degraded (the standby's status path has no LogScale behind it), and
+ *   Traffic Manager answers as if all were Online: with the primary. Once the
+ *   primary endpoint is Disabled, the standby is the only one left.
+ * - OCI: at the primary monitor's first failing probe, half an interval after
+ *   the outage on average: the policy's HEALTH rule drops the primary answer
+ *   and the standby's, which the monitor does not probe, counts as healthy.
  */
 export function expectedFailoverSeconds(cfg: FailoverTimingConfig): ExpectedFailoverSeconds {
     const { cloud, dnsTtlSeconds } = cfg;
@@ -162,7 +198,11 @@ export function expectedFailoverSeconds(cfg: FailoverTimingConfig): ExpectedFail
     const r = FUNCTION_ROUNDS_S[cloud];
     const functionS = r.invoke + r.observe + r.deleteSecret + r.scale + r.lock;
     const recoveryS = RECOVERY_S.podStart + RECOVERY_S.snapshotFetch + RECOVERY_S.kafkaReady;
-    const dnsS = dnsTtlSeconds;
+    const answerMovesAtS = cloud === "aws" ? interval * threshold
+        : cloud === "azure" ? detectionS + holdoffS + functionS
+            : interval / 2;
+    const readyAtS = detectionS + holdoffS + functionS + recoveryS;
+    const dnsS = Math.max(0, answerMovesAtS + globalAnswerTtlSeconds(cloud, dnsTtlSeconds) - readyAtS);
     return { detectionS, holdoffS, functionS, recoveryS, dnsS, totalS: detectionS + holdoffS + functionS + recoveryS + dnsS };
 }
 

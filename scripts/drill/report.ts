@@ -2,7 +2,7 @@
 // next to the model), the events, the invariants, and the one-line verdict;
 // or the JSON object of the command's contract.
 
-import { RECOVERY_S } from "../../components/dr/rto";
+import { globalAnswerTtlSeconds, RECOVERY_S } from "../../components/dr/rto";
 import type { DrillOutcome, Timeline } from "./run";
 import { INVARIANTS, InvariantName } from "./scenarios";
 
@@ -41,7 +41,7 @@ const PHASES: { key: keyof Timeline; label: string; note: (o: DrillOutcome) => s
     { key: "holdoffS", label: "Holdoff", note: o => `primary failing for ${o.settings.preFailoverFailureSeconds}s (preFailoverFailureSeconds)` },
     { key: "functionS", label: "Function", note: () => "delivery; reads, stale TLS secret, operator 0 -> 1, DNS lock + cooldown record" },
     { key: "recoveryS", label: "Recovery", note: () => `pod start ${RECOVERY_S.podStart}s, snapshot fetch ${RECOVERY_S.snapshotFetch}s, Kafka + LogScale ready ${RECOVERY_S.kafkaReady}s` },
-    { key: "dnsS", label: "DNS", note: o => `TTL ${o.settings.dnsTtlSeconds}s` },
+    { key: "dnsS", label: "DNS", note: o => `what is left, at LogScale ready, of the ${globalAnswerTtlSeconds(o.cloud, o.settings.dnsTtlSeconds)}s TTL since the answer turned to the standby` },
     { key: "totalS", label: "Total", note: () => "" },
 ];
 

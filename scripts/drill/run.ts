@@ -3,7 +3,7 @@
 // seed's phases) and the scenario's invariants.
 
 import { measurableModelSeconds } from "../../components/dr/failover-settings";
-import { ExpectedFailoverSeconds, expectedFailoverSeconds } from "../../components/dr/rto";
+import { ExpectedFailoverSeconds, expectedFailoverSeconds, globalAnswerTtlSeconds } from "../../components/dr/rto";
 import { RECHECK_INTERVAL_SECONDS as OCI_RECHECK_INTERVAL_SECONDS } from "../../components/oci/failover";
 import { AWS_FAILOVER_DEFAULTS } from "../../functions/aws/env";
 import { phases, RecoveryPhases, startRecord } from "../../functions/core/recovery";
@@ -192,10 +192,32 @@ export function measuredByFunction(world: World, settings: DrillSettings, model:
 }
 
 /**
+ * When the global answer last turned to the standby before LogScale was ready
+ * there (or, if it still answered the primary then, the first time after):
+ * the start of the run of "secondary" samples that covers readyMs. A sample
+ * is taken every 10 s, so this is up to 10 s late, never early. Undefined if
+ * the answer never turned after the outage.
+ */
+export function answerMovedToStandbyMs(samples: readonly { atMs: number; answer: "primary" | "secondary" }[], outageMs: number, readyMs: number): number | undefined {
+    let moved: number | undefined;
+    for (const s of samples) {
+        if (s.atMs < outageMs) continue;
+        if (s.answer === "secondary") {
+            moved ??= s.atMs;
+            if (s.atMs >= readyMs) break;
+        } else {
+            moved = undefined;
+        }
+    }
+    return moved;
+}
+
+/**
  * The first failover's phases, measured: outage start (of the outage in
  * progress at the scale-up) -> the alarm's signal -> the acting observation
  * round (or the acting invocation's arrival when it acted on its first
- * round) -> the acting invocation's end -> LogScale ready -> TTL. Without a
+ * round) -> the acting invocation's end -> LogScale ready -> the clients'
+ * cached answers of the primary expired (answerMovedToStandbyMs). Without a
  * failover, only detection is reported (when the alarm signalled at all).
  */
 export function timeline(world: World, settings: DrillSettings): Timeline {
@@ -220,7 +242,12 @@ export function timeline(world: World, settings: DrillSettings): Timeline {
         : first.atMs);
     const doneMs = acting?.endedMs ?? first.atMs;
     const readyMs = world.serviceReady.get(first.atMs) ?? doneMs;
-    const dnsMs = readyMs + settings.dnsTtlSeconds * 1000;
+    // Clients follow the global answer one TTL after it turned to the standby
+    // (as the simulation sampled it); if that was long enough before LogScale
+    // was ready, DNS adds nothing.
+    const movedMs = answerMovedToStandbyMs(world.dnsSamples, outageMs, readyMs);
+    const ttlMs = globalAnswerTtlSeconds(settings.cloud, settings.dnsTtlSeconds) * 1000;
+    const dnsMs = movedMs === undefined ? readyMs + ttlMs : Math.max(readyMs, movedMs + ttlMs);
     return {
         detectionS: round(signalMs - outageMs),
         holdoffS: round(holdoffEndMs - signalMs),

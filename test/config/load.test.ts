@@ -108,6 +108,7 @@ describe("config loader", () => {
         ["integer of the wrong type", { preFailoverFailureSeconds: "3m" }, `${P}:preFailoverFailureSeconds`, /integer/],
         ["integer out of range", { failoverCooldownSeconds: "-1" }, `${P}:failoverCooldownSeconds`, /integer from 0/],
         ["health check interval not allowed on the cloud", { healthCheckIntervalSeconds: "60" }, `${P}:healthCheckIntervalSeconds`, /10, 30/],
+        ["a DNS TTL on AWS, where the alias record takes the load balancer's fixed 60 s", { dnsTtlSeconds: "30" }, `${P}:dnsTtlSeconds`, /alias of the ingress load balancer.*fixed 60 s TTL; leave it unset or 60/],
         ["standby without primaryStack or fallback", { primaryStack: undefined }, `${P}:primaryStack`, /primaryStorageBucket/],
         ["unpinned or old LogScale version", { logscaleVersion: "latest" }, `${P}:logscaleVersion`, /1\.235\.0/],
         ["LogScale version without recover-from support", { logscaleVersion: "1.200.0" }, `${P}:logscaleVersion`, /recover-from/],
@@ -148,6 +149,14 @@ describe("config loader", () => {
         const key = cfg.primaryFallback.storageEncryptionKey as any;
         assert.equal(await key.isSecret, true);
         assert.equal(await (cfg.license as any).isSecret, true);
+    });
+});
+
+describe("config loader: dnsTtlSeconds per cloud", () => {
+    it("AWS takes it unset or 60 (the alias's own TTL); Azure and OCI take any value in range", () => {
+        assert.equal(load({}).dnsTtlSeconds, 60);
+        assert.equal(load({ dnsTtlSeconds: "60" }).dnsTtlSeconds, 60);
+        assert.equal(load({ cloud: "azure", "aws:region": undefined, "azure-native:location": "eastus2", dnsTtlSeconds: "30" }).dnsTtlSeconds, 30);
     });
 });
 
