@@ -20,6 +20,22 @@ export const DEGRADED_SINCE_ANNOTATION = "logscale.dr/degraded-since-epoch";
  * only at its start.
  */
 export const LAST_FAILING_ANNOTATION = "logscale.dr/last-failing-epoch";
+/**
+ * From when the endpoint-state minutes may count. Traffic Manager publishes 0
+ * for a Disabled endpoint as for a Degraded one, so minutes from a spell the
+ * endpoint was switched off would pass for failure if it came back failing,
+ * and meet the holdoff early. The function marks `disabled` when it sees the
+ * endpoint Disabled or locks it itself; the first failing reading after that
+ * turns the mark into its own time, so only minutes from then on count. The
+ * failback's unlock (scripts/failback/world-azure.ts) writes the time it
+ * re-enabled the endpoint, plus a minute for Traffic Manager's first probe. An
+ * Online reading removes the mark. A disable the function never saw (short
+ * enough to end before the alert called it) is not covered: see
+ * docs/azure.md.
+ */
+export const MINUTES_FROM_ANNOTATION = "logscale.dr/endpoint-minutes-from-epoch";
+export const MINUTES_FROM_DISABLED = "disabled";
+
 /** Cooldown: epoch seconds of the last failover. */
 export const LAST_FAILOVER_ANNOTATION = "logscale.dr/last-failover-epoch";
 
@@ -88,12 +104,12 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
     // to the next (functions/core/holdoff.ts) and, by scheduleRecheck, to the next invocation.
     let ownRun: RecordedFailure | undefined;
 
-    const recordedMarks = async (): Promise<{ since: string | undefined; lastFailing: string | undefined }> => {
-        const keys = [DEGRADED_SINCE_ANNOTATION, LAST_FAILING_ANNOTATION] as const;
+    const recordedMarks = async (): Promise<{ since: string | undefined; lastFailing: string | undefined; minutesFrom: string | undefined }> => {
+        const keys = [DEGRADED_SINCE_ANNOTATION, LAST_FAILING_ANNOTATION, MINUTES_FROM_ANNOTATION] as const;
         const values = o.k8s.getDeploymentAnnotations
             ? await o.k8s.getDeploymentAnnotations(o.namespace, o.operatorDeployment, keys)
             : Object.fromEntries(await Promise.all(keys.map(async k => [k, await annotation(k)] as const)));
-        return { since: values[DEGRADED_SINCE_ANNOTATION], lastFailing: values[LAST_FAILING_ANNOTATION] };
+        return { since: values[DEGRADED_SINCE_ANNOTATION], lastFailing: values[LAST_FAILING_ANNOTATION], minutesFrom: values[MINUTES_FROM_ANNOTATION] };
     };
 
     const endpointStateMinutes = async (endMs: number): Promise<EndpointStateMinute[]> => {
@@ -160,9 +176,23 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             const since = epochOf(DEGRADED_SINCE_ANNOTATION, runRead.value.since);
             const recordedSince = since !== undefined && since <= now ? since : undefined;
             const last = epochOf(LAST_FAILING_ANNOTATION, runRead.value.lastFailing);
+            // Minutes from a spell the endpoint was switched off are no evidence (MINUTES_FROM_ANNOTATION).
+            const markRaw = runRead.value.minutesFrom;
+            const marks: Record<string, string | null> = {};
+            let minutesFromS = 0;
+            if (markRaw !== undefined) {
+                const epoch = markRaw.trim() === MINUTES_FROM_DISABLED ? undefined : epochOf(MINUTES_FROM_ANNOTATION, markRaw);
+                if (epoch === undefined) {
+                    // Switched off since the function last looked (or a garbled mark): from now on.
+                    minutesFromS = now;
+                    marks[MINUTES_FROM_ANNOTATION] = String(now);
+                } else {
+                    minutesFromS = epoch;
+                }
+            }
             let minutes: EndpointStateMinute[] = [];
             if (minutesRead.status === "fulfilled") {
-                minutes = minutesRead.value;
+                minutes = minutesRead.value.filter(m => m.startMs >= minutesFromS * 1000);
             } else {
                 // Still safe without them: the function's own readings can only
                 // start the run later, never earlier.
@@ -176,10 +206,12 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
                 // The patch the first failing reading always made, now with the run's real start. A
                 // reading at the very moment a minute may have ended healthy starts no run yet, but
                 // the minute timer must still come back: tracked from just after it.
-                const marks = ownRun ? annotationsOfRun(ownRun) : undefined;
-                await annotate(marks
-                    ? { [DEGRADED_SINCE_ANNOTATION]: String(marks.sinceS), [LAST_FAILING_ANNOTATION]: String(marks.lastFailingS) }
-                    : { [DEGRADED_SINCE_ANNOTATION]: String(now + 1), [LAST_FAILING_ANNOTATION]: null });
+                const runMarks = ownRun ? annotationsOfRun(ownRun) : undefined;
+                await annotate(runMarks
+                    ? { ...marks, [DEGRADED_SINCE_ANNOTATION]: String(runMarks.sinceS), [LAST_FAILING_ANNOTATION]: String(runMarks.lastFailingS) }
+                    : { ...marks, [DEGRADED_SINCE_ANNOTATION]: String(now + 1), [LAST_FAILING_ANNOTATION]: null });
+            } else if (Object.keys(marks).length > 0) {
+                await annotate(marks);
             }
             const source = recordedSince === undefined ? "first seen failing now" : `recorded since ${recordedSince}`;
             return { healthy: false, failingForSeconds: run.failingForSeconds, detail: `${detail}: ${source}; ${run.detail}` };
@@ -218,6 +250,8 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             ownRun = undefined;
             if (lock === "applied") {
                 values[DEGRADED_SINCE_ANNOTATION] = null;
+                // The lock switched the endpoint off: its minutes stop being evidence until it is back.
+                values[MINUTES_FROM_ANNOTATION] = MINUTES_FROM_DISABLED;
             } else {
                 values[DEGRADED_SINCE_ANNOTATION] = String(nowSeconds());
             }
@@ -234,7 +268,11 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
                 return;
             }
             ownRun = undefined;
-            await annotate({ [DEGRADED_SINCE_ANNOTATION]: null, [LAST_FAILING_ANNOTATION]: null });
+            // Online: every minute from here on is evidence again. Disabled: none is, until it is back.
+            await annotate({
+                [DEGRADED_SINCE_ANNOTATION]: null, [LAST_FAILING_ANNOTATION]: null,
+                [MINUTES_FROM_ANNOTATION]: lastClass === "online" ? null : MINUTES_FROM_DISABLED,
+            });
         },
 
         async scheduleRecheck(afterSeconds: number): Promise<void> {

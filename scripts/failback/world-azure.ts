@@ -6,7 +6,7 @@
 
 import { TRAFFIC_MANAGER_API_VERSION, trafficManagerApi, TrafficManagerApi } from "../../functions/azure/arm";
 import { httpCall, HttpCall, parseJsonObject, statusError } from "../../functions/azure/http";
-import { LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
+import { LAST_FAILOVER_ANNOTATION, MINUTES_FROM_ANNOTATION } from "../../functions/azure/platform";
 import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
 import { FailoverRecord } from "../../functions/core/types";
 import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/names";
@@ -30,7 +30,12 @@ export interface AzureWorldOptions {
     storageToken?: () => Promise<string>;
     /** LogScale base URL per side; default https://<hostname output>. */
     logscaleUrl?: Partial<Record<Side, string>>;
+    /** Milliseconds since the epoch; default Date.now. */
+    now?: () => number;
 }
+
+/** Traffic Manager's first probe of a re-enabled endpoint lands within an interval (at most 30 s) plus its timeout: a minute covers it. */
+const FIRST_PROBE_MARGIN_S = 60;
 
 const TIMEOUT_MS = 15_000;
 const PROFILE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/trafficManagerProfiles\/[^/]+$/i;
@@ -42,8 +47,10 @@ export class AzureWorld extends PairWorld implements FailbackWorld {
         sides: Record<Side, SideParts>,
         private readonly n: { endpointId: string; subscription: string },
         private readonly record: DeploymentAnnotation,
+        private readonly minutesFrom: DeploymentAnnotation,
         private readonly arm: string,
         private readonly armToken: () => Promise<string>,
+        private readonly now: () => number,
     ) {
         super(sides);
         this.tm = trafficManagerApi({ armEndpoint: arm, token: armToken, timeoutMs: TIMEOUT_MS });
@@ -64,12 +71,16 @@ export class AzureWorld extends PairWorld implements FailbackWorld {
         const storageToken = o.storageToken ?? azCliToken(undefined, undefined, STORAGE_RESOURCE);
         const parts = {} as Record<Side, SideParts>;
         let record: DeploymentAnnotation | undefined;
+        let minutesFrom: DeploymentAnnotation | undefined;
         for (const side of SIDES) {
             const so = out[side], name = stacks[side].name;
             const cluster = needOutput("Azure", so, name, "logscaleClusterName", "the admin token Secret");
             const conn = connectionFromKubeconfig(needOutput("Azure", so, name, "kubeconfig", "the Kubernetes steps"));
             const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side);
-            if (side === "secondary") record = new DeploymentAnnotation(conn, LOGSCALE_NAMESPACE, OPERATOR, LAST_FAILOVER_ANNOTATION, side);
+            if (side === "secondary") {
+                record = new DeploymentAnnotation(conn, LOGSCALE_NAMESPACE, OPERATOR, LAST_FAILOVER_ANNOTATION, side);
+                minutesFrom = new DeploymentAnnotation(conn, LOGSCALE_NAMESPACE, OPERATOR, MINUTES_FROM_ANNOTATION, side);
+            }
             const url = o.logscaleUrl?.[side] ?? `https://${needOutput("Azure", so, name, "hostname", "LogScale's GraphQL and status")}`;
             const account = needOutput("Azure", so, name, "storageAccountName", "the snapshot steps");
             const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
@@ -84,7 +95,7 @@ export class AzureWorld extends PairWorld implements FailbackWorld {
             };
         }
         const arm = checkedEndpoint(o.armEndpoint ?? "https://management.azure.com", "the ARM endpoint").href.replace(/\/+$/, "");
-        return new AzureWorld(parts, { endpointId, subscription }, record!, arm, o.armToken ?? azCliToken());
+        return new AzureWorld(parts, { endpointId, subscription }, record!, minutesFrom!, arm, o.armToken ?? azCliToken(), o.now ?? Date.now);
     }
 
     private async armCall(c: Omit<HttpCall, "timeoutMs">): Promise<Record<string, unknown>> {
@@ -108,6 +119,9 @@ export class AzureWorld extends PairWorld implements FailbackWorld {
         if (typeof status !== "string" || status.toLowerCase() !== "enabled") {
             throw new Error(`arm.enableEndpoint PATCH ${this.n.endpointId}: endpointStatus is ${JSON.stringify(status)} after the update, expected Enabled`);
         }
+        // The endpoint-state minutes while it was Disabled read 0, like failure: the
+        // failover function counts only minutes from its first probe after this.
+        await this.minutesFrom.write(String(Math.ceil(this.now() / 1000) + FIRST_PROBE_MARGIN_S));
     }
 
     async lockRecord(): Promise<FailoverRecord | undefined> {

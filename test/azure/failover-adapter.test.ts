@@ -10,7 +10,9 @@ import { KubeClient } from "../../functions/k8s/client";
 import {
     alertMessage, AzureRunResult, FailoverMessage, FunctionsContext, functionsEntry, parseFailoverMessage, RecheckResult, runAzureFailover, runRecheckTimer, WorkerMemory,
 } from "../../functions/azure/handler";
-import { azurePlatform, classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILING_ANNOTATION, LAST_FAILOVER_ANNOTATION } from "../../functions/azure/platform";
+import {
+    azurePlatform, classifyEndpoint, DEGRADED_SINCE_ANNOTATION, LAST_FAILING_ANNOTATION, LAST_FAILOVER_ANNOTATION, MINUTES_FROM_ANNOTATION, MINUTES_FROM_DISABLED,
+} from "../../functions/azure/platform";
 import {
     AKS_AAD_SERVER_APP_ID, APP_SETTING, appSettingsFor, AzureFunctionConfig, FAILOVER_QUEUE_NAME, FUNCTION_NAMES, parseAppSettings, QUEUE_BINDING, WAIT_BUDGET_SECONDS,
 } from "../../functions/azure/settings";
@@ -235,6 +237,32 @@ describe("azure failover adapter (fake ARM and fake Kubernetes over real HTTP)",
         assert.equal(result.decision, "primary-healthy");
         assert.match(result.primary!.detail!, /switched off/);
         assert.equal(replicasOf(w), 0);
+    });
+
+    it("a Disabled reading marks the minutes switched off, an Online one clears the mark, and the lock marks them too", async () => {
+        w = await world({ monitor: "Disabled", holdoff: 180 });
+        w.azure.putEndpoint(ENDPOINT_ID, { endpointStatus: "Disabled", endpointMonitorStatus: "Disabled" });
+        assert.equal(failover(await w.run()).decision, "primary-healthy");
+        assert.equal(annotationsOf(w)[MINUTES_FROM_ANNOTATION], MINUTES_FROM_DISABLED);
+        // Back, and failing at once, with every minute of the spell reading 0: the holdoff starts now, not ten minutes ago.
+        w.azure.putEndpoint(ENDPOINT_ID, { endpointStatus: "Enabled", endpointMonitorStatus: "Degraded" });
+        const minuteMs = Math.floor(w.clock.now() / 60_000) * 60_000;
+        w.azure.putEndpointStateMinutes(ENDPOINT_ID, Array.from({ length: 12 }, (_, i) => ({ startMs: minuteMs - (i + 1) * 60_000, maximum: 0 })));
+        const startedMs = w.clock.now();
+        const back = failover(await w.run());
+        // The run may wait out a real holdoff inside its budget; it must not find it met on arrival.
+        const decidedMs = back.timeline?.decidedAt;
+        assert.ok(back.decision !== "failed-over" || (decidedMs !== undefined && decidedMs - startedMs >= 180_000),
+            `minutes of a switched-off endpoint met the holdoff: ${back.decision} ${decidedMs === undefined ? "" : (decidedMs - startedMs) / 1000}s after the run started`);
+        await w.stop();
+        w = await world({ monitor: "Online", annotations: { [MINUTES_FROM_ANNOTATION]: MINUTES_FROM_DISABLED } });
+        assert.equal(failover(await w.run()).decision, "primary-healthy");
+        assert.equal(MINUTES_FROM_ANNOTATION in annotationsOf(w), false, "Online: every minute from here is evidence again");
+        await w.stop();
+        // A failover's own lock switches the endpoint off.
+        w = await world({ monitor: "Degraded" });
+        assert.equal(failover(await w.run()).decision, "failed-over");
+        assert.equal(annotationsOf(w)[MINUTES_FROM_ANNOTATION], MINUTES_FROM_DISABLED);
     });
 
     it("an unknown monitor status is not acted on, and pending holdoff tracking is kept", async () => {
@@ -464,6 +492,46 @@ describe("azure primaryHealth: one round trip (fake ARM and fake Kubernetes over
         assert.equal((await platformAt(T0).primaryHealth()).failingForSeconds, 0);
         azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore(Array(10).fill(0)));
         assert.equal((await platformAt(T0).primaryHealth()).failingForSeconds, 600, "the minutes vouch for the silence since");
+    });
+
+    it("minutes from a spell the endpoint was Disabled never count: a switched-off mark starts the run now, an epoch mark cuts the minutes there", async () => {
+        // Ten minutes of 0 that were the endpoint switched off, then back and failing: without the mark they would meet the holdoff at once.
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore(Array(10).fill(0)));
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [MINUTES_FROM_ANNOTATION]: MINUTES_FROM_DISABLED } });
+        const first = await platformAt(T0).primaryHealth();
+        assert.equal(first.failingForSeconds, 0);
+        assert.equal(annotations()[MINUTES_FROM_ANNOTATION], String(T0 / 1000), "the first failing reading after it: minutes from now on");
+        assert.equal(kube.count("GET", `/deployments/${OPERATOR}`), 1, "the mark comes with the run's annotations, in the same read");
+        assert.equal(kube.count("PATCH", `/deployments/${OPERATOR}`), 1, "and is written with degraded-since, in one patch");
+        // Later minutes count from the mark on: three whole failing minutes after it.
+        azure.putEndpointStateMinutes(ENDPOINT_ID, Array.from({ length: 13 }, (_, i) => ({ startMs: T0 - 600_000 + i * 60_000, maximum: 0 })));
+        const later = await platformAt(T0 + 190_000).primaryHealth();
+        assert.equal(later.failingForSeconds, 190, "the run from the mark (joined with the recorded reading), never from the minutes before it");
+        // A mark in the failback's form: the unlock's time plus a minute.
+        for (const [markS, expected] of [[T0 / 1000 - 120, 120], [T0 / 1000 + 60, 0]] as const) {
+            kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [MINUTES_FROM_ANNOTATION]: String(markS) } });
+            azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore(Array(10).fill(0)));
+            assert.equal((await platformAt(T0).primaryHealth()).failingForSeconds, expected, `mark ${markS - T0 / 1000}s from now`);
+            assert.equal(annotations()[MINUTES_FROM_ANNOTATION], String(markS), "an epoch mark stays as it is");
+        }
+    });
+
+    it("a garbled minutes-from mark is taken as switched off (minutes from now), with a warning: never as all minutes", async () => {
+        const lines: { level: string; event: string }[] = [];
+        azure.putEndpoint(ENDPOINT_ID, { endpointMonitorStatus: "Degraded" });
+        azure.putEndpointStateMinutes(ENDPOINT_ID, minutesBefore(Array(10).fill(0)));
+        kube.putDeployment(NS, OPERATOR, { replicas: 0, annotations: { [MINUTES_FROM_ANNOTATION]: "last tuesday" } });
+        const platform = azurePlatform({
+            tm: trafficManagerApi({ armEndpoint: azure.url, token: async () => `token-for-${azure.armResource}`, timeoutMs: 2000 }),
+            k8s: client, namespace: NS, operatorDeployment: OPERATOR, primaryEndpointId: ENDPOINT_ID, now: () => T0,
+            log: (level, event) => { lines.push({ level, event }); },
+            metrics: endpointStateMetricApi({ armEndpoint: azure.url, token: async () => `token-for-${azure.armResource}`, timeoutMs: 2000 }),
+            holdoffGapSeconds: 25, preFailoverFailureSeconds: 180,
+        });
+        assert.equal((await platform.primaryHealth()).failingForSeconds, 0);
+        assert.equal(annotations()[MINUTES_FROM_ANNOTATION], String(T0 / 1000));
+        assert.ok(lines.some(l => l.level === "warn" && l.event === "azure.annotation-invalid"), JSON.stringify(lines));
     });
 
     it("first failing reading: writes degraded-since after both reads", async () => {

@@ -61,6 +61,7 @@ export async function startAzureRig(): Promise<AzureRig> {
             armEndpoint: arm.url, blobEndpoint: blob.url,
             armToken: async () => `token-for-${arm.armResource}`, storageToken: async () => BLOB_TOKEN,
             logscaleUrl: { primary: `${f.url}/primary/logscale`, secondary: `${f.url}/secondary/logscale` },
+            now: () => f.clock.now(),
         }),
         async stop() { await Promise.all([f.stop(), blob.stop(), arm.stop()]); },
     };

@@ -36,6 +36,9 @@ describe("failback: the live Azure world against fakes over HTTP", () => {
             ["GET", PRIMARY_ENDPOINT, "2022-04-01", 200], ["PATCH", PRIMARY_ENDPOINT, "2022-04-01", 200], ["GET", PRIMARY_ENDPOINT, "2022-04-01", 200],
         ]);
         assert.deepEqual(r.arm.requests[1].body, { properties: { endpointStatus: "Enabled" } });
+        // The minutes the endpoint spent Disabled read 0, like failure: the function counts only minutes from
+        // its first probe after the unlock (functions/azure/platform.ts MINUTES_FROM_ANNOTATION).
+        assert.equal(annotations(r)["logscale.dr/endpoint-minutes-from-epoch"], String(Math.ceil(r.f.clock.now() / 1000) + 60));
     }));
 
     it("failover record: the secondary operator's annotation; lock=pending becomes lock=applied with the same epoch; applied is left alone; garbage refused; absent is none", () => withAzureRig(async r => {
