@@ -14,7 +14,7 @@ import { METRIC_PERIOD_S, METRIC_PUBLISH_DELAY_S } from "../../components/dr/rto
 import { EndpointState, TrafficManagerApi } from "../../functions/azure/arm";
 import { azureHoldoffCadence } from "../../functions/azure/health";
 import { EndpointStateMetricApi, EndpointStateMinute } from "../../functions/azure/metrics";
-import { azurePlatform, DEGRADED_SINCE_ANNOTATION } from "../../functions/azure/platform";
+import { azurePlatform, DEGRADED_SINCE_ANNOTATION, MINUTES_FROM_ANNOTATION } from "../../functions/azure/platform";
 import { coveredByEarlierRun, FailoverMessage, WorkerMemory } from "../../functions/azure/handler";
 import { appSettingsFor, ARM_PUBLIC_ENDPOINT, AzureFunctionConfig, holdoffGapOf, parseAppSettings, WAIT_BUDGET_SECONDS } from "../../functions/azure/settings";
 import { QUEUE_HOST_SETTINGS } from "../../components/azure/failover-package";
@@ -91,6 +91,8 @@ export class AzureSim extends CloudSimBase {
         this.endpointStatus = "Enabled";
         this.monitor = "Online";
         this.failures = 0;
+        // As the failback's step 11 does (scripts/failback/world-azure.ts): the Disabled spell's minutes read 0.
+        this.world.kube.annotations[MINUTES_FROM_ANNOTATION] = String(Math.ceil(this.clock.now() / 1000) + 60);
         this.world.note("runbook: primary Traffic Manager endpoint re-enabled (DNS unlocked)");
     }
 
