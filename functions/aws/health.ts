@@ -1,7 +1,7 @@
 // Pure readings of Route 53 answers: the live checker verdict and the
 // continuous-failure duration from the HealthCheckStatus metric.
 
-import { failingSince, HoldoffEvidence, PeriodEvidence, RecordedFailure } from "../core/holdoff";
+import { failingSince, holdoffCadence, HoldoffEvidence, PeriodEvidence, recordOfRun, RecordedFailure } from "../core/holdoff";
 import type { PrimaryHealth } from "../core/types";
 
 export interface CheckerObservation {
@@ -110,16 +110,10 @@ export function awsPrimaryHealth(
         return { health: { healthy: true, failingForSeconds: 0, detail: live.detail }, recorded: undefined };
     }
     const run = failingSince(awsHoldoffEvidence(datapoints, periodSeconds, false, nowMs, maxGapSeconds, recorded));
-    const next = run.sinceMs !== undefined && run.lastFailingMs !== undefined ? { sinceMs: run.sinceMs, lastFailingMs: run.lastFailingMs } : undefined;
-    return { health: { healthy: false, failingForSeconds: run.failingForSeconds, detail: `${live.detail}; ${run.detail}` }, recorded: next };
+    return { health: { healthy: false, failingForSeconds: run.failingForSeconds, detail: `${live.detail}; ${run.detail}` }, recorded: recordOfRun(run) };
 }
 
-/**
- * The gap allowance of the primary's check and a recheck interval inside it
- * (three quarters, at most the 30 s default), so the function's own readings
- * while it waits join into one run; the round's own time fits in the rest.
- */
+/** The gap allowance of the primary's check and a recheck interval inside it, at most the 30 s default (holdoffCadence). */
 export function awsHoldoffCadence(intervalSeconds: number, threshold: number): { holdoffGapSeconds: number; recheckIntervalSeconds: number } {
-    const holdoffGapSeconds = route53MaxGapSeconds(intervalSeconds, threshold);
-    return { holdoffGapSeconds, recheckIntervalSeconds: Math.max(1, Math.min(30, Math.floor(holdoffGapSeconds * 3 / 4))) };
+    return holdoffCadence(route53MaxGapSeconds(intervalSeconds, threshold), 30);
 }

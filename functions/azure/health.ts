@@ -2,7 +2,7 @@
 // (functions/core/holdoff.ts): the endpoint-state minutes, the function's own
 // reading now, and the run recorded on the operator Deployment.
 
-import { failingSince, FailingSince, HoldoffEvidence, PeriodEvidence, RecordedFailure } from "../core/holdoff";
+import { failingSince, FailingSince, holdoffCadence, HoldoffEvidence, PeriodEvidence, RecordedFailure } from "../core/holdoff";
 import { ENDPOINT_STATE_PERIOD_SECONDS, EndpointStateMinute } from "./metrics";
 
 /**
@@ -40,14 +40,9 @@ export function trafficManagerMaxGapSeconds(intervalSeconds: number, toleratedFa
     return Math.max(1, Math.floor(Math.max(1, toleratedFailures) * intervalSeconds - intervalSeconds / 2));
 }
 
-/**
- * The gap allowance and a recheck interval inside it (three quarters, at most
- * the probe interval: nothing changes faster), so the function's own readings
- * while it waits join into one run and the round's own time fits in the rest.
- */
+/** The gap allowance and a recheck interval inside it, at most the probe interval: nothing changes faster (holdoffCadence). */
 export function azureHoldoffCadence(intervalSeconds: number, toleratedFailures: number): { holdoffGapSeconds: number; recheckIntervalSeconds: number } {
-    const holdoffGapSeconds = trafficManagerMaxGapSeconds(intervalSeconds, toleratedFailures);
-    return { holdoffGapSeconds, recheckIntervalSeconds: Math.max(1, Math.min(intervalSeconds, Math.floor(holdoffGapSeconds * 3 / 4))) };
+    return holdoffCadence(trafficManagerMaxGapSeconds(intervalSeconds, toleratedFailures), intervalSeconds);
 }
 
 /**

@@ -2,7 +2,7 @@ import { encodeFailoverRecord, parseFailoverRecord } from "../core/record";
 import { errorMessage } from "../core/retry";
 import { FailoverPlatform, FailoverRecord, KubernetesApi, LockMark, Logger, PrimaryHealth } from "../core/types";
 import { EndpointState, TrafficManagerApi } from "./arm";
-import type { RecordedFailure } from "../core/holdoff";
+import { recordOfRun, RecordedFailure } from "../core/holdoff";
 import { annotationsOfRun, azureFailingRun, recordedFromAnnotations } from "./health";
 import { ENDPOINT_STATE_PERIOD_SECONDS, EndpointStateMetricApi, EndpointStateMinute } from "./metrics";
 
@@ -201,7 +201,7 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             // The runbook clearing the annotation resets the holdoff, this invocation's own run too.
             const recorded = recordedSince === undefined ? undefined : ownRun ?? recordedFromAnnotations(recordedSince, last);
             const run = azureFailingRun(minutes, nowMs, o.holdoffGapSeconds, recorded);
-            ownRun = run.sinceMs !== undefined && run.lastFailingMs !== undefined ? { sinceMs: run.sinceMs, lastFailingMs: run.lastFailingMs } : undefined;
+            ownRun = recordOfRun(run);
             if (recordedSince === undefined) {
                 // The patch the first failing reading always made, now with the run's real start. A
                 // reading at the very moment a minute may have ended healthy starts no run yet, but

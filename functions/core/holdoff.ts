@@ -50,6 +50,20 @@ export interface FailingSince {
     detail: string;
 }
 
+/** The run to record for the next reading or invocation; undefined when there is none. */
+export function recordOfRun(run: FailingSince): RecordedFailure | undefined {
+    return run.sinceMs !== undefined && run.lastFailingMs !== undefined ? { sinceMs: run.sinceMs, lastFailingMs: run.lastFailingMs } : undefined;
+}
+
+/**
+ * A recheck interval inside a gap allowance: three quarters of it, at most
+ * maxRecheckSeconds, so the function's own readings while it waits join into
+ * one run and the round's own time fits in the rest.
+ */
+export function holdoffCadence(holdoffGapSeconds: number, maxRecheckSeconds: number): { holdoffGapSeconds: number; recheckIntervalSeconds: number } {
+    return { holdoffGapSeconds, recheckIntervalSeconds: Math.max(1, Math.min(maxRecheckSeconds, Math.floor(holdoffGapSeconds * 3 / 4))) };
+}
+
 interface Span { fromMs: number; toMs: number }
 
 export function failingSince(e: HoldoffEvidence): FailingSince {
