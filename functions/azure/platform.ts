@@ -106,9 +106,7 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
 
     const recordedMarks = async (): Promise<{ since: string | undefined; lastFailing: string | undefined; minutesFrom: string | undefined }> => {
         const keys = [DEGRADED_SINCE_ANNOTATION, LAST_FAILING_ANNOTATION, MINUTES_FROM_ANNOTATION] as const;
-        const values = o.k8s.getDeploymentAnnotations
-            ? await o.k8s.getDeploymentAnnotations(o.namespace, o.operatorDeployment, keys)
-            : Object.fromEntries(await Promise.all(keys.map(async k => [k, await annotation(k)] as const)));
+        const values = await o.k8s.getDeploymentAnnotations(o.namespace, o.operatorDeployment, keys);
         return { since: values[DEGRADED_SINCE_ANNOTATION], lastFailing: values[LAST_FAILING_ANNOTATION], minutesFrom: values[MINUTES_FROM_ANNOTATION] };
     };
 

@@ -122,8 +122,8 @@ export interface KubernetesApi {
     scaleDeploymentFrom(namespace: string, name: string, from: number, to: number): Promise<"scaled" | "conflict">;
     /** Reads one annotation of a Deployment (undefined if absent). */
     getDeploymentAnnotation(namespace: string, name: string, key: string): Promise<string | undefined>;
-    /** Several annotations from one GET (absent ones left out); without it, callers read one key at a time. */
-    getDeploymentAnnotations?(namespace: string, name: string, keys: readonly string[]): Promise<Record<string, string | undefined>>;
+    /** Several annotations from one GET (absent ones left out). */
+    getDeploymentAnnotations(namespace: string, name: string, keys: readonly string[]): Promise<Record<string, string | undefined>>;
     /** Sets (string) or removes (null) annotations of a Deployment with a merge patch. */
     annotateDeployment(namespace: string, name: string, annotations: Record<string, string | null>): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { KubernetesApi, RemoteError, SecretMeta } from "../../functions/core/typ
 import { SimClock } from "./sim-clock";
 
 export type KubeCall = "deleteSecret" | "getSecretMeta" | "getDeploymentReplicas" | "scaleDeployment" | "scaleDeploymentFrom"
-    | "getDeploymentAnnotation" | "annotateDeployment";
+    | "getDeploymentAnnotation" | "getDeploymentAnnotations" | "annotateDeployment";
 
 export interface KubeFault {
     /** The call to fail; undefined: every call. */
@@ -120,6 +120,12 @@ export class SimKubernetes implements KubernetesApi {
         await this.roundTrip("getDeploymentAnnotation", namespace, name);
         this.requireDeployment(name, "getDeploymentAnnotation");
         return this.annotations[key];
+    }
+
+    async getDeploymentAnnotations(namespace: string, name: string, keys: readonly string[]): Promise<Record<string, string | undefined>> {
+        await this.roundTrip("getDeploymentAnnotations", namespace, name);
+        this.requireDeployment(name, "getDeploymentAnnotations");
+        return Object.fromEntries(keys.filter(k => k in this.annotations).map(k => [k, this.annotations[k]]));
     }
 
     async annotateDeployment(namespace: string, name: string, annotations: Record<string, string | null>): Promise<void> {
