@@ -42,6 +42,25 @@ export class LockRefused extends Error {
     }
 }
 
+/**
+ * The update that sets the primary pool's answers' isDisabled, carrying the
+ * rest of the policy as read: the lock (true) and the failback's unlock
+ * (false, scripts/failback/steering-oci.ts) write the same shape.
+ */
+export function primaryAnswersUpdate(p: Record<string, unknown>, primaryPool: string, isDisabled: boolean): SteeringPolicyUpdate {
+    const update: SteeringPolicyUpdate = {
+        template: p.template as string,
+        answers: (p.answers as PolicyAnswer[]).map(a => (a.pool === primaryPool ? { ...a, isDisabled } : { ...a })),
+        rules: p.rules as unknown[],
+    };
+    if (typeof p.displayName === "string") update.displayName = p.displayName;
+    if (typeof p.ttl === "number") update.ttl = p.ttl;
+    if (typeof p.healthCheckMonitorId === "string") update.healthCheckMonitorId = p.healthCheckMonitorId;
+    if (p.freeformTags && typeof p.freeformTags === "object") update.freeformTags = p.freeformTags as Record<string, string>;
+    if (p.definedTags && typeof p.definedTags === "object") update.definedTags = p.definedTags as Record<string, Record<string, unknown>>;
+    return update;
+}
+
 export function planLock(policy: unknown, primaryPool: string): LockPlan {
     if (typeof policy !== "object" || policy === null) throw new LockRefused("steering policy answer is not a JSON object");
     const p = policy as Record<string, unknown>;
@@ -68,16 +87,6 @@ export function planLock(policy: unknown, primaryPool: string): LockPlan {
     const result: LockPlan = { primaryAnswers: primary.map(a => a.name), servedAnswers: served.map(a => a.name) };
     if (primary.every(a => a.isDisabled === true)) return result;
 
-    const update: SteeringPolicyUpdate = {
-        template: p.template,
-        answers: answers.map(a => (a.pool === primaryPool ? { ...a, isDisabled: true } : { ...a })),
-        rules: p.rules as unknown[],
-    };
-    if (typeof p.displayName === "string") update.displayName = p.displayName;
-    if (typeof p.ttl === "number") update.ttl = p.ttl;
-    if (typeof p.healthCheckMonitorId === "string") update.healthCheckMonitorId = p.healthCheckMonitorId;
-    if (p.freeformTags && typeof p.freeformTags === "object") update.freeformTags = p.freeformTags as Record<string, string>;
-    if (p.definedTags && typeof p.definedTags === "object") update.definedTags = p.definedTags as Record<string, Record<string, unknown>>;
-    result.update = update;
+    result.update = primaryAnswersUpdate(p, primaryPool, true);
     return result;
 }

@@ -5,7 +5,7 @@
 // carrying everything the GET returned, so nothing but those flags changes.
 
 import { ociBadAnswer, ociError, OciCall, ociRequest, parseJson } from "../../functions/oci/http";
-import { PolicyAnswer, SteeringPolicyUpdate } from "../../functions/oci/lock";
+import { PolicyAnswer, primaryAnswersUpdate, SteeringPolicyUpdate } from "../../functions/oci/lock";
 import { OciCredentials } from "../../functions/oci/signer";
 
 const TIMEOUT_MS = 15_000;
@@ -19,23 +19,13 @@ interface Policy {
 /**
  * The update that enables the primary pool's answers again; undefined when
  * they are enabled already. UpdateSteeringPolicy replaces answers and rules
- * wholesale, so the update carries the fields planLock carries, as read.
+ * wholesale, so the update carries the rest of the policy as read (primaryAnswersUpdate, as the lock does).
  */
 export function planUnlock(doc: Record<string, unknown>, primaryPool: string): SteeringPolicyUpdate | undefined {
     const answers = doc.answers as PolicyAnswer[];
     if (answers.every(a => a.pool !== primaryPool || a.isDisabled !== true)) return undefined;
     if (!Array.isArray(doc.rules) || typeof doc.template !== "string") throw new Error("steering policy has no rules array or template to write back");
-    const update: SteeringPolicyUpdate = {
-        template: doc.template,
-        answers: answers.map(a => (a.pool === primaryPool ? { ...a, isDisabled: false } : { ...a })),
-        rules: doc.rules as unknown[],
-    };
-    if (typeof doc.displayName === "string") update.displayName = doc.displayName;
-    if (typeof doc.ttl === "number") update.ttl = doc.ttl;
-    if (typeof doc.healthCheckMonitorId === "string") update.healthCheckMonitorId = doc.healthCheckMonitorId;
-    if (doc.freeformTags && typeof doc.freeformTags === "object") update.freeformTags = doc.freeformTags as Record<string, string>;
-    if (doc.definedTags && typeof doc.definedTags === "object") update.definedTags = doc.definedTags as Record<string, Record<string, unknown>>;
-    return update;
+    return primaryAnswersUpdate(doc, primaryPool, false);
 }
 
 export class OciSteering {
