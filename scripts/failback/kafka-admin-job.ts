@@ -9,7 +9,7 @@
 // the password only as a secretKeyRef, no API token) are unit-tested and the
 // object is checked against the official Kubernetes schema.
 
-import { createHash } from "crypto";
+import { oneShotJob, oneShotJobName } from "../readiness/one-shot-job";
 
 export type KafkaAdminAction = "list" | "delete";
 
@@ -30,7 +30,7 @@ export interface KafkaAdminJobInput {
 }
 
 export function kafkaAdminJobName(action: KafkaAdminAction, runId: string): string {
-    return `logscale-dr-kafka-${action}-${createHash("sha256").update(runId).digest("hex").slice(0, 10)}`;
+    return oneShotJobName(`logscale-dr-kafka-${action}`, runId);
 }
 
 /** Topic names are [a-zA-Z0-9._-]; anything else would end up in a shell command. */
@@ -54,42 +54,30 @@ export function kafkaAdminJob(i: KafkaAdminJobInput): Record<string, unknown> {
     if (!TOPIC.test(i.topic)) throw new Error(`Kafka topic name ${JSON.stringify(i.topic)} is not valid; allowed: 1-249 of a-z A-Z 0-9 . _ -`);
     const name = kafkaAdminJobName(i.action, i.runId);
     const caSecret = `${i.kafka}-cluster-ca-cert`;
-    const labels = { "app.kubernetes.io/name": "logscale-dr-failback", "app.kubernetes.io/component": `kafka-${i.action}` };
-    return {
-        apiVersion: "batch/v1",
-        kind: "Job",
-        metadata: { name, namespace: i.namespace, labels },
-        spec: {
-            // One attempt: a retried delete after a partial failure would hide what happened; the step retries itself.
-            backoffLimit: 0,
-            activeDeadlineSeconds: i.activeDeadlineSeconds ?? 240,
-            // Removed by the cluster even if the failback is killed before its own delete.
-            ttlSecondsAfterFinished: 600,
-            template: {
-                metadata: { labels },
-                spec: {
-                    automountServiceAccountToken: false,
-                    restartPolicy: "Never",
-                    containers: [{
-                        name: "kafka-admin",
-                        image: i.image,
-                        imagePullPolicy: "IfNotPresent",
-                        command: ["/bin/bash", "-c", script(i.action, i.topic)],
-                        env: [
-                            { name: "BOOTSTRAP", value: `${i.kafka}-kafka-bootstrap.${i.namespace}.svc:9093` },
-                            { name: "CA_PASSWORD", valueFrom: { secretKeyRef: { name: caSecret, key: "ca.password" } } },
-                            // A small heap: the CLI needs little, and the limit below must hold it.
-                            { name: "KAFKA_HEAP_OPTS", value: "-Xms256m -Xmx512m" },
-                        ],
-                        resources: { requests: { cpu: "100m", memory: "768Mi" }, limits: { memory: "768Mi" } },
-                        securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
-                        volumeMounts: [{ name: "cluster-ca", mountPath: "/ca", readOnly: true }],
-                    }],
-                    volumes: [{ name: "cluster-ca", secret: { secretName: caSecret, items: [{ key: "ca.p12", path: "ca.p12" }] } }],
-                },
-            },
+    // One attempt (oneShotJob): a retried delete after a partial failure would hide what happened; the step retries itself.
+    return oneShotJob({
+        name,
+        namespace: i.namespace,
+        labels: { "app.kubernetes.io/name": "logscale-dr-failback", "app.kubernetes.io/component": `kafka-${i.action}` },
+        activeDeadlineSeconds: i.activeDeadlineSeconds ?? 240,
+        ttlSecondsAfterFinished: 600,
+        container: {
+            name: "kafka-admin",
+            image: i.image,
+            imagePullPolicy: "IfNotPresent",
+            command: ["/bin/bash", "-c", script(i.action, i.topic)],
+            env: [
+                { name: "BOOTSTRAP", value: `${i.kafka}-kafka-bootstrap.${i.namespace}.svc:9093` },
+                { name: "CA_PASSWORD", valueFrom: { secretKeyRef: { name: caSecret, key: "ca.password" } } },
+                // A small heap: the CLI needs little, and the limit below must hold it.
+                { name: "KAFKA_HEAP_OPTS", value: "-Xms256m -Xmx512m" },
+            ],
+            resources: { requests: { cpu: "100m", memory: "768Mi" }, limits: { memory: "768Mi" } },
+            securityContext: { allowPrivilegeEscalation: false, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+            volumeMounts: [{ name: "cluster-ca", mountPath: "/ca", readOnly: true }],
         },
-    };
+        volumes: [{ name: "cluster-ca", secret: { secretName: caSecret, items: [{ key: "ca.p12", path: "ca.p12" }] } }],
+    });
 }
 
 /** The topics between the markers; undefined when the log has no complete list (the CLI failed before printing it). */

@@ -4,6 +4,7 @@
 
 import { kubeRequest, KubeConnection, KubeRequest, statusMessage } from "../../functions/k8s/http";
 import { HttpCluster } from "../readiness/kube";
+import { runOneShotJob } from "../readiness/one-shot-job";
 import { KafkaAdminAction, kafkaAdminJob, parseTopicList } from "./kafka-admin-job";
 import { Clock, realClock } from "./ports";
 
@@ -134,7 +135,7 @@ export class KubeSide {
         throw new Error(`the ${this.where} cluster has no Kafka broker pod (${selector}) in ${this.n.namespace}; the admin Job runs the brokers' image, so Kafka ${this.n.kafka} must be running`);
     }
 
-    /** Create, wait, read the topic list, delete: the Job never outlives the call (and its TTL covers a killed run). */
+    /** Create, wait, read the topic list, delete (runOneShotJob): the Job never outlives the call, and its TTL covers a killed run. */
     private async runAdminJob(action: KafkaAdminAction): Promise<string[]> {
         const clock = this.opts.clock ?? realClock;
         const pollMs = this.opts.jobPollMs ?? 3_000;
@@ -144,28 +145,16 @@ export class KubeSide {
             runId: `${this.where}-${clock.now()}-${Math.random()}`, activeDeadlineSeconds: Math.ceil(timeoutMs / 1000),
         });
         const name = (manifest.metadata as { name: string }).name;
-        const cluster = new HttpCluster(this.conn, TIMEOUT_MS);
         const what = `the Kafka admin Job ${this.n.namespace}/${name} (${action} topics) on the ${this.where} cluster`;
-        await cluster.createJob(manifest);
-        try {
-            const start = clock.now();
-            for (;;) {
-                const j = await cluster.job(this.n.namespace, name);
-                if (!j) throw new Error(`${what} disappeared before it finished`);
-                if (j.succeeded || j.failed) {
-                    const log = (await cluster.jobLog(this.n.namespace, name, ADMIN_LOG_LINES)) ?? "";
-                    const topics = parseTopicList(log);
-                    if (j.failed || !topics) {
-                        const tail = log.trim().split("\n").slice(-3).join(" | ") || "(no log)";
-                        throw new Error(`${what} failed${j.failure ? ` (${j.failure})` : ""}: ${tail}`);
-                    }
-                    return topics;
-                }
-                if (clock.now() - start >= timeoutMs) throw new Error(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`);
-                await clock.sleep(pollMs);
-            }
-        } finally {
-            await cluster.deleteJob(this.n.namespace, name).catch(() => undefined);
+        const run = await runOneShotJob(new HttpCluster(this.conn, TIMEOUT_MS), manifest, { clock, pollMs, timeoutMs, tailLines: ADMIN_LOG_LINES });
+        if (run.outcome === "disappeared") throw new Error(`${what} disappeared before it finished`);
+        if (run.outcome === "timed-out") throw new Error(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`);
+        const log = run.log ?? "";
+        const topics = parseTopicList(log);
+        if (run.state.failed || !topics) {
+            const tail = log.trim().split("\n").slice(-3).join(" | ") || "(no log)";
+            throw new Error(`${what} failed${run.state.failure ? ` (${run.state.failure})` : ""}: ${tail}`);
         }
+        return topics;
     }
 }

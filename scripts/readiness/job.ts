@@ -10,7 +10,7 @@
 // (AWS), the recover-from access key pair from LogScale's env Secret (OCI,
 // through its S3 compatibility endpoint), the storage account key (Azure).
 
-import { createHash } from "crypto";
+import { oneShotJob, oneShotJobName } from "./one-shot-job";
 
 export type ProbeCloud = "aws" | "azure" | "oci";
 
@@ -73,43 +73,30 @@ const AZURE_SCRIPT = [
 ].join("\n");
 
 export function probeJobName(runId: string): string {
-    return `logscale-dr-readiness-${createHash("sha256").update(runId).digest("hex").slice(0, 10)}`;
+    return oneShotJobName("logscale-dr-readiness", runId);
 }
 
 export function recoveryProbeJob(i: ProbeInput): Record<string, unknown> {
     const env = i.recoverFromEnv.filter(e => !NOT_FOR_THE_PROBE.test(e.name)).map(e => JSON.parse(JSON.stringify(e)) as EnvVar);
-    const name = probeJobName(i.runId);
-    const labels = { "app.kubernetes.io/name": "logscale-dr-readiness", "app.kubernetes.io/component": "recovery-probe" };
-    return {
-        apiVersion: "batch/v1",
-        kind: "Job",
-        metadata: { name, namespace: i.namespace, labels },
-        spec: {
-            // One attempt: a retry would hide an intermittent permission problem the verdict must show.
-            backoffLimit: 0,
-            activeDeadlineSeconds: i.activeDeadlineSeconds ?? 120,
-            // Removed by the cluster even when this command is killed before its own delete.
-            ttlSecondsAfterFinished: i.ttlSecondsAfterFinished ?? 600,
-            template: {
-                metadata: { labels },
-                spec: {
-                    serviceAccountName: i.serviceAccount,
-                    // The Kubernetes API token is not needed; IRSA's projected token is mounted by its webhook regardless.
-                    automountServiceAccountToken: false,
-                    restartPolicy: "Never",
-                    containers: [{
-                        name: "list-globalsnapshots",
-                        image: i.image ?? PROBE_IMAGES[i.cloud],
-                        imagePullPolicy: "IfNotPresent",
-                        command: ["/bin/sh", "-c", i.cloud === "azure" ? AZURE_SCRIPT : S3_SCRIPT],
-                        env,
-                        resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-                    }],
-                },
-            },
+    // One attempt (oneShotJob): a retry would hide an intermittent permission problem the verdict must show.
+    // No Kubernetes API token either; IRSA's projected token is mounted by its webhook regardless.
+    return oneShotJob({
+        name: probeJobName(i.runId),
+        namespace: i.namespace,
+        labels: { "app.kubernetes.io/name": "logscale-dr-readiness", "app.kubernetes.io/component": "recovery-probe" },
+        activeDeadlineSeconds: i.activeDeadlineSeconds ?? 120,
+        ttlSecondsAfterFinished: i.ttlSecondsAfterFinished ?? 600,
+        serviceAccountName: i.serviceAccount,
+        container: {
+            name: "list-globalsnapshots",
+            image: i.image ?? PROBE_IMAGES[i.cloud],
+            imagePullPolicy: "IfNotPresent",
+            command: ["/bin/sh", "-c", i.cloud === "azure" ? AZURE_SCRIPT : S3_SCRIPT],
+            env,
+            resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
         },
-    };
+    });
 }
 
 export interface ProbeResult {

@@ -5,6 +5,7 @@
 import { kafkaClusterName, humioServiceAccountName, LOGSCALE_NAMESPACE, OPERATOR_DEPLOYMENT_NAME } from "../../components/logscale/names";
 import { Check, offlineChecks, sha256, StackView } from "./checks";
 import { EnvVar, parseProbeLog, probeJobName, ProbeCloud, recoveryProbeJob } from "./job";
+import { JobRun, runOneShotJob } from "./one-shot-job";
 import { Clock, CloudPort, ClusterPort, OutputValue } from "./ports";
 
 export interface Skipped {
@@ -96,32 +97,19 @@ export async function recoveryPathCheck(i: LiveInput, env: readonly EnvVar[]): P
     });
     const job = probeJobName(i.runId);
     const timeoutMs = i.jobTimeoutMs ?? 180_000;
-    const pollMs = i.pollMs ?? 2_000;
-    let created = false;
+    let run: JobRun;
     try {
-        await k.createJob(manifest);
-        created = true;
-        const t0 = i.clock.now();
-        for (;;) {
-            const st = await k.job(LOGSCALE_NAMESPACE, job);
-            if (!st) return fail(name, `Job ${LOGSCALE_NAMESPACE}/${job} disappeared before it finished`);
-            if (st.succeeded || st.failed) {
-                const log = await k.jobLog(LOGSCALE_NAMESPACE, job);
-                const r = log === undefined ? undefined : parseProbeLog(log);
-                if (st.succeeded && r?.ok) return pass(name, `the standby listed the primary's globalsnapshots/ under ${humioServiceAccountName(cluster)}: ${r.detail}`);
-                if (r && !r.ok) return fail(name, `the standby cannot fetch the primary's snapshot: ${r.detail}`);
-                return fail(name, `Job ${job} ${st.succeeded ? "succeeded without a result line" : `failed${st.failure ? ` (${st.failure})` : ""}`}${log ? `; last log: ${log.trim().split("\n").pop()}` : "; no pod log"}`);
-            }
-            if (i.clock.now() - t0 >= timeoutMs) {
-                return fail(name, `Job ${job} did not finish within ${Math.round(timeoutMs / 1000)}s (image pull, scheduling or a hung listing)`);
-            }
-            await i.clock.sleep(pollMs);
-        }
+        run = await runOneShotJob(k, manifest, { clock: i.clock, pollMs: i.pollMs ?? 2_000, timeoutMs });
     } catch (e) {
         return fail(name, `probe Job: ${msg(e)}`);
-    } finally {
-        if (created) await k.deleteJob(LOGSCALE_NAMESPACE, job).catch(() => undefined);
     }
+    if (run.outcome === "disappeared") return fail(name, `Job ${LOGSCALE_NAMESPACE}/${job} disappeared before it finished`);
+    if (run.outcome === "timed-out") return fail(name, `Job ${job} did not finish within ${Math.round(timeoutMs / 1000)}s (image pull, scheduling or a hung listing)`);
+    const { state: st, log } = run;
+    const r = log === undefined ? undefined : parseProbeLog(log);
+    if (st.succeeded && r?.ok) return pass(name, `the standby listed the primary's globalsnapshots/ under ${humioServiceAccountName(cluster)}: ${r.detail}`);
+    if (r && !r.ok) return fail(name, `the standby cannot fetch the primary's snapshot: ${r.detail}`);
+    return fail(name, `Job ${job} ${st.succeeded ? "succeeded without a result line" : `failed${st.failure ? ` (${st.failure})` : ""}`}${log ? `; last log: ${log.trim().split("\n").pop()}` : "; no pod log"}`);
 }
 
 export async function liveReadiness(i: LiveInput): Promise<LiveResult> {
