@@ -1,6 +1,6 @@
-// One annotation of one Deployment, read and merge-patched: on Azure the
-// failover function keeps its record there (functions/azure/platform.ts),
-// not in a cloud parameter store.
+// One annotation of one Deployment, read and merge-patched: on Azure and OCI
+// the failover function keeps its record there (functions/azure/platform.ts,
+// functions/oci/platform.ts), not in a cloud parameter store.
 
 import { kubeRequest, KubeConnection, statusMessage } from "../../functions/k8s/http";
 

@@ -7,16 +7,13 @@ import { CloudWatchClient, DescribeAlarmsCommand, DisableAlarmActionsCommand, En
 import { GetHealthCheckCommand, Route53Client, UpdateHealthCheckCommand } from "@aws-sdk/client-route-53";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { LOCKED_FQDN } from "../../functions/aws/platform";
-import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
+import { parseFailoverRecord } from "../../functions/core/record";
 import { FailoverRecord } from "../../functions/core/types";
-import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/names";
-import { connectionFromKubeconfig } from "../readiness/kube";
-import { KubeSide, KubeSideOptions } from "./kube-side";
-import { LogScaleApi } from "./logscale";
+import { KubeSideOptions } from "./kube-side";
 import { FailbackWorld, Side } from "./ports";
 import { S3Bucket } from "./s3";
 import { StackPort } from "./stack-port";
-import { needOutput, PairWorld, SideParts, SIDES } from "./world-base";
+import { needOutput, pairOutputs, PairWorld, sideBasics, SideParts, SIDES } from "./world-base";
 
 export interface AwsWorldOptions {
     /** Test seams: one endpoint for Route 53, CloudWatch and SSM, one for S3 (path-style), static credentials. */
@@ -42,11 +39,7 @@ export class AwsWorld extends PairWorld implements FailbackWorld {
     }
 
     static async create(stacks: Record<Side, StackPort>, o: AwsWorldOptions = {}): Promise<AwsWorld> {
-        const out = { primary: await stacks.primary.outputs(), secondary: await stacks.secondary.outputs() };
-        for (const side of SIDES) {
-            const cloud = out[side].cloud?.value;
-            if (cloud !== "aws") throw new Error(`stack "${stacks[side].name}" is on ${String(cloud ?? "an unknown cloud")}; the AWS world needs two AWS stacks`);
-        }
+        const out = await pairOutputs(stacks, "aws", "AWS");
         const s = out.secondary, sName = stacks.secondary.name;
         const base = { maxAttempts: 2, ...(o.awsEndpoint ? { endpoint: o.awsEndpoint } : {}), ...(o.credentials ? { credentials: o.credentials } : {}) };
         const secondaryRegion = needOutput("AWS", s, sName, "region", "the SSM failover record");
@@ -56,16 +49,9 @@ export class AwsWorld extends PairWorld implements FailbackWorld {
         const parts = {} as Record<Side, SideParts>;
         for (const side of SIDES) {
             const so = out[side], name = stacks[side].name;
-            const cluster = needOutput("AWS", so, name, "logscaleClusterName", "the admin token Secret");
-            const kube = new KubeSide(connectionFromKubeconfig(needOutput("AWS", so, name, "kubeconfig", "the Kubernetes steps")),
-                { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side, o.kube);
-            const url = o.logscaleUrl?.[side] ?? `https://${needOutput("AWS", so, name, "hostname", "LogScale's GraphQL and status")}`;
-            const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
             parts[side] = {
-                stack: stacks[side], kube,
-                logscale: new LogScaleApi(url, () => kube.adminToken(), side),
+                ...sideBasics("AWS", stacks[side], so, side, o).basics,
                 bucket: new S3Bucket({ bucket: needOutput("AWS", so, name, "storageBucket", "the snapshot steps"), region: needOutput("AWS", so, name, "region", "the bucket"), credentials, endpoint: o.s3Endpoint }),
-                prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
             };
         }
         return new AwsWorld(parts, {
@@ -115,11 +101,9 @@ export class AwsWorld extends PairWorld implements FailbackWorld {
         return r;
     }
 
-    async clearLockRecord(): Promise<void> {
-        const r = await this.lockRecord();
-        if (!r || r.lock === "applied") return;
+    protected async writeLockRecord(value: string): Promise<void> {
         const parameter = (await this.failover())!.parameter!;
-        await this.ssm.send(new PutParameterCommand({ Name: parameter, Value: encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }), Type: "String", Overwrite: true }));
+        await this.ssm.send(new PutParameterCommand({ Name: parameter, Value: value, Type: "String", Overwrite: true }));
     }
 
     async alarmEnabled(): Promise<boolean | undefined> {

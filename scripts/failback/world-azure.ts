@@ -7,20 +7,18 @@
 import { TRAFFIC_MANAGER_API_VERSION, trafficManagerApi, TrafficManagerApi } from "../../functions/azure/arm";
 import { httpCall, HttpCall, parseJsonObject, statusError } from "../../functions/azure/http";
 import { LAST_FAILOVER_ANNOTATION, MINUTES_FROM_ANNOTATION } from "../../functions/azure/platform";
-import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
+import { parseFailoverRecord } from "../../functions/core/record";
 import { FailoverRecord } from "../../functions/core/types";
-import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/names";
+import { LOGSCALE_NAMESPACE } from "../../components/logscale/names";
 import { METRIC_ALERTS_API_VERSION } from "../readiness/azure";
 import { azCliToken, STORAGE_RESOURCE } from "../readiness/az-token";
-import { connectionFromKubeconfig } from "../readiness/kube";
 import { BlobContainer } from "./blob";
 import { checkedEndpoint } from "./endpoint";
 import { DeploymentAnnotation } from "./kube-annotations";
-import { KubeSide, OPERATOR } from "./kube-side";
-import { LogScaleApi } from "./logscale";
+import { OPERATOR } from "./kube-side";
 import { FailbackWorld, Side } from "./ports";
 import { StackPort } from "./stack-port";
-import { needOutput, PairWorld, SideParts, SIDES } from "./world-base";
+import { needOutput, pairOutputs, PairWorld, sideBasics, SideParts, SIDES } from "./world-base";
 
 export interface AzureWorldOptions {
     /** Test seams: the ARM endpoint (default https://management.azure.com), a Blob endpoint serving /<account>/<container> path-style, static tokens. */
@@ -57,11 +55,7 @@ export class AzureWorld extends PairWorld implements FailbackWorld {
     }
 
     static async create(stacks: Record<Side, StackPort>, o: AzureWorldOptions = {}): Promise<AzureWorld> {
-        const out = { primary: await stacks.primary.outputs(), secondary: await stacks.secondary.outputs() };
-        for (const side of SIDES) {
-            const cloud = out[side].cloud?.value;
-            if (cloud !== "azure") throw new Error(`stack "${stacks[side].name}" is on ${String(cloud ?? "an unknown cloud")}; the Azure world needs two Azure stacks`);
-        }
+        const out = await pairOutputs(stacks, "azure", "Azure");
         const s = out.secondary, sName = stacks.secondary.name;
         const profileId = needOutput("Azure", s, sName, "trafficManagerProfileId", "the DNS lock");
         const subscription = PROFILE_ID.exec(profileId)?.[1];
@@ -74,24 +68,18 @@ export class AzureWorld extends PairWorld implements FailbackWorld {
         let minutesFrom: DeploymentAnnotation | undefined;
         for (const side of SIDES) {
             const so = out[side], name = stacks[side].name;
-            const cluster = needOutput("Azure", so, name, "logscaleClusterName", "the admin token Secret");
-            const conn = connectionFromKubeconfig(needOutput("Azure", so, name, "kubeconfig", "the Kubernetes steps"));
-            const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side);
+            const { basics, conn } = sideBasics("Azure", stacks[side], so, side, o);
             if (side === "secondary") {
                 record = new DeploymentAnnotation(conn, LOGSCALE_NAMESPACE, OPERATOR, LAST_FAILOVER_ANNOTATION, side);
                 minutesFrom = new DeploymentAnnotation(conn, LOGSCALE_NAMESPACE, OPERATOR, MINUTES_FROM_ANNOTATION, side);
             }
-            const url = o.logscaleUrl?.[side] ?? `https://${needOutput("Azure", so, name, "hostname", "LogScale's GraphQL and status")}`;
             const account = needOutput("Azure", so, name, "storageAccountName", "the snapshot steps");
-            const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
             parts[side] = {
-                stack: stacks[side], kube,
-                logscale: new LogScaleApi(url, () => kube.adminToken(), side),
+                ...basics,
                 bucket: new BlobContainer({
                     account, container: needOutput("Azure", so, name, "storageBucket", "the snapshot steps"), token: storageToken,
                     endpoint: o.blobEndpoint ? `${o.blobEndpoint.replace(/\/+$/, "")}/${account}` : needOutput("Azure", so, name, "storageEndpointBase", "the snapshot steps"),
                 }),
-                prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
             };
         }
         const arm = checkedEndpoint(o.armEndpoint ?? "https://management.azure.com", "the ARM endpoint").href.replace(/\/+$/, "");
@@ -130,11 +118,7 @@ export class AzureWorld extends PairWorld implements FailbackWorld {
         return r;
     }
 
-    async clearLockRecord(): Promise<void> {
-        const r = await this.lockRecord();
-        if (!r || r.lock === "applied") return;
-        await this.record.write(encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }));
-    }
+    protected writeLockRecord(value: string): Promise<void> { return this.record.write(value); }
 
     /**
      * The failover alert from the secondary's outputs as they are now: a promoted

@@ -2,7 +2,12 @@
 // LogScale API and bucket, and the methods that only pass a step's call on
 // to one of them. A cloud's world adds its DNS lock, alarm and record.
 
-import { KubeSide } from "./kube-side";
+import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/names";
+import { encodeFailoverRecord } from "../../functions/core/record";
+import { FailoverRecord } from "../../functions/core/types";
+import { KubeConnection } from "../../functions/k8s/http";
+import { connectionFromKubeconfig } from "../readiness/kube";
+import { KubeSide, KubeSideOptions } from "./kube-side";
 import { LogScaleApi } from "./logscale";
 import { BucketObject, Side } from "./ports";
 import { StackOutput, StackPort } from "./stack-port";
@@ -30,8 +35,46 @@ export function storagePrefixOf(outputs: Record<string, StackOutput>): string {
     return p && !p.endsWith("/") ? `${p}/` : p;
 }
 
+type PairOutputs = Record<Side, Record<string, StackOutput>>;
+
+/** Both stacks' outputs, refused unless both are on the world's cloud. */
+export async function pairOutputs(stacks: Record<Side, StackPort>, cloud: string, label: string): Promise<PairOutputs> {
+    const out = { primary: await stacks.primary.outputs(), secondary: await stacks.secondary.outputs() };
+    for (const side of SIDES) {
+        const v = out[side].cloud?.value;
+        if (v !== cloud) throw new Error(`stack "${stacks[side].name}" is on ${String(v ?? "an unknown cloud")}; the ${label} world needs two ${label} stacks`);
+    }
+    return out;
+}
+
+/**
+ * What a side's parts are on every cloud: its cluster (from the kubeconfig
+ * output), LogScale on its hostname with the admin token Secret of its
+ * cluster, and its object key prefix. The world adds the bucket.
+ */
+export function sideBasics(label: string, stack: StackPort, so: Record<string, StackOutput>, side: Side,
+    o: { logscaleUrl?: Partial<Record<Side, string>>; kube?: KubeSideOptions }): { basics: Omit<SideParts, "bucket">; conn: KubeConnection } {
+    const cluster = needOutput(label, so, stack.name, "logscaleClusterName", "the admin token Secret");
+    const conn = connectionFromKubeconfig(needOutput(label, so, stack.name, "kubeconfig", "the Kubernetes steps"));
+    const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side, o.kube);
+    const url = o.logscaleUrl?.[side] ?? `https://${needOutput(label, so, stack.name, "hostname", "LogScale's GraphQL and status")}`;
+    return { conn, basics: { stack, kube, logscale: new LogScaleApi(url, () => kube.adminToken(), side), prefix: storagePrefixOf(so) } };
+}
+
 export abstract class PairWorld {
     protected constructor(protected readonly sides: Record<Side, SideParts>) {}
+
+    /** The failover function's record of the last failover, wherever the cloud keeps it. */
+    abstract lockRecord(): Promise<FailoverRecord | undefined>;
+    /** Writes the record's stored form, where lockRecord reads it. */
+    protected abstract writeLockRecord(value: string): Promise<void>;
+
+    /** A pending lock mark becomes applied, same epoch (step 11's record rule); anything else is left alone. */
+    async clearLockRecord(): Promise<void> {
+        const r = await this.lockRecord();
+        if (!r || r.lock === "applied") return;
+        await this.writeLockRecord(encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }));
+    }
 
     primaryHealthy(): Promise<{ ok: boolean; found: string }> { return this.sides.primary.kube.nodesReady(); }
     flushOnShutdown(side: Side): Promise<boolean> { return this.sides[side].logscale.flushOnShutdown(); }

@@ -5,24 +5,22 @@
 // its humio-operator Deployment) its record. Every OCI call is signed with the
 // operator's ~/.oci/config profile, as readiness signs.
 
-import { encodeFailoverRecord, parseFailoverRecord } from "../../functions/core/record";
+import { parseFailoverRecord } from "../../functions/core/record";
 import { FailoverRecord } from "../../functions/core/types";
 import { KubeConnection } from "../../functions/k8s/http";
 import { ociBadAnswer, ociError, OciCall, ociRequest, parseJson } from "../../functions/oci/http";
-import { defaultEndpoints } from "../../functions/oci/platform";
+import { COOLDOWN_ANNOTATION, defaultEndpoints } from "../../functions/oci/platform";
 import { OciCredentials } from "../../functions/oci/signer";
-import { kafkaClusterName, LOGSCALE_NAMESPACE } from "../../components/logscale/names";
+import { LOGSCALE_NAMESPACE } from "../../components/logscale/names";
 import { PRIMARY_POOL } from "../../components/oci/steering";
-import { connectionFromKubeconfig } from "../readiness/kube";
 import { OciConfigSource, ociProfileCredentials, readOciProfile } from "../readiness/oci-config";
 import { checkApiEndpoint } from "../readiness/outputs";
-import { OperatorRecordAnnotation } from "./annotation-oci";
-import { KubeSide, KubeSideOptions, OPERATOR } from "./kube-side";
-import { LogScaleApi } from "./logscale";
+import { DeploymentAnnotation } from "./kube-annotations";
+import { KubeSideOptions, OPERATOR } from "./kube-side";
 import { namespaceFromEndpointBase, OciBucket } from "./object-storage-oci";
 import { FailbackWorld, Side } from "./ports";
 import { StackPort } from "./stack-port";
-import { needOutput, PairWorld, SideParts, SIDES } from "./world-base";
+import { needOutput, pairOutputs, PairWorld, sideBasics, SideParts, SIDES } from "./world-base";
 import { OciSteering } from "./steering-oci";
 
 export interface OciWorldOptions {
@@ -44,7 +42,7 @@ export class OciWorld extends PairWorld implements FailbackWorld {
     private constructor(
         sides: Record<Side, SideParts>,
         private readonly steering: OciSteering,
-        private readonly record: OperatorRecordAnnotation,
+        private readonly record: DeploymentAnnotation,
         private readonly telemetry: string,
         private readonly credentials: () => OciCredentials,
     ) {
@@ -52,11 +50,7 @@ export class OciWorld extends PairWorld implements FailbackWorld {
     }
 
     static async create(stacks: Record<Side, StackPort>, o: OciWorldOptions = {}): Promise<OciWorld> {
-        const out = { primary: await stacks.primary.outputs(), secondary: await stacks.secondary.outputs() };
-        for (const side of SIDES) {
-            const cloud = out[side].cloud?.value;
-            if (cloud !== "oci") throw new Error(`stack "${stacks[side].name}" is on ${String(cloud ?? "an unknown cloud")}; the OCI world needs two OCI stacks`);
-        }
+        const out = await pairOutputs(stacks, "oci", "OCI");
         const s = out.secondary, sName = stacks.secondary.name;
         // The policy and the alarm are the secondary's: DNS answers in any region, the alarm in the secondary's.
         const region = needOutput("OCI", s, sName, "region", "the Monitoring alarm's region");
@@ -71,27 +65,22 @@ export class OciWorld extends PairWorld implements FailbackWorld {
         const conns = {} as Record<Side, KubeConnection>;
         for (const side of SIDES) {
             const so = out[side], name = stacks[side].name;
-            const cluster = needOutput("OCI", so, name, "logscaleClusterName", "the admin token Secret");
-            const conn = conns[side] = connectionFromKubeconfig(needOutput("OCI", so, name, "kubeconfig", "the Kubernetes steps"));
-            const kube = new KubeSide(conn, { namespace: LOGSCALE_NAMESPACE, cluster, kafka: kafkaClusterName(cluster) }, side, o.kube);
-            const url = o.logscaleUrl?.[side] ?? `https://${needOutput("OCI", so, name, "hostname", "LogScale's GraphQL and status")}`;
+            const { basics, conn } = sideBasics("OCI", stacks[side], so, side, o);
+            conns[side] = conn;
             const endpointBase = needOutput("OCI", so, name, "storageEndpointBase", "the bucket's Object Storage namespace");
             const namespace = namespaceFromEndpointBase(endpointBase);
             if (!namespace) throw new Error(`stack "${name}" has "storageEndpointBase" output ${endpointBase}, not https://<namespace>.compat.objectstorage.<region>.<realm domain>; the OCI failback reads the bucket's namespace from it`);
-            const prefix = typeof so.storageObjectKeyPrefix?.value === "string" ? so.storageObjectKeyPrefix.value : "";
             parts[side] = {
-                stack: stacks[side], kube,
-                logscale: new LogScaleApi(url, () => kube.adminToken(), side),
+                ...basics,
                 bucket: new OciBucket({
                     namespace, bucket: needOutput("OCI", so, name, "storageBucket", "the snapshot steps"), region: needOutput("OCI", so, name, "region", "the bucket"),
                     credentials, endpoint: o.objectStorageEndpoint,
                 }),
-                prefix: prefix && !prefix.endsWith("/") ? `${prefix}/` : prefix,
             };
         }
         return new OciWorld(parts,
             new OciSteering(policyId, PRIMARY_POOL, dns, credentials),
-            new OperatorRecordAnnotation(conns.secondary, LOGSCALE_NAMESPACE, OPERATOR, "secondary"),
+            new DeploymentAnnotation(conns.secondary, LOGSCALE_NAMESPACE, OPERATOR, COOLDOWN_ANNOTATION, "secondary"),
             telemetry,
             credentials);
     }
@@ -102,15 +91,12 @@ export class OciWorld extends PairWorld implements FailbackWorld {
 
     async lockRecord(): Promise<FailoverRecord | undefined> {
         const r = parseFailoverRecord(await this.record.read());
-        if (r && "error" in r) throw new Error(`failover record (${this.record.where}) ${r.error}`);
+        const where = `annotation ${this.record.key} on Deployment ${this.record.namespace}/${this.record.deployment} of the secondary cluster`;
+        if (r && "error" in r) throw new Error(`failover record (${where}) ${r.error}`);
         return r;
     }
 
-    async clearLockRecord(): Promise<void> {
-        const r = await this.lockRecord();
-        if (!r || r.lock === "applied") return;
-        await this.record.write(encodeFailoverRecord({ epochSeconds: r.epochSeconds, lock: "applied" }));
-    }
+    protected writeLockRecord(value: string): Promise<void> { return this.record.write(value); }
 
     /**
      * The failover alarm from the secondary's outputs as they are now: a promoted
