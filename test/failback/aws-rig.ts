@@ -7,7 +7,8 @@ import { AwsWorld } from "../../scripts/failback/world-aws";
 import { FakeAwsReadiness } from "../readiness/fake-aws";
 import { FAILOVER_RECORD, FailbackFakes, SIDES } from "./fakes";
 import { FakeBucket, FakeS3, S3_KEYS } from "./fake-s3";
-import { FakeStack, kubeconfigFor } from "./fake-stack";
+import { fakeStackPair, FakeStack, liveSideOutputs } from "./fake-stack";
+import { withRig } from "./harness";
 
 export const HC = "hc-primary-0001";
 export const ALARM = "logscale-us-east-2-failover";
@@ -28,12 +29,7 @@ export interface AwsRig {
 export async function startAwsRig(): Promise<AwsRig> {
     const f = await FailbackFakes.start("aws");
     f.serveLiveKube();
-    const bucket = (side: Side): FakeBucket => ({
-        region: REGIONS[side],
-        get objects() { return f.sim[side].objects; },
-        set objects(v) { f.sim[side].objects = v; },
-        deleted: f.sim[side].deleted,
-    });
+    const bucket = (side: Side): FakeBucket => Object.assign(f.simStore(side), { region: REGIONS[side] });
     const s3 = await FakeS3.start(name => SIDES.filter(s => BUCKETS[s] === name).map(bucket)[0], () => f.tick());
     const aws = await FakeAwsReadiness.start({
         healthCheckFqdn: { [HC]: "failover-locked.invalid" },
@@ -42,33 +38,24 @@ export async function startAwsRig(): Promise<AwsRig> {
         parameters: { [PARAMETER]: FAILOVER_RECORD },
     });
     const outputs = (side: Side): Record<string, unknown> => ({
-        cloud: "aws", region: REGIONS[side], hostname: HOSTS[side], storageBucket: BUCKETS[side], storageObjectKeyPrefix: side === "primary" ? "logscale" : undefined,
-        kubeconfig: kubeconfigFor(f.kube[side].url), logscaleClusterName: "logscale", logscaleAdminPassword: "not-a-token",
+        cloud: "aws", region: REGIONS[side], storageBucket: BUCKETS[side], ...liveSideOutputs(f.kube[side].url, side, HOSTS[side]),
         ...(side === "primary" ? { healthCheckId: HC } : {}),
         // A promoted secondary exports none of its failover function's outputs.
         ...(side === "secondary" && f.alarmExists() ? { primaryHealthCheckId: HC, failoverAlarmName: ALARM, failoverAlarmRegion: "us-east-1", failoverCooldownParameter: PARAMETER } : {}),
     });
-    const stacks = {
-        primary: new FakeStack("primary", f.sim.primary.config, () => outputs("primary"), ["kubeconfig", "logscaleAdminPassword"]),
-        secondary: new FakeStack("secondary", f.sim.secondary.config, () => outputs("secondary"), ["kubeconfig", "logscaleAdminPassword"]),
-    };
+    const stacks = fakeStackPair({ primary: f.sim.primary.config, secondary: f.sim.secondary.config }, outputs);
     // The fake admin token Secret is logscale-admin-token: the name the operator gives it for cluster "logscale".
     return {
         f, s3, aws, stacks,
         world: () => AwsWorld.create(stacks, {
             awsEndpoint: aws.url, s3Endpoint: s3.url, credentials: S3_KEYS,
-            logscaleUrl: { primary: `${f.url}/primary/logscale`, secondary: `${f.url}/secondary/logscale` },
+            logscaleUrl: f.logscaleUrls(),
             kube: { clock: f.clock },
         }),
         async stop() { await Promise.all([f.stop(), s3.stop(), aws.stop()]); },
     };
 }
 
-export async function withAwsRig<T>(fn: (r: AwsRig) => Promise<T>): Promise<T> {
-    const r = await startAwsRig();
-    try {
-        return await fn(r);
-    } finally {
-        await r.stop();
-    }
+export function withAwsRig<T>(fn: (r: AwsRig) => Promise<T>): Promise<T> {
+    return withRig(startAwsRig, fn);
 }

@@ -6,9 +6,10 @@
 import { Side } from "../../scripts/failback/ports";
 import { AzureWorld } from "../../scripts/failback/world-azure";
 import { FakeAzure } from "../azure/fake-azure";
-import { FailbackFakes } from "./fakes";
+import { FailbackFakes, SIDES } from "./fakes";
 import { BLOB_TOKEN, FakeBlob, FakeContainer } from "./fake-blob";
-import { FakeStack, kubeconfigFor } from "./fake-stack";
+import { fakeStackPair, FakeStack, liveSideOutputs } from "./fake-stack";
+import { withRig } from "./harness";
 
 export const PROFILE = "/subscriptions/sub-1/resourceGroups/logscale-westus2/providers/Microsoft.Network/trafficManagerProfiles/logscale-tm";
 export const PRIMARY_ENDPOINT = `${PROFILE}/externalEndpoints/primary`;
@@ -30,48 +31,33 @@ export interface AzureRig {
 export async function startAzureRig(): Promise<AzureRig> {
     const f = await FailbackFakes.start("azure");
     f.serveLiveKube();
-    const container = (side: Side): FakeContainer => ({
-        get objects() { return f.sim[side].objects; },
-        set objects(v) { f.sim[side].objects = v; },
-        deleted: f.sim[side].deleted,
-    });
-    const sides: Side[] = ["primary", "secondary"];
-    const blob = await FakeBlob.start((account, name) => (name === CONTAINER ? sides.filter(s => ACCOUNTS[s] === account).map(container)[0] : undefined), () => f.tick());
+    const container = (side: Side): FakeContainer => f.simStore(side);
+    const blob = await FakeBlob.start((account, name) => (name === CONTAINER ? SIDES.filter(s => ACCOUNTS[s] === account).map(container)[0] : undefined), () => f.tick());
     const arm = await FakeAzure.start();
     // What the failover left: the primary's endpoint switched off, the alert still on.
     arm.putEndpoint(PRIMARY_ENDPOINT, { endpointStatus: "Disabled", endpointMonitorStatus: "Disabled" });
     arm.putMetricAlert(ALERT, { enabled: true });
     const outputs = (side: Side): Record<string, unknown> => ({
-        cloud: "azure", region: side === "primary" ? "westus2" : "eastus2", hostname: HOSTS[side],
+        cloud: "azure", region: side === "primary" ? "westus2" : "eastus2",
         storageBucket: CONTAINER, storageAccountName: ACCOUNTS[side], storageEndpointBase: `https://${ACCOUNTS[side]}.blob.core.windows.net`,
-        storageObjectKeyPrefix: side === "primary" ? "logscale" : undefined,
-        kubeconfig: kubeconfigFor(f.kube[side].url), logscaleClusterName: "logscale", logscaleAdminPassword: "not-a-token",
+        ...liveSideOutputs(f.kube[side].url, side, HOSTS[side]),
         trafficManagerProfileId: PROFILE, trafficManagerPrimaryEndpointName: "primary", trafficManagerSecondaryEndpointName: "secondary",
         // A promoted secondary exports no failover alert (promotion removed it).
         ...(side === "secondary" && f.alarmExists() ? { failoverAlertName: ALERT_NAME, failoverAlertResourceGroup: "logscale-eastus2" } : {}),
     });
-    const secrets = ["kubeconfig", "logscaleAdminPassword"];
-    const stacks = {
-        primary: new FakeStack("primary", f.sim.primary.config, () => outputs("primary"), secrets),
-        secondary: new FakeStack("secondary", f.sim.secondary.config, () => outputs("secondary"), secrets),
-    };
+    const stacks = fakeStackPair({ primary: f.sim.primary.config, secondary: f.sim.secondary.config }, outputs);
     return {
         f, blob, arm, stacks,
         world: () => AzureWorld.create(stacks, {
             armEndpoint: arm.url, blobEndpoint: blob.url,
             armToken: async () => `token-for-${arm.armResource}`, storageToken: async () => BLOB_TOKEN,
-            logscaleUrl: { primary: `${f.url}/primary/logscale`, secondary: `${f.url}/secondary/logscale` },
+            logscaleUrl: f.logscaleUrls(),
             now: () => f.clock.now(),
         }),
         async stop() { await Promise.all([f.stop(), blob.stop(), arm.stop()]); },
     };
 }
 
-export async function withAzureRig<T>(fn: (r: AzureRig) => Promise<T>): Promise<T> {
-    const r = await startAzureRig();
-    try {
-        return await fn(r);
-    } finally {
-        await r.stop();
-    }
+export function withAzureRig<T>(fn: (r: AzureRig) => Promise<T>): Promise<T> {
+    return withRig(startAzureRig, fn);
 }

@@ -2,12 +2,9 @@ import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import * as path from "path";
 
+import { STEP_IDS } from "./harness";
+
 const ROOT = path.join(__dirname, "..", "..");
-const IDS = [
-    "disable-alarm", "flush-secondary", "stop-secondary", "verify-secondary-snapshot", "stop-primary",
-    "delete-primary-snapshots", "enable-reverse-recovery", "reset-primary-kafka", "cold-start-primary", "verify-primary",
-    "unlock-dns", "clean-secondary", "return-secondary-to-standby", "enable-alarm", "disable-reverse-recovery",
-];
 
 // The script as `npm run failback` starts it, in a child process: exit codes and streams are the real ones.
 function failback(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -28,8 +25,8 @@ describe("npm run failback (child process)", function () {
             const plan = JSON.parse(r.out) as { cloud: string; pair: string; confirmBeforeStep: number; steps: { n: number; id: string; action: string; destructive: boolean; skipped?: string }[] };
             assert.equal(plan.cloud, cloud);
             assert.equal(plan.pair, "primary,secondary");
-            assert.deepEqual(plan.steps.map(s => s.id), IDS);
-            assert.deepEqual(plan.steps.map(s => s.n), IDS.map((_, i) => i + 1));
+            assert.deepEqual(plan.steps.map(s => s.id), STEP_IDS);
+            assert.deepEqual(plan.steps.map(s => s.n), STEP_IDS.map((_, i) => i + 1));
             assert.equal(plan.confirmBeforeStep, 6);
             assert.deepEqual(plan.steps.filter(s => s.destructive).map(s => s.id), ["delete-primary-snapshots", "reset-primary-kafka", "cold-start-primary", "clean-secondary"]);
             assert.deepEqual(plan.steps.filter(s => s.skipped), []);
@@ -41,7 +38,7 @@ describe("npm run failback (child process)", function () {
         const r = await failback("--pair", "primary,secondary", "--dry-run", "--offline");
         assert.equal(r.code, 0, r.err);
         const steps = r.out.split("\n").filter(l => /^\s?\d+\. /.test(l));
-        assert.deepEqual(steps.map(l => l.trim().split(/\s+/)[1]), IDS);
+        assert.deepEqual(steps.map(l => l.trim().split(/\s+/)[1]), STEP_IDS);
         assert.match(steps[5], /\[needs --confirm primary\]$/);
         assert.match(r.out, /^Failback plan for pair primary,secondary on aws\n/);
     });

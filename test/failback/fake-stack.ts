@@ -1,6 +1,7 @@
 // StackPort over a config record the test (or the simulation in fakes.ts)
 // owns: outputs as the Automation API returns them, preview as a diff line,
 // up as a config change. Every call is recorded.
+import type { Side } from "../../scripts/failback/ports";
 import { StackOutput, StackPort } from "../../scripts/failback/stack-port";
 
 export class FakeStack implements StackPort {
@@ -47,4 +48,21 @@ export function kubeconfigFor(server: string, token = "kube-token"): string {
         "contexts:", "- name: test", "  context:", "    cluster: test", "    user: test",
         "users:", "- name: test", "  user:", `    token: ${token}`, "",
     ].join("\n");
+}
+
+/** The pair's FakeStacks over the simulated config, with the outputs a live world reads; kubeconfig and the admin password are secret. */
+export function fakeStackPair(config: Record<Side, Record<string, string>>, outputs: (side: Side) => Record<string, unknown>): Record<Side, FakeStack> {
+    const secrets = ["kubeconfig", "logscaleAdminPassword"];
+    return {
+        primary: new FakeStack("primary", config.primary, () => outputs("primary"), secrets),
+        secondary: new FakeStack("secondary", config.secondary, () => outputs("secondary"), secrets),
+    };
+}
+
+/** The outputs every cloud's live world reads of a side: its cluster, its LogScale, and the primary's object key prefix. */
+export function liveSideOutputs(kubeServer: string, side: Side, hostname: string): Record<string, unknown> {
+    return {
+        hostname, storageObjectKeyPrefix: side === "primary" ? "logscale" : undefined,
+        kubeconfig: kubeconfigFor(kubeServer), logscaleClusterName: "logscale", logscaleAdminPassword: "not-a-token",
+    };
 }

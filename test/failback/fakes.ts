@@ -118,6 +118,25 @@ export class FailbackFakes {
     get url(): string { return this.server.url; }
 
     /**
+     * A side's simulated objects as a fake object store holds them: the same
+     * array, read and replaced through the simulation, so a store's deletes
+     * are what the steps see.
+     */
+    simStore(side: Side): { objects: Obj[]; deleted: string[] } {
+        const sim = this.sim;
+        return {
+            get objects() { return sim[side].objects; },
+            set objects(v) { sim[side].objects = v; },
+            deleted: sim[side].deleted,
+        };
+    }
+
+    /** Each side's LogScale as the live worlds reach it here: under the fakes' own HTTP server. */
+    logscaleUrls(): Record<Side, string> {
+        return { primary: `${this.url}/primary/logscale`, secondary: `${this.url}/secondary/logscale` };
+    }
+
+    /**
      * For the live world, which reads the clusters themselves: each side's FakeKubernetes answers
      * nodes, the LogScale pods and their log, and the KafkaTopic (kafka.strimzi.io/v1) from the
      * simulation; the operator Deployment and its scale subresource stay FakeKubernetes' own.

@@ -7,7 +7,10 @@ import * as path from "path";
 import { main } from "../../scripts/failback/cli";
 import { buildPlan } from "../../scripts/failback/plan";
 import { FailbackState, statePath } from "../../scripts/failback/state";
+import type { FailbackWorld, Side } from "../../scripts/failback/ports";
+import { livePlan } from "../../scripts/failback/live";
 import { Cloud, FailbackFakes } from "./fakes";
+import type { FakeStack } from "./fake-stack";
 import { HttpWorld } from "./world";
 
 export const PAIR = ["--pair", "primary,secondary"];
@@ -15,6 +18,43 @@ export const CONFIRM = ["--confirm", "primary"];
 export const POLL_MS = 5_000;
 
 export interface CliRun { code: number; out: string; err: string; lines: string[] }
+
+/** The 15 failback steps, in order: what the plan lists and a whole run completes. Written out rather than imported: a reordering in steps.ts must fail the tests. */
+export const STEP_IDS = [
+    "disable-alarm", "flush-secondary", "stop-secondary", "verify-secondary-snapshot", "stop-primary",
+    "delete-primary-snapshots", "enable-reverse-recovery", "reset-primary-kafka", "cold-start-primary", "verify-primary",
+    "unlock-dns", "clean-secondary", "return-secondary-to-standby", "enable-alarm", "disable-reverse-recovery",
+];
+
+/** A live world over fakes (the *-rig.ts files): the fakes' clock, the stacks and the world the command acts on. */
+export interface LiveRig {
+    f: FailbackFakes;
+    stacks: Record<Side, FakeStack>;
+    world(): Promise<FailbackWorld>;
+    stop(): Promise<void>;
+}
+
+/** A rig for the length of fn, stopped on every way out. */
+export async function withRig<R extends LiveRig, T>(start: () => Promise<R>, fn: (r: R) => Promise<T>): Promise<T> {
+    const r = await start();
+    try {
+        return await fn(r);
+    } finally {
+        await r.stop();
+    }
+}
+
+/** The command against a rig's live plan and world: plan from the stacks, every step on the cloud fakes. */
+export async function liveFailback(r: LiveRig, dir: string, argv: string[]): Promise<CliRun> {
+    const out: string[] = [], err: string[] = [];
+    const code = await main(argv, {
+        dir, stdout: s => out.push(s), stderr: s => err.push(s), clock: r.f.clock, pollMs: POLL_MS,
+        livePlan: a => livePlan(a, name => r.stacks[name as Side]),
+        world: () => r.world(),
+    });
+    const e = err.join("");
+    return { code, out: out.join(""), err: e, lines: e.split("\n").filter(Boolean) };
+}
 
 const dirs: string[] = [];
 

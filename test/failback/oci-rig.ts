@@ -15,7 +15,8 @@ import { policyDoc, testKeys } from "../oci/fixtures";
 import { FailbackFakes, SIDES } from "./fakes";
 import { FakeObjectStorage } from "./fake-object-storage";
 import { FakeBucket } from "./fake-s3";
-import { FakeStack, kubeconfigFor } from "./fake-stack";
+import { fakeStackPair, FakeStack, liveSideOutputs } from "./fake-stack";
+import { withRig } from "./harness";
 
 export const POLICY = "ocid1.dnspolicy.oc1..aaaafailback";
 export const ALARM = "ocid1.alarm.oc1.iad.aaaafailback";
@@ -47,12 +48,7 @@ export function lockedPolicy(): Record<string, unknown> {
 export async function startOciRig(): Promise<OciRig> {
     const f = await FailbackFakes.start("oci");
     f.serveLiveKube();
-    const bucket = (side: Side): FakeBucket => ({
-        region: REGIONS[side],
-        get objects() { return f.sim[side].objects; },
-        set objects(v) { f.sim[side].objects = v; },
-        deleted: f.sim[side].deleted,
-    });
+    const bucket = (side: Side): FakeBucket => Object.assign(f.simStore(side), { region: REGIONS[side] });
     const { publicKey, privatePem } = testKeys();
     const store = await FakeObjectStorage.start((ns, name) => (ns === NAMESPACE ? SIDES.filter(s => BUCKETS[s] === name).map(bucket)[0] : undefined),
         publicKey, API_KEY_ID, () => f.tick());
@@ -66,24 +62,20 @@ export async function startOciRig(): Promise<OciRig> {
     fs.writeFileSync(configFile, `[DEFAULT]\nregion=us-ashburn-1\n\n[FAILBACK]\ntenancy=${TENANCY}\nuser=${USER}\nfingerprint=${FINGERPRINT}\nkey_file=${path.join(dir, "key.pem")}\n`);
 
     const outputs = (side: Side): Record<string, unknown> => ({
-        cloud: "oci", region: REGIONS[side], hostname: HOSTS[side], storageBucket: BUCKETS[side],
+        cloud: "oci", region: REGIONS[side], storageBucket: BUCKETS[side],
         storageEndpointBase: `https://${NAMESPACE}.compat.objectstorage.${REGIONS[side]}.oraclecloud.com`,
-        storageObjectKeyPrefix: side === "primary" ? "logscale" : undefined,
-        kubeconfig: kubeconfigFor(f.kube[side].url), logscaleClusterName: "logscale", logscaleAdminPassword: "not-a-token",
+        ...liveSideOutputs(f.kube[side].url, side, HOSTS[side]),
         ...(side === "secondary" ? { steeringPolicyId: POLICY, healthMonitorId: "ocid1.httpmonitor.oc1..aaaaprimary" } : {}),
         // A promoted secondary exports no failover alarm (promotion removed it).
         ...(side === "secondary" && f.alarmExists() ? { failoverAlarmId: ALARM } : {}),
     });
-    const stacks = {
-        primary: new FakeStack("primary", f.sim.primary.config, () => outputs("primary"), ["kubeconfig", "logscaleAdminPassword"]),
-        secondary: new FakeStack("secondary", f.sim.secondary.config, () => outputs("secondary"), ["kubeconfig", "logscaleAdminPassword"]),
-    };
+    const stacks = fakeStackPair({ primary: f.sim.primary.config, secondary: f.sim.secondary.config }, outputs);
     return {
         f, oci, os: store, stacks, configFile,
         world: (o = {}) => OciWorld.create(stacks, {
             apiEndpoint: oci.url, objectStorageEndpoint: store.url,
             config: { file: configFile, env: { OCI_CLI_PROFILE: "FAILBACK" } },
-            logscaleUrl: { primary: `${f.url}/primary/logscale`, secondary: `${f.url}/secondary/logscale` },
+            logscaleUrl: f.logscaleUrls(),
             kube: { clock: f.clock },
             ...o,
         }),
@@ -94,11 +86,6 @@ export async function startOciRig(): Promise<OciRig> {
     };
 }
 
-export async function withOciRig<T>(fn: (r: OciRig) => Promise<T>): Promise<T> {
-    const r = await startOciRig();
-    try {
-        return await fn(r);
-    } finally {
-        await r.stop();
-    }
+export function withOciRig<T>(fn: (r: OciRig) => Promise<T>): Promise<T> {
+    return withRig(startOciRig, fn);
 }

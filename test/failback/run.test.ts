@@ -2,14 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import { statePath } from "../../scripts/failback/state";
 import { CLOUDS, FAILOVER_RECORD, FailbackFakes, RECORD_ANNOTATION, T0, TIMING } from "./fakes";
-import { CONFIRM, failback, PAIR, readState, removeTempDirs, resumeArgs, stopLine, tempDir, withFakes } from "./harness";
+import { CONFIRM, failback, PAIR, readState, removeTempDirs, resumeArgs, STEP_IDS, stopLine, tempDir, withFakes } from "./harness";
 
-// Written out rather than imported: a reordering in steps.ts must fail here.
-const IDS = [
-    "disable-alarm", "flush-secondary", "stop-secondary", "verify-secondary-snapshot", "stop-primary",
-    "delete-primary-snapshots", "enable-reverse-recovery", "reset-primary-kafka", "cold-start-primary", "verify-primary",
-    "unlock-dns", "clean-secondary", "return-secondary-to-standby", "enable-alarm", "disable-reverse-recovery",
-];
 const okLines = (lines: string[]) => lines.map(l => /^\[(\d+)\/15\] ([a-z-]+): ok$/.exec(l)).filter(Boolean).map(m => m![2]);
 const changes = (f: FailbackFakes) => f.calls.filter(c => c.method !== "GET").length
     + f.kube.primary.requests.filter(r => r.method !== "GET").length + f.kube.secondary.requests.filter(r => r.method !== "GET").length;
@@ -25,10 +19,10 @@ describe("npm run failback: the whole sequence against fakes over HTTP", () => {
             assert.equal(r.code, 0, r.err);
             assert.match(r.out, new RegExp(`^Failback plan for pair primary,secondary on ${cloud}\\n`));
             assert.match(r.out, /failback of primary,secondary complete\n$/);
-            assert.deepEqual(okLines(r.lines), IDS);
+            assert.deepEqual(okLines(r.lines), STEP_IDS);
 
             const state = readState(dir);
-            assert.deepEqual(state.done, IDS);
+            assert.deepEqual(state.done, STEP_IDS);
             assert.ok(state.secondaryStoppedAt! >= T0 && state.coldStartAt! > state.secondaryStoppedAt! && state.unlockedAt! > state.coldStartAt!,
                 JSON.stringify(state));
 
@@ -67,7 +61,7 @@ describe("npm run failback: the whole sequence against fakes over HTTP", () => {
         },
     ];
     for (const { n, fault, expected, check } of failures) {
-        const id = IDS[n - 1];
+        const id = STEP_IDS[n - 1];
         it(`stops at step ${n} ${id} on a failed call, with one line; the resume command completes without repeating steps 1-${n - 1}`, () => withFakes("aws", async f => {
             const dir = tempDir();
             // Armed when the step is reached, so earlier steps' calls on the same route are not hit.
@@ -81,15 +75,15 @@ describe("npm run failback: the whole sequence against fakes over HTTP", () => {
             assert.match(line, new RegExp(`^failback stopped at step ${n} ${id}: error: .*HTTP 50[03]`));
             assert.match(line, expected);
             assert.match(line, new RegExp(`; resume: npm run failback -- --pair primary,secondary --from-step ${n} --confirm primary$`));
-            assert.deepEqual(readState(dir).done, IDS.slice(0, n - 1));
+            assert.deepEqual(readState(dir).done, STEP_IDS.slice(0, n - 1));
             const alarmPuts = f.count("alarm", undefined, "PUT");
             const mutations = f.calls.filter(c => c.route === "graphql" && JSON.stringify(c.body).includes("setDynamicConfig")).length;
             const coldStartAt = readState(dir).coldStartAt;
 
             const second = await failback(f, dir, resumeArgs(line));
             assert.equal(second.code, 0, second.err);
-            assert.deepEqual(okLines(second.lines), IDS.slice(n - 1));
-            assert.deepEqual(readState(dir).done, IDS);
+            assert.deepEqual(okLines(second.lines), STEP_IDS.slice(n - 1));
+            assert.deepEqual(readState(dir).done, STEP_IDS);
             assert.equal(f.count("alarm", undefined, "PUT"), alarmPuts + 1, "only step 14 touches the alarm again");
             assert.equal(f.calls.filter(c => c.route === "graphql" && JSON.stringify(c.body).includes("setDynamicConfig")).length, mutations);
             if (n >= 9) assert.equal(readState(dir).coldStartAt, coldStartAt);
@@ -150,7 +144,7 @@ describe("npm run failback: the whole sequence against fakes over HTTP", () => {
         assert.equal((await failback(f, dir, [...PAIR, ...CONFIRM])).code, 1);
         const again = await failback(f, dir, [...PAIR, ...CONFIRM]);
         assert.equal(again.code, 0, again.err);
-        assert.deepEqual(again.lines.filter(l => l.endsWith(": done before")), IDS.slice(0, 7).map((id, i) => `[${i + 1}/15] ${id}: done before`));
+        assert.deepEqual(again.lines.filter(l => l.endsWith(": done before")), STEP_IDS.slice(0, 7).map((id, i) => `[${i + 1}/15] ${id}: done before`));
         assert.deepEqual(f.sim.primary.deleted, ["logscale/globalsnapshots/globalsnapshot-old.json"]);
     }));
 
@@ -211,7 +205,7 @@ describe("npm run failback: the whole sequence against fakes over HTTP", () => {
             assert.deepEqual(f.sim.primary.objects.map(o => o.key), before);
             assert.equal(f.count("bucket-delete"), 0);
             assert.equal(f.count("up"), 0);
-            assert.deepEqual(readState(dir).done, IDS.slice(0, 5));
+            assert.deepEqual(readState(dir).done, STEP_IDS.slice(0, 5));
         }));
     }
 
@@ -243,7 +237,7 @@ describe("npm run failback: the whole sequence against fakes over HTTP", () => {
         const r = await failback(f, dir, [...PAIR, ...CONFIRM], () => f.clock.now() > T0 + 60_000);
         assert.equal(r.code, 130, r.err);
         assert.match(stopLine(r), /^failback stopped at step 3 stop-secondary: interrupted; resume: .* --from-step 3 --confirm primary$/);
-        assert.deepEqual(readState(dir).done, IDS.slice(0, 2));
+        assert.deepEqual(readState(dir).done, STEP_IDS.slice(0, 2));
         assert.equal(fs.existsSync(`${statePath(dir, "primary,secondary")}.tmp`), false);
         assert.ok(r.lines.some(l => /^\[3\/15\] stop-secondary: waiting \d+s of 900s \(operator 0, 3 LogScale pod\(s\)\)$/.test(l)), r.err);
         assert.equal((await failback(f, dir, [...PAIR, ...CONFIRM])).code, 0);
@@ -258,7 +252,7 @@ describe("npm run failback: a promoted secondary (dr: active, no failover functi
             const r = await failback(f, tempDir(), [...PAIR, ...CONFIRM]);
             assert.equal(r.code, 0, r.err);
             assert.ok(r.lines.includes("[1/15] disable-alarm: skipped (the secondary is promoted (dr: active), and promotion removed its failover function and alarm)"), r.lines.join("\n"));
-            assert.deepEqual(okLines(r.lines), IDS.slice(1));
+            assert.deepEqual(okLines(r.lines), STEP_IDS.slice(1));
             assert.equal(f.sim.secondary.config.dr, "standby");
             assert.equal(f.alarmEnabled(), true);
             assert.equal(f.count("alarm", undefined, "PUT"), 0, "no alarm to disable, and the redeclared one is enabled already");

@@ -1,33 +1,19 @@
 import { strict as assert } from "assert";
 import { main } from "../../scripts/failback/cli";
 import { KubeSide } from "../../scripts/failback/kube-side";
-import { livePlan, liveWorld } from "../../scripts/failback/live";
+import { liveWorld } from "../../scripts/failback/live";
 import { LogScaleApi } from "../../scripts/failback/logscale";
 import { buildPlan } from "../../scripts/failback/plan";
 import { S3Bucket } from "../../scripts/failback/s3";
 import { connectionFromKubeconfig } from "../../scripts/readiness/kube";
 import { FakeKubernetes } from "../support/fake-k8s";
-import { ALARM, AwsRig, BUCKETS, HC, HOSTS, PARAMETER, withAwsRig } from "./aws-rig";
+import { ALARM, BUCKETS, HC, HOSTS, PARAMETER, withAwsRig } from "./aws-rig";
 import { FAILOVER_RECORD, T0, TIMING } from "./fakes";
 import { kubeconfigFor } from "./fake-stack";
 import { S3_KEYS } from "./fake-s3";
-import { CONFIRM, PAIR, POLL_MS, readState, removeTempDirs, tempDir } from "./harness";
+import { CONFIRM, liveFailback, PAIR, readState, removeTempDirs, STEP_IDS, tempDir } from "./harness";
 
-const IDS = [
-    "disable-alarm", "flush-secondary", "stop-secondary", "verify-secondary-snapshot", "stop-primary",
-    "delete-primary-snapshots", "enable-reverse-recovery", "reset-primary-kafka", "cold-start-primary", "verify-primary",
-    "unlock-dns", "clean-secondary", "return-secondary-to-standby", "enable-alarm", "disable-reverse-recovery",
-];
 
-async function runCli(r: AwsRig, dir: string, argv: string[]): Promise<{ code: number; out: string; lines: string[] }> {
-    const out: string[] = [], err: string[] = [];
-    const code = await main(argv, {
-        dir, stdout: s => out.push(s), stderr: s => err.push(s), clock: r.f.clock, pollMs: POLL_MS,
-        livePlan: a => livePlan(a, name => r.stacks[name as "primary" | "secondary"]),
-        world: () => r.world(),
-    });
-    return { code, out: out.join(""), lines: err.join("").split("\n").filter(Boolean) };
-}
 
 describe("failback: the live AWS world against fakes over HTTP", () => {
     after(removeTempDirs);
@@ -196,11 +182,11 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
         const dir = tempDir();
         r.aws.state.parameters[PARAMETER] = FAILOVER_RECORD.replace("applied", "pending");
         const oldPrimarySnapshot = r.f.snapshots("primary")[0].key;
-        const { code, out, lines } = await runCli(r, dir, [...PAIR, ...CONFIRM]);
+        const { code, out, lines } = await liveFailback(r, dir, [...PAIR, ...CONFIRM]);
         assert.equal(code, 0, lines.join("\n"));
         assert.match(out, /^Failback plan for pair primary,secondary on aws\n  primary   primary \(us-west-2\) logscale-us-west-2\.example\.com bucket logscale-us-west-2-123456789012\n/);
-        assert.deepEqual(lines.map(l => /^\[\d+\/15\] ([a-z-]+): ok$/.exec(l)?.[1]).filter(Boolean), IDS);
-        assert.deepEqual(readState(dir).done, IDS);
+        assert.deepEqual(lines.map(l => /^\[\d+\/15\] ([a-z-]+): ok$/.exec(l)?.[1]).filter(Boolean), STEP_IDS);
+        assert.deepEqual(readState(dir).done, STEP_IDS);
 
         assert.equal(r.aws.state.healthCheckFqdn[HC], HOSTS.primary);
         assert.equal(r.aws.state.alarms[ALARM].actionsEnabled, true);
@@ -221,13 +207,13 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
         const dir = tempDir();
         const old = r.f.snapshots("primary")[0].key;
         r.s3.refuse.add(old);
-        const first = await runCli(r, dir, [...PAIR, ...CONFIRM]);
+        const first = await liveFailback(r, dir, [...PAIR, ...CONFIRM]);
         assert.equal(first.code, 1, first.lines.join("\n"));
         const stop = first.lines.filter(l => l.startsWith("failback stopped"));
         assert.equal(stop.length, 1);
         assert.match(stop[0], new RegExp(`^failback stopped at step 6 delete-primary-snapshots: error: S3 DeleteObjects on bucket ${BUCKETS.primary}: 1 of 1 key\\(s\\) not deleted, e\\.g\\. ${old.replace(/[.]/g, "\\.")}: AccessDenied Access Denied; expected no global snapshots in the primary bucket, found 1 global snapshot\\(s\\); resume: npm run failback -- --pair primary,secondary --from-step 6 --confirm primary$`));
         assert.equal(r.f.sim.primary.config.recoverFrom, "none", "nothing after step 6 ran");
-        const second = await runCli(r, dir, stop[0].split("resume: npm run failback -- ")[1].split(" "));
+        const second = await liveFailback(r, dir, stop[0].split("resume: npm run failback -- ")[1].split(" "));
         assert.equal(second.code, 0, second.lines.join("\n"));
         assert.deepEqual(r.f.sim.primary.deleted, [old]);
         assert.equal(r.f.sim.primary.boot, "recovered");
@@ -236,7 +222,7 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
 
     it("a segment object under the primary's snapshot prefix: refuses at step 6 over the live world, deleting nothing", () => withAwsRig(async r => {
         r.f.sim.primary.objects.push({ key: "logscale/globalsnapshots/dataspace-1/segments/seg-9.data", modified: T0 });
-        const res = await runCli(r, tempDir(), [...PAIR, ...CONFIRM]);
+        const res = await liveFailback(r, tempDir(), [...PAIR, ...CONFIRM]);
         assert.equal(res.code, 1);
         assert.ok(res.lines.some(l => /^failback stopped at step 6 delete-primary-snapshots: precondition not met: expected only global snapshot objects under logscale\/globalsnapshots\/ in the primary bucket, found 1 other object\(s\), e\.g\. logscale\/globalsnapshots\/dataspace-1\/segments\/seg-9\.data;/.test(l)), res.lines.join("\n"));
         assert.deepEqual(r.s3.requests.filter(q => q.op === "DeleteObjects"), []);
@@ -252,7 +238,7 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
 
     it("a promoted secondary: its outputs name no alarm or record, step 1 is skipped, and after step 13's up the alarm is found again", () => withAwsRig(async r => {
         r.f.promotedWithoutAlarm = true;
-        const { code, lines } = await runCli(r, tempDir(), [...PAIR, ...CONFIRM]);
+        const { code, lines } = await liveFailback(r, tempDir(), [...PAIR, ...CONFIRM]);
         assert.equal(code, 0, lines.join("\n"));
         assert.ok(lines.includes("[1/15] disable-alarm: skipped (the secondary is promoted (dr: active), and promotion removed its failover function and alarm)"), lines.join("\n"));
         assert.ok(!r.aws.calls.includes("DisableAlarmActions"));
@@ -264,14 +250,14 @@ describe("failback: the live AWS world against fakes over HTTP", () => {
     it("a standby secondary whose outputs name no alarm stops at step 1, naming what is wrong", () => withAwsRig(async r => {
         r.f.sim.secondary.config.dr = "standby";
         r.stacks.secondary.removed.add("failoverAlarmName");
-        const { code, lines } = await runCli(r, tempDir(), [...PAIR, ...CONFIRM]);
+        const { code, lines } = await liveFailback(r, tempDir(), [...PAIR, ...CONFIRM]);
         assert.equal(code, 1);
         assert.match(lines[lines.length - 1], /^failback stopped at step 1 disable-alarm: error: the secondary stack exports no failover alarm, yet it is dr: standby; run pulumi up on it, or pass --from-step past the alarm/);
     }));
 
     it("the live plan refuses a pair whose stacks are on different clouds", () => withAwsRig(async r => {
         r.stacks.primary.set.cloud = "oci";
-        const res = await runCli(r, tempDir(), [...PAIR, "--dry-run"]);
+        const res = await liveFailback(r, tempDir(), [...PAIR, "--dry-run"]);
         assert.equal(res.code, 2);
         assert.deepEqual(res.lines, ["--pair primary,secondary does not match: primary is on oci, secondary on aws"]);
     }));

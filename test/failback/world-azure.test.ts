@@ -1,25 +1,9 @@
 import { strict as assert } from "assert";
-import { main } from "../../scripts/failback/cli";
-import { livePlan } from "../../scripts/failback/live";
 import { ACCOUNTS, ALERT, AzureRig, CONTAINER, PRIMARY_ENDPOINT, withAzureRig } from "./azure-rig";
 import { FAILOVER_RECORD, RECORD_ANNOTATION, T0 } from "./fakes";
-import { CONFIRM, PAIR, POLL_MS, readState, removeTempDirs, tempDir } from "./harness";
+import { CONFIRM, liveFailback, PAIR, readState, removeTempDirs, STEP_IDS, tempDir } from "./harness";
 
-const IDS = [
-    "disable-alarm", "flush-secondary", "stop-secondary", "verify-secondary-snapshot", "stop-primary",
-    "delete-primary-snapshots", "enable-reverse-recovery", "reset-primary-kafka", "cold-start-primary", "verify-primary",
-    "unlock-dns", "clean-secondary", "return-secondary-to-standby", "enable-alarm", "disable-reverse-recovery",
-];
 
-async function runCli(r: AzureRig, dir: string, argv: string[]): Promise<{ code: number; out: string; lines: string[] }> {
-    const out: string[] = [], err: string[] = [];
-    const code = await main(argv, {
-        dir, stdout: s => out.push(s), stderr: s => err.push(s), clock: r.f.clock, pollMs: POLL_MS,
-        livePlan: a => livePlan(a, name => r.stacks[name as "primary" | "secondary"]),
-        world: () => r.world(),
-    });
-    return { code, out: out.join(""), lines: err.join("").split("\n").filter(Boolean) };
-}
 
 const annotations = (r: AzureRig) => r.f.kube.secondary.deployment("logging", "humio-operator")!.metadata.annotations!;
 
@@ -139,11 +123,11 @@ describe("failback: the live Azure world against fakes over HTTP", () => {
         const dir = tempDir();
         annotations(r)[RECORD_ANNOTATION] = FAILOVER_RECORD.replace("applied", "pending");
         const oldPrimarySnapshot = r.f.snapshots("primary")[0].key;
-        const { code, out, lines } = await runCli(r, dir, [...PAIR, ...CONFIRM]);
+        const { code, out, lines } = await liveFailback(r, dir, [...PAIR, ...CONFIRM]);
         assert.equal(code, 0, lines.join("\n"));
         assert.match(out, /^Failback plan for pair primary,secondary on azure\n/);
-        assert.deepEqual(lines.map(l => /^\[\d+\/15\] ([a-z-]+): ok$/.exec(l)?.[1]).filter(Boolean), IDS);
-        assert.deepEqual(readState(dir).done, IDS);
+        assert.deepEqual(lines.map(l => /^\[\d+\/15\] ([a-z-]+): ok$/.exec(l)?.[1]).filter(Boolean), STEP_IDS);
+        assert.deepEqual(readState(dir).done, STEP_IDS);
 
         assert.equal(r.arm.endpoint(PRIMARY_ENDPOINT)!.endpointStatus, "Enabled");
         assert.equal(r.arm.metricAlert(ALERT)!.enabled, true);

@@ -1,28 +1,14 @@
 import { strict as assert } from "assert";
 import * as crypto from "crypto";
-import { main, parseArgs } from "../../scripts/failback/cli";
+import { parseArgs } from "../../scripts/failback/cli";
 import { livePlan, liveWorld } from "../../scripts/failback/live";
 import { namespaceFromEndpointBase } from "../../scripts/failback/object-storage-oci";
 import { OciWorld } from "../../scripts/failback/world-oci";
 import { ALARM, API_KEY_ID, BUCKETS, lockedPolicy, NAMESPACE, OciRig, POLICY, withOciRig } from "./oci-rig";
 import { FAILOVER_RECORD, RECORD_ANNOTATION, T0 } from "./fakes";
-import { CONFIRM, PAIR, POLL_MS, readState, removeTempDirs, tempDir } from "./harness";
+import { CONFIRM, liveFailback, PAIR, readState, removeTempDirs, STEP_IDS, tempDir } from "./harness";
 
-const IDS = [
-    "disable-alarm", "flush-secondary", "stop-secondary", "verify-secondary-snapshot", "stop-primary",
-    "delete-primary-snapshots", "enable-reverse-recovery", "reset-primary-kafka", "cold-start-primary", "verify-primary",
-    "unlock-dns", "clean-secondary", "return-secondary-to-standby", "enable-alarm", "disable-reverse-recovery",
-];
 
-async function runCli(r: OciRig, dir: string, argv: string[]): Promise<{ code: number; out: string; lines: string[] }> {
-    const out: string[] = [], err: string[] = [];
-    const code = await main(argv, {
-        dir, stdout: s => out.push(s), stderr: s => err.push(s), clock: r.f.clock, pollMs: POLL_MS,
-        livePlan: a => livePlan(a, name => r.stacks[name as "primary" | "secondary"]),
-        world: () => r.world(),
-    });
-    return { code, out: out.join(""), lines: err.join("").split("\n").filter(Boolean) };
-}
 
 const record = (r: OciRig) => r.f.kube.secondary.deployment("logging", "humio-operator")!.metadata.annotations?.[RECORD_ANNOTATION];
 const setRecord = (r: OciRig, v: string | undefined) => {
@@ -221,11 +207,11 @@ describe("failback: the live OCI world against fakes over HTTP", () => {
         const dir = tempDir();
         setRecord(r, FAILOVER_RECORD.replace("applied", "pending"));
         const oldPrimarySnapshot = r.f.snapshots("primary")[0].key;
-        const { code, out, lines } = await runCli(r, dir, [...PAIR, ...CONFIRM]);
+        const { code, out, lines } = await liveFailback(r, dir, [...PAIR, ...CONFIRM]);
         assert.equal(code, 0, lines.join("\n"));
         assert.match(out, /^Failback plan for pair primary,secondary on oci\n  primary   primary \(us-phoenix-1\) logscale-us-phoenix-1\.example\.com bucket logscale-us-phoenix-1\n/);
-        assert.deepEqual(lines.map(l => /^\[\d+\/15\] ([a-z-]+): ok$/.exec(l)?.[1]).filter(Boolean), IDS);
-        assert.deepEqual(readState(dir).done, IDS);
+        assert.deepEqual(lines.map(l => /^\[\d+\/15\] ([a-z-]+): ok$/.exec(l)?.[1]).filter(Boolean), STEP_IDS);
+        assert.deepEqual(readState(dir).done, STEP_IDS);
 
         const answers = (r.oci.policy(POLICY) as { answers: { name: string; isDisabled: boolean }[] }).answers;
         assert.deepEqual(answers.map(a => [a.name, a.isDisabled]), [["primary", false], ["secondary", false]]);
@@ -248,13 +234,13 @@ describe("failback: the live OCI world against fakes over HTTP", () => {
         const dir = tempDir();
         const old = r.f.snapshots("primary")[0].key;
         r.os.refuse.add(old);
-        const first = await runCli(r, dir, [...PAIR, ...CONFIRM]);
+        const first = await liveFailback(r, dir, [...PAIR, ...CONFIRM]);
         assert.equal(first.code, 1, first.lines.join("\n"));
         const stop = first.lines.filter(l => l.startsWith("failback stopped"));
         assert.equal(stop.length, 1);
         assert.match(stop[0], /^failback stopped at step 6 delete-primary-snapshots: error: Object Storage DeleteObject on bucket logscale-us-phoenix-1: 0 of 1 object\(s\) deleted before logscale\/globalsnapshots\/globalsnapshot-old\.json failed: .*HTTP 403 .*; resume: npm run failback -- --pair primary,secondary --from-step 6 --confirm primary$/);
         assert.equal(r.f.sim.primary.config.recoverFrom, "none", "nothing after step 6 ran");
-        const second = await runCli(r, dir, stop[0].split("resume: npm run failback -- ")[1].split(" "));
+        const second = await liveFailback(r, dir, stop[0].split("resume: npm run failback -- ")[1].split(" "));
         assert.equal(second.code, 0, second.lines.join("\n"));
         assert.deepEqual(r.f.sim.primary.deleted, [old]);
         assert.equal(r.f.sim.primary.boot, "recovered");
