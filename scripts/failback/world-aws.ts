@@ -13,7 +13,7 @@ import { KubeSideOptions } from "./kube-side";
 import { FailbackWorld, Side } from "./ports";
 import { S3Bucket } from "./s3";
 import { StackPort } from "./stack-port";
-import { needOutput, pairOutputs, PairWorld, sideBasics, SideParts, SIDES } from "./world-base";
+import { needOutput, optionalOutput, pairOutputs, PairWorld, sideBasics, SideParts, SIDES } from "./world-base";
 
 export interface AwsWorldOptions {
     /** Test seams: one endpoint for Route 53, CloudWatch and SSM, one for S3 (path-style), static credentials. */
@@ -67,12 +67,11 @@ export class AwsWorld extends PairWorld implements FailbackWorld {
      */
     private async failover(): Promise<{ alarm: string; alarmRegion: string; parameter?: string } | undefined> {
         const o = await this.sides.secondary.stack.outputs();
-        const text = (k: string) => (typeof o[k]?.value === "string" && o[k].value !== "" ? o[k].value as string : undefined);
-        const alarm = text("failoverAlarmName");
+        const alarm = optionalOutput(o, "failoverAlarmName");
         if (!alarm) return undefined;
-        const alarmRegion = text("failoverAlarmRegion");
+        const alarmRegion = optionalOutput(o, "failoverAlarmRegion");
         if (!alarmRegion) throw new Error(`stack "${this.sides.secondary.stack.name}" exports failoverAlarmName but no "failoverAlarmRegion"; the AWS failback needs it for the failover alarm`);
-        return { alarm, alarmRegion, parameter: text("failoverCooldownParameter") };
+        return { alarm, alarmRegion, parameter: optionalOutput(o, "failoverCooldownParameter") };
     }
 
     /** The lock is the primary's health check probing a name that never resolves (functions/aws/platform.ts lockDns). */

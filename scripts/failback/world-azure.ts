@@ -18,7 +18,7 @@ import { DeploymentAnnotation } from "./kube-annotations";
 import { OPERATOR } from "./kube-side";
 import { FailbackWorld, Side } from "./ports";
 import { StackPort } from "./stack-port";
-import { needOutput, pairOutputs, PairWorld, sideBasics, SideParts, SIDES } from "./world-base";
+import { needOutput, optionalOutput, pairOutputs, PairWorld, sideBasics, SideParts, SIDES } from "./world-base";
 
 export interface AzureWorldOptions {
     /** Test seams: the ARM endpoint (default https://management.azure.com), a Blob endpoint serving /<account>/<container> path-style, static tokens. */
@@ -126,10 +126,9 @@ export class AzureWorld extends PairWorld implements FailbackWorld {
      */
     private async alert(): Promise<{ id: string; url: string } | undefined> {
         const o = await this.sides.secondary.stack.outputs();
-        const text = (k: string) => (typeof o[k]?.value === "string" && o[k].value !== "" ? o[k].value as string : undefined);
-        const name = text("failoverAlertName");
+        const name = optionalOutput(o, "failoverAlertName");
         if (!name) return undefined;
-        const group = text("failoverAlertResourceGroup");
+        const group = optionalOutput(o, "failoverAlertResourceGroup");
         if (!group) throw new Error(`stack "${this.sides.secondary.stack.name}" exports failoverAlertName but no "failoverAlertResourceGroup"; the Azure failback needs it for the failover alert`);
         const id = `/subscriptions/${this.n.subscription}/resourceGroups/${group}/providers/Microsoft.Insights/metricAlerts/${encodeURIComponent(name)}`;
         return { id, url: `${this.arm}${id}?api-version=${METRIC_ALERTS_API_VERSION}` };

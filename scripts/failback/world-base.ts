@@ -29,6 +29,12 @@ export function needOutput(cloud: string, outputs: Record<string, StackOutput>, 
     return v;
 }
 
+/** A string output that may be absent (a promoted secondary has no failover outputs until step 13's up); "" reads as absent. */
+export function optionalOutput(outputs: Record<string, StackOutput>, key: string): string | undefined {
+    const v = outputs[key]?.value;
+    return typeof v === "string" && v !== "" ? v : undefined;
+}
+
 /** "<prefix>/" or "": the object key prefix output as the snapshot paths use it. */
 export function storagePrefixOf(outputs: Record<string, StackOutput>): string {
     const p = typeof outputs.storageObjectKeyPrefix?.value === "string" ? outputs.storageObjectKeyPrefix.value : "";

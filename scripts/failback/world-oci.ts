@@ -20,7 +20,7 @@ import { KubeSideOptions, OPERATOR } from "./kube-side";
 import { namespaceFromEndpointBase, OciBucket } from "./object-storage-oci";
 import { FailbackWorld, Side } from "./ports";
 import { StackPort } from "./stack-port";
-import { needOutput, pairOutputs, PairWorld, sideBasics, SideParts, SIDES } from "./world-base";
+import { needOutput, optionalOutput, pairOutputs, PairWorld, sideBasics, SideParts, SIDES } from "./world-base";
 import { OciSteering } from "./steering-oci";
 
 export interface OciWorldOptions {
@@ -103,8 +103,8 @@ export class OciWorld extends PairWorld implements FailbackWorld {
      * secondary exports none (promotion removed it) until step 13's up.
      */
     private async alarm(): Promise<{ id: string; url: string } | undefined> {
-        const v = (await this.sides.secondary.stack.outputs()).failoverAlarmId?.value;
-        if (typeof v !== "string" || v === "") return undefined;
+        const v = optionalOutput(await this.sides.secondary.stack.outputs(), "failoverAlarmId");
+        if (!v) return undefined;
         return { id: v, url: `${this.telemetry}/20180401/alarms/${encodeURIComponent(v)}` };
     }
 
