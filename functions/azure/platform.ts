@@ -175,19 +175,12 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
             const recordedSince = since !== undefined && since <= now ? since : undefined;
             const last = epochOf(LAST_FAILING_ANNOTATION, runRead.value.lastFailing);
             // Minutes from a spell the endpoint was switched off are no evidence (MINUTES_FROM_ANNOTATION).
+            // Switched off since the function last looked (or a garbled mark): minutes from now on, written below.
             const markRaw = runRead.value.minutesFrom;
-            const marks: Record<string, string | null> = {};
-            let minutesFromS = 0;
-            if (markRaw !== undefined) {
-                const epoch = markRaw.trim() === MINUTES_FROM_DISABLED ? undefined : epochOf(MINUTES_FROM_ANNOTATION, markRaw);
-                if (epoch === undefined) {
-                    // Switched off since the function last looked (or a garbled mark): from now on.
-                    minutesFromS = now;
-                    marks[MINUTES_FROM_ANNOTATION] = String(now);
-                } else {
-                    minutesFromS = epoch;
-                }
-            }
+            const markEpoch = markRaw === undefined || markRaw.trim() === MINUTES_FROM_DISABLED ? undefined : epochOf(MINUTES_FROM_ANNOTATION, markRaw);
+            const restartMinutes = markRaw !== undefined && markEpoch === undefined;
+            const minutesFromS = restartMinutes ? now : markEpoch ?? 0;
+            const markPatch: Record<string, string> = restartMinutes ? { [MINUTES_FROM_ANNOTATION]: String(now) } : {};
             let minutes: EndpointStateMinute[] = [];
             if (minutesRead.status === "fulfilled") {
                 minutes = minutesRead.value.filter(m => m.startMs >= minutesFromS * 1000);
@@ -206,10 +199,10 @@ export function azurePlatform(o: AzurePlatformOptions): FailoverPlatform {
                 // the minute timer must still come back: tracked from just after it.
                 const runMarks = ownRun ? annotationsOfRun(ownRun) : undefined;
                 await annotate(runMarks
-                    ? { ...marks, [DEGRADED_SINCE_ANNOTATION]: String(runMarks.sinceS), [LAST_FAILING_ANNOTATION]: String(runMarks.lastFailingS) }
-                    : { ...marks, [DEGRADED_SINCE_ANNOTATION]: String(now + 1), [LAST_FAILING_ANNOTATION]: null });
-            } else if (Object.keys(marks).length > 0) {
-                await annotate(marks);
+                    ? { ...markPatch, [DEGRADED_SINCE_ANNOTATION]: String(runMarks.sinceS), [LAST_FAILING_ANNOTATION]: String(runMarks.lastFailingS) }
+                    : { ...markPatch, [DEGRADED_SINCE_ANNOTATION]: String(now + 1), [LAST_FAILING_ANNOTATION]: null });
+            } else if (restartMinutes) {
+                await annotate(markPatch);
             }
             const source = recordedSince === undefined ? "first seen failing now" : `recorded since ${recordedSince}`;
             return { healthy: false, failingForSeconds: run.failingForSeconds, detail: `${detail}: ${source}; ${run.detail}` };
