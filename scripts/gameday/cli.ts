@@ -13,6 +13,7 @@ import { Clock, OutageMethod, PairObserver } from "./backend";
 import { LIVE_CLOUDS, livePair, LivePair } from "./live";
 import { renderMarkdown, renderSvg, renderText } from "./report";
 import { GamedayReport, runGameday, Scenario, SCENARIOS } from "./run";
+import type { ExpectedFailoverSeconds } from "../../components/dr/rto";
 import { SimPair, VirtualClock } from "./sim";
 
 export const USAGE = [
@@ -42,9 +43,8 @@ export interface Io {
     live?: (primaryStack: string, secondaryStack: string) => Promise<LivePair>;
 }
 
-/** The simulated pair's timings: the AWS seed model (components/dr/rto.ts) with the stack's holdoff. */
 /** The simulated pair follows the stack's own model (components/dr/rto.ts), so --simulate shows what the live run should. */
-function simTimings(config: Record<string, string>, stack: string, project: string): { detectionS: number; holdoffS: number; functionS: number; recoveryS: number; dnsS: number } {
+function simTimings(config: Record<string, string>, stack: string, project: string): ExpectedFailoverSeconds {
     // Loaded here so that --help and argument errors do not pay for @pulumi/pulumi.
     const { loadConfig } = require("../../config/load") as typeof import("../../config/load");
     const { expectedFailoverSeconds } = require("../../components/dr/rto") as typeof import("../../components/dr/rto");
@@ -55,8 +55,7 @@ function simTimings(config: Record<string, string>, stack: string, project: stri
         if (isConfigError(e)) throw new UsageError(e.message);
         throw e;
     }
-    const m = expectedFailoverSeconds({ cloud: cfg.cloud, dnsTtlSeconds: cfg.dnsTtlSeconds, failover: cfg.failover });
-    return { detectionS: m.detectionS, holdoffS: m.holdoffS, functionS: m.functionS, recoveryS: m.recoveryS, dnsS: m.dnsS };
+    return expectedFailoverSeconds(cfg);
 }
 
 export async function main(argv: readonly string[], io: Io = {}): Promise<number> {
@@ -99,11 +98,10 @@ export async function main(argv: readonly string[], io: Io = {}): Promise<number
         let clock: Clock;
         let expectedTotalS: number;
         const t = simTimings(src.config, a.stack, project.name);
-        const sumS = t.detectionS + t.holdoffS + t.functionS + t.recoveryS + t.dnsS;
         if (a.simulate) {
             const vc = new VirtualClock();
             const pair = new SimPair(vc, t);
-            [outage, observer, clock, expectedTotalS] = [pair, pair, vc, sumS];
+            [outage, observer, clock, expectedTotalS] = [pair, pair, vc, t.totalS];
         } else {
             const dir = io.dir ?? path.resolve(__dirname, "..", "..");
             const live = await (io.live ?? (async (p, s) => livePair(await liveInput(new AutomationStacks(dir), p, s))))(primary, a.stack);
@@ -114,7 +112,7 @@ export async function main(argv: readonly string[], io: Io = {}): Promise<number
                 return 1;
             }
             err(`pre-flight: readiness passes (${checks.length} checks)\n`);
-            [outage, observer, clock, expectedTotalS] = [live.outage, live.observer, live.clock, live.expectedTotalS ?? sumS];
+            [outage, observer, clock, expectedTotalS] = [live.outage, live.observer, live.clock, live.expectedTotalS ?? t.totalS];
         }
         const ac = new AbortController();
         const onInt = () => ac.abort();
