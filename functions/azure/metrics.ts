@@ -37,7 +37,7 @@ export function splitEndpointId(endpointId: string): { profileId: string; endpoi
     return { profileId: m[1], endpointName: m[2] };
 }
 
-/** The query's path and parameters, in one place for the call and the test fake. */
+/** The query's path and parameters: the profile's metric, one endpoint, whole minutes. */
 export function endpointStateQuery(endpointId: string, startMs: number, endMs: number): { path: string; query: string } {
     const { profileId, endpointName } = splitEndpointId(endpointId);
     // OData doubles a quote inside a string literal.
